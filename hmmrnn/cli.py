@@ -1,0 +1,62 @@
+"""Command line: ``hmmrnn train``, ``hmmrnn controls``, ``hmmrnn info``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _train(a) -> int:
+    import torch
+
+    from .hmm import HMMSpecError
+    from .train import TrainConfig, Trainer
+    try:
+        cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, epochs=a.epochs, seed=a.seed,
+                          batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
+                          device=a.device)
+        if a.threads:
+            torch.set_num_threads(a.threads)
+        trainer = Trainer(cfg, Path(a.out))
+    except HMMSpecError as e:
+        print(f"hmmrnn train: --hmm {e}", file=sys.stderr)
+        return 2
+    resumed = trainer.resume() if not a.restart else False
+    c = trainer.cfg
+    print(f"hmmrnn train: {trainer.hmm.name} H={c.hidden} d={c.inputs} seq_len={c.seq_len} seed={c.seed} "
+          f"device={c.device} -> {a.out}" + (f" (resuming after epoch {trainer.epoch})" if resumed else ""),
+          file=sys.stderr)
+    final = trainer.fit(progress=not a.quiet)
+    print(final)
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="hmmrnn", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="train an RNN to emit an HMM's sequences (resumes if OUT has state)")
+    t.add_argument("--hmm", default="linear:2", help="linear:S, fully:3, cyclic:4 or a JSON file of matrices")
+    t.add_argument("--hidden", type=int, default=150)
+    t.add_argument("--input", type=int, default=100)
+    t.add_argument("--epochs", type=int, default=500)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--batch", type=int, default=4096)
+    t.add_argument("--clip", type=float, default=None, help="gradient-norm clip (default 0.9 linear, 0.3 others)")
+    t.add_argument("--seq-len", type=int, default=None, help="default: the paper's length for the family")
+    t.add_argument("--evolution-every", type=int, default=10, help="keep a checkpoint every k epochs")
+    t.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
+    t.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's choice)")
+    t.add_argument("--restart", action="store_true", help="ignore OUT/state.pt and start over")
+    t.add_argument("--quiet", action="store_true")
+    t.add_argument("--out", required=True)
+    t.set_defaults(func=_train)
+    a = p.parse_args(argv)
+    try:
+        return a.func(a)
+    except KeyboardInterrupt:
+        print("interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The vanilla ReLU RNN of the paper and the one batched rollout engine every analysis uses.
+
+h_t = relu(W_ih x_t + W_hh h_{t-1} [+ b]),  logits_t = W_o h_t,  h_0 = 0,  x_t ~ N(0, s^2 I_d).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+
+class RNN(nn.Module):
+    """Bias-free by default (the paper's network); ``bias=True`` adds recurrent and readout biases."""
+
+    def __init__(self, hidden: int = 150, inputs: int = 100, outputs: int = 3, bias: bool = False,
+                 generator: torch.Generator | None = None):
+        super().__init__()
+        self.weight_ih = nn.Parameter(torch.empty(hidden, inputs))
+        self.weight_hh = nn.Parameter(torch.empty(hidden, hidden))
+        self.weight_o = nn.Parameter(torch.empty(outputs, hidden))
+        self.bias_h = nn.Parameter(torch.zeros(hidden)) if bias else None
+        self.bias_o = nn.Parameter(torch.zeros(outputs)) if bias else None
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: torch.Generator | None = None) -> None:
+        """PyTorch's default init: U(-1/sqrt(H), 1/sqrt(H)) for the recurrence, 1/sqrt(H) for the readout."""
+        k = 1.0 / math.sqrt(self.hidden)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.uniform_(-k, k, generator=generator)
+
+    @property
+    def hidden(self) -> int:
+        return self.weight_hh.shape[0]
+
+    @property
+    def inputs(self) -> int:
+        return self.weight_ih.shape[1]
+
+    @property
+    def outputs(self) -> int:
+        return self.weight_o.shape[0]
+
+    @property
+    def has_bias(self) -> bool:
+        return self.bias_h is not None
+
+
+@dataclass
+class Intervention:
+    """Per-neuron multipliers, each [H] or None (= 1): on the activity h, on the recurrent drive W_hh h,
+    on the input drive W_ih x. ``activity=0`` on a group is true silencing; ``recurrent`` alone is the
+    authors' variant (it scales only the recurrent input to the neuron)."""
+
+    activity: torch.Tensor | None = None
+    recurrent: torch.Tensor | None = None
+    input: torch.Tensor | None = None
+
+    @staticmethod
+    def on(neurons, hidden: int, mu: float = 0.0, kind: str = "activity") -> "Intervention":
+        m = torch.ones(hidden)
+        m[list(neurons)] = mu
+        return Intervention(**{kind: m})
+
+
+@dataclass
+class Rollout:
+    """states h_1..h_T [B, T, H]; preacts (what enters the ReLU) [B, T, H]; logits [B, T, O].
+    states and preacts are None when only logits were recorded."""
+
+    states: torch.Tensor | None
+    preacts: torch.Tensor | None
+    logits: torch.Tensor
+    noise: torch.Tensor | None = field(default=None, repr=False)
+
+
+def draw_noise(batch: int, steps: int, inputs: int, seed: int | torch.Generator, scale: float = 1.0,
+               device="cpu") -> torch.Tensor:
+    """Gaussian input noise [B, T, d] from a seed (or a generator), times the input scale s."""
+    g = seed if isinstance(seed, torch.Generator) else torch.Generator(device="cpu").manual_seed(int(seed))
+    return (torch.randn(batch, steps, inputs, generator=g) * scale).to(device)
+
+
+def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor | None = None,
+            steps: int | None = None, intervention: Intervention | None = None,
+            record: str = "all") -> Rollout:
+    """Run B trajectories for T steps as batched tensor ops.
+
+    noise: input sequence [B, T, d] (already scaled), or None for input-free runs (then give ``steps``
+    and ``h0`` [B, H]). h0 defaults to zeros. ``record``: "all" keeps states, pre-activations and
+    logits of every step; "logits" keeps only the logits (training: no [B, T, H] copies); "last" keeps
+    only the final step (long input-free runs). Differentiable: training uses it too.
+    """
+    W_hh, W_o = model.weight_hh, model.weight_o
+    if noise is not None:
+        B, T, _ = noise.shape
+        # the whole input drive as one matmul, time-major so that each step reads a contiguous slab;
+        # unbind (not indexing) keeps the backward pass from materialising a full-size gradient per step
+        drive = noise.transpose(0, 1) @ model.weight_ih.T  # [T, B, H]
+        if intervention is not None and intervention.input is not None:
+            drive = drive * intervention.input.to(drive)
+        drive = drive.unbind(0)
+    else:
+        if h0 is None or steps is None:
+            raise ValueError("an input-free rollout needs h0 and steps")
+        B, T = h0.shape[0], steps
+        drive = None
+    h = torch.zeros(B, model.hidden, dtype=W_hh.dtype, device=W_hh.device) if h0 is None else h0.to(W_hh)
+    iv = intervention
+    rec_m = None if iv is None or iv.recurrent is None else iv.recurrent.to(h)
+    act_m = None if iv is None or iv.activity is None else iv.activity.to(h)
+    if record not in ("all", "logits", "last"):
+        raise ValueError(f"record must be 'all', 'logits' or 'last', got {record!r}")
+    states, preacts, logits = [], [], []
+    for t in range(T):
+        rec = h @ W_hh.T
+        if rec_m is not None:
+            rec = rec * rec_m
+        pre = rec if drive is None else rec + drive[t]
+        if model.bias_h is not None:
+            pre = pre + model.bias_h
+        h = torch.relu(pre)
+        if act_m is not None:
+            h = h * act_m
+        if record == "logits":
+            logits.append(h @ W_o.T)
+        elif record == "all" or t == T - 1:
+            states.append(h)
+            preacts.append(pre)
+    if record == "logits":
+        S = P = None
+        L = torch.stack(logits, 1)
+    else:
+        S, P = torch.stack(states, 1), torch.stack(preacts, 1)
+        L = S @ W_o.T
+    if model.bias_o is not None:
+        L = L + model.bias_o
+    return Rollout(S, P, L, noise)
+
+
+def hard_gumbel_softmax(logits: torch.Tensor, generator: torch.Generator, tau: float = 1.0) -> torch.Tensor:
+    """Straight-through Gumbel-softmax: one-hot sample of softmax(logits) forward, soft-sample gradient.
+
+    Written out (rather than ``F.gumbel_softmax``) so that the Gumbel draws come from a given generator
+    and training is reproducible and resumable.
+    """
+    u = torch.empty(logits.shape, dtype=logits.dtype).exponential_(generator=generator).to(logits.device)
+    soft = torch.softmax((logits - u.log()) / tau, dim=-1)
+    hard = torch.nn.functional.one_hot(soft.argmax(-1), soft.shape[-1]).to(soft)
+    return hard - soft.detach() + soft

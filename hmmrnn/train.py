@@ -1,0 +1,239 @@
+"""Training: Sinkhorn divergence between sets of RNN and HMM output sequences (REFERENCE.md section 3).
+
+Resumable (OUT/state.pt after every epoch), atomic writes, every random draw derived from (seed, epoch),
+so an interrupted run that resumes gives the same weights as an uninterrupted one.
+"""
+from __future__ import annotations
+
+import copy
+import ctypes
+import json
+import math
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import __version__
+from .checkpoint import atomic_torch_save, atomic_write_json, save
+from .hmm import HMM, parse_spec, sample, train_seq_len
+from .rnn import RNN, draw_noise, hard_gumbel_softmax, rollout
+from .sinkhorn import sinkhorn_divergence
+
+
+@dataclass
+class TrainConfig:
+    hmm: str = "linear:2"
+    hidden: int = 150
+    inputs: int = 100
+    epochs: int = 500
+    seed: int = 0
+    batch: int = 4096
+    lr: float = 1e-3
+    betas: tuple = (0.9, 0.9)
+    clip: float | None = None  # None: 0.9 for linear chains, 0.3 otherwise
+    seq_len: int | None = None  # None: the paper's length for the family
+    n_sequences: int = 30000  # split in order: 1/3 train, 1/3 validation, 1/3 test
+    blur: float = 0.2
+    evolution_every: int = 10
+    device: str = "auto"
+    hmm_json: dict | None = field(default=None, repr=False)
+
+    def resolved(self) -> "TrainConfig":
+        hmm = self.target()
+        c = copy.copy(self)
+        c.clip = self.clip if self.clip is not None else (0.9 if hmm.family == "linear" else 0.3)
+        c.seq_len = self.seq_len or train_seq_len(hmm)
+        c.hmm_json = hmm.to_json()
+        c.betas = tuple(self.betas)
+        if c.device == "auto":
+            c.device = "cuda" if torch.cuda.is_available() else "cpu"
+        return c
+
+    def target(self) -> HMM:
+        return HMM.from_json(self.hmm_json) if self.hmm_json else parse_spec(self.hmm)
+
+
+def tune_malloc() -> None:
+    """Keep freed large blocks in the heap instead of returning them to the OS: each epoch allocates
+    and frees the same few hundred MB, and re-faulting those pages costs more than the arithmetic."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD
+        libc.mallopt(-3, 1 << 25)  # M_MMAP_THRESHOLD (glibc's maximum, 32 MiB)
+    except (OSError, AttributeError):
+        pass
+
+
+def _gen(seed: int, epoch: int, purpose: int) -> torch.Generator:
+    return torch.Generator().manual_seed(((seed * 1_000_003 + epoch) * 8 + purpose) % (2**63))
+
+
+def one_hot_flat(outputs: torch.Tensor, n_out: int) -> torch.Tensor:
+    """[N, L] symbols -> [N, L * n_out] flattened one-hot sequences (the points of the Sinkhorn loss)."""
+    return torch.nn.functional.one_hot(outputs, n_out).float().reshape(outputs.shape[0], -1)
+
+
+def rnn_sequences(model: RNN, n: int, length: int, gen_noise, gen_gumbel, device) -> torch.Tensor:
+    """n flattened hard Gumbel-softmax output sequences of the RNN, the first after the first input."""
+    noise = draw_noise(n, length, model.inputs, gen_noise, device=device)
+    logits = rollout(model, noise, record="logits").logits
+    y = hard_gumbel_softmax(logits, gen_gumbel)
+    return y.reshape(n, -1)
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, out: Path, log=print):
+        self.cfg = cfg.resolved()
+        self.out = Path(out)
+        self.log = log
+        c = self.cfg
+        self.hmm = c.target()
+        self.device = torch.device(c.device)
+        _, outputs = sample(self.hmm, c.n_sequences, c.seq_len, seed=c.seed)
+        third = c.n_sequences // 3
+        data = torch.from_numpy(outputs)
+        self.train_data = one_hot_flat(data[:third], self.hmm.n_outputs).to(self.device)
+        self.val_data = one_hot_flat(data[third : 2 * third], self.hmm.n_outputs).to(self.device)
+        self.model = RNN(c.hidden, c.inputs, self.hmm.n_outputs,
+                         generator=torch.Generator().manual_seed(c.seed)).to(self.device)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=c.lr, betas=c.betas)
+        self.epoch = 0
+        self.history: list[dict] = []
+        self.best = (math.inf, -1, None)  # (val loss, epoch, state dict copy)
+        self.wall = 0.0
+
+    # --- persistence -------------------------------------------------------------------------
+    @property
+    def state_path(self) -> Path:
+        return self.out / "state.pt"
+
+    def resume(self) -> bool:
+        if not self.state_path.exists():
+            return False
+        st = torch.load(self.state_path, map_location=self.device, weights_only=False)
+        saved = {k: v for k, v in st["config"].items() if k not in ("epochs", "device")}
+        mine = {k: v for k, v in asdict(self.cfg).items() if k not in ("epochs", "device")}
+        mine["betas"] = list(mine["betas"])
+        saved["betas"] = list(saved["betas"])
+        if saved != mine:
+            diff = sorted(k for k in mine if saved.get(k) != mine[k])
+            raise SystemExit(f"{self.state_path}: run was started with a different configuration ({', '.join(diff)})")
+        self.model.load_state_dict(st["model"])
+        self.opt.load_state_dict(st["optimizer"])
+        self.epoch, self.history, self.wall = st["epoch"], st["history"], st["wall"]
+        self.best = (st["best_val"], st["best_epoch"], st["best_model"])
+        return True
+
+    def _meta(self, epoch: int, kind: str) -> dict:
+        c = self.cfg
+        return {"name": f"{self.hmm.name.replace(':', '')}-h{c.hidden}-d{c.inputs}-seed{c.seed}",
+                "kind": kind, "epoch": epoch, "hmm": self.hmm.to_json(), "seed": c.seed,
+                "training": {k: v for k, v in asdict(c).items() if k != "hmm_json"},
+                "history": self.history, "wall_seconds": round(self.wall, 1),
+                "device": _device_name(self.device), "hmmrnn": __version__,
+                "python": platform.python_version()}
+
+    def _checkpoint_state(self) -> None:
+        atomic_torch_save({"config": asdict(self.cfg), "model": self.model.state_dict(),
+                           "optimizer": self.opt.state_dict(), "epoch": self.epoch, "history": self.history,
+                           "wall": self.wall, "best_val": self.best[0], "best_epoch": self.best[1],
+                           "best_model": self.best[2]}, self.state_path)
+
+    def _save_evolution(self) -> None:
+        save(self.out / "evolution" / f"epoch_{self.epoch:04d}", self.model, self._meta(self.epoch, "evolution"))
+
+    # --- one epoch -------------------------------------------------------------------------
+    def run_epoch(self) -> dict:
+        c, e = self.cfg, self.epoch + 1
+        self.model.train()
+        perm = torch.randperm(len(self.train_data), generator=_gen(c.seed, e, 0)).to(self.device)
+        g_noise, g_gumbel = _gen(c.seed, e, 1), _gen(c.seed, e, 2)
+        losses, sizes = [], []
+        for s in range(0, len(perm), c.batch):
+            target = self.train_data[perm[s : s + c.batch]]
+            y = rnn_sequences(self.model, len(target), c.seq_len, g_noise, g_gumbel, self.device)
+            loss = sinkhorn_divergence(y, target, blur=c.blur)
+            self.opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.clip)
+            self.opt.step()
+            losses.append(loss.item())
+            sizes.append(len(target))
+        train = float(np.average(losses, weights=sizes))
+        return {"epoch": e, "train": train, "val": self.validate(e)}
+
+    @torch.no_grad()
+    def validate(self, epoch: int) -> float:
+        c = self.cfg
+        self.model.eval()
+        g_noise, g_gumbel = _gen(c.seed, epoch, 3), _gen(c.seed, epoch, 4)
+        losses, sizes = [], []
+        for s in range(0, len(self.val_data), c.batch):
+            target = self.val_data[s : s + c.batch]
+            y = rnn_sequences(self.model, len(target), c.seq_len, g_noise, g_gumbel, self.device)
+            losses.append(sinkhorn_divergence(y, target, blur=c.blur).item())
+            sizes.append(len(target))
+        return float(np.average(losses, weights=sizes))
+
+    def fit(self, progress: bool = True) -> Path:
+        """Train up to cfg.epochs; returns the path of the final checkpoint."""
+        tune_malloc()
+        c = self.cfg
+        self.out.mkdir(parents=True, exist_ok=True)
+        if self.epoch == 0 and not (self.out / "evolution" / "epoch_0000.pt").exists():
+            self._save_evolution()
+        bar = _progress(self.epoch, c.epochs, progress)
+        while self.epoch < c.epochs:
+            t0 = time.perf_counter()
+            rec = self.run_epoch()
+            self.epoch = rec["epoch"]
+            rec["seconds"] = round(time.perf_counter() - t0, 3)
+            self.wall += rec["seconds"]
+            self.history.append(rec)
+            if rec["val"] < self.best[0]:  # a real copy, not a reference to live weights
+                self.best = (rec["val"], self.epoch, {k: v.detach().clone() for k, v in self.model.state_dict().items()})
+            if self.epoch % c.evolution_every == 0 or self.epoch == c.epochs:
+                self._save_evolution()
+            self._checkpoint_state()
+            bar(rec)
+        final = save(self.out / "final", self.model, self._meta(self.epoch, "final"))
+        best_model = RNN(c.hidden, c.inputs, self.hmm.n_outputs)
+        best_model.load_state_dict(self.best[2])
+        save(self.out / "best", best_model, dict(self._meta(self.best[1], "best-validation")))
+        atomic_write_json(self.out / "history.json", self.history)
+        return Path(final.path)
+
+
+def _device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+
+def _progress(start: int, total: int, enabled: bool):
+    """A progress bar on a terminal; one line per epoch otherwise (logs of background runs)."""
+    if enabled and sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=total, initial=start, unit="epoch", dynamic_ncols=True)
+
+        def update(rec):
+            bar.set_postfix(train=f"{rec['train']:.4f}", val=f"{rec['val']:.4f}")
+            bar.update(1)
+            if rec["epoch"] == total:
+                bar.close()
+        return update
+    t_start, n_start = time.perf_counter(), start
+
+    def line(rec):
+        if not enabled:
+            return
+        done = rec["epoch"] - n_start
+        eta = (time.perf_counter() - t_start) / max(done, 1) * (total - rec["epoch"])
+        print(f"epoch {rec['epoch']}/{total}  train {rec['train']:.5f}  val {rec['val']:.5f}  "
+              f"{rec['seconds']:.1f}s/epoch  eta {eta / 60:.1f} min", file=sys.stderr, flush=True)
+    return line
