@@ -108,14 +108,23 @@ def _read_state(path: Path) -> dict:
         raise CheckpointError(path, "is empty")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, Exception) as e:
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise CheckpointError(path, f"truncated or corrupt (torch.load failed: {msg[:120]})") from None
+    except Exception as e:  # torch.load raises many types; the user needs one line, not the type
+        raise CheckpointError(path, f"truncated, corrupt or not a torch checkpoint ({_load_reason(e)})") from None
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise CheckpointError(path, "does not hold a state dict of tensors")
     return state
+
+
+def _load_reason(e: Exception) -> str:
+    text = str(e)
+    if isinstance(e, (EOFError, zipfile.BadZipFile)) or "central directory" in text or "EOF" in text:
+        return "file ends early"
+    if "Weights only load failed" in text:
+        return "it holds Python objects other than tensors, or is not a torch file"
+    first = text.strip().splitlines()[0] if text.strip() else type(e).__name__
+    return first[:100]
 
 
 def _to_own_keys(path: Path, state: dict) -> tuple[dict, str]:

@@ -14,7 +14,7 @@ def _train(a) -> int:
     try:
         cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, epochs=a.epochs, seed=a.seed,
                           batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
-                          device=a.device)
+                          device=a.device, n_sequences=a.n_sequences)
         if a.threads:
             torch.set_num_threads(a.threads)
         trainer = Trainer(cfg, Path(a.out))
@@ -43,6 +43,8 @@ def main(argv=None) -> int:
     t.add_argument("--batch", type=int, default=4096)
     t.add_argument("--clip", type=float, default=None, help="gradient-norm clip (default 0.9 linear, 0.3 others)")
     t.add_argument("--seq-len", type=int, default=None, help="default: the paper's length for the family")
+    t.add_argument("--n-sequences", type=int, default=30000,
+                   help="HMM sequences to sample, split in order 1/3 train, 1/3 validation, 1/3 test")
     t.add_argument("--evolution-every", type=int, default=10, help="keep a checkpoint every k epochs")
     t.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
     t.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's choice)")

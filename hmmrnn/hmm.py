@@ -26,7 +26,10 @@ class HMM:
     name: str = "custom"
 
     def __post_init__(self):
-        T, E, p = (np.asarray(a, dtype=float) for a in (self.transition, self.emission, self.start))
+        try:
+            T, E, p = (np.asarray(a, dtype=float) for a in (self.transition, self.emission, self.start))
+        except (TypeError, ValueError) as e:  # ragged rows or non-numbers
+            raise HMMSpecError(f"matrices must be rectangular arrays of numbers ({e})") from None
         object.__setattr__(self, "transition", T)
         object.__setattr__(self, "emission", E)
         object.__setattr__(self, "start", p)
@@ -50,6 +53,8 @@ class HMM:
 
     @classmethod
     def from_json(cls, d: dict) -> "HMM":
+        if not isinstance(d, dict):
+            raise HMMSpecError(f"an HMM must be a JSON object with transition and emission, got {type(d).__name__}")
         try:
             return cls(d["transition"], d["emission"], d.get("start") or
                        [1.0 / len(d["transition"])] * len(d["transition"]), d.get("name", "custom"))

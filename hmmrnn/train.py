@@ -202,9 +202,10 @@ class Trainer:
             self._checkpoint_state()
             bar(rec)
         final = save(self.out / "final", self.model, self._meta(self.epoch, "final"))
-        best_model = RNN(c.hidden, c.inputs, self.hmm.n_outputs)
-        best_model.load_state_dict(self.best[2])
-        save(self.out / "best", best_model, dict(self._meta(self.best[1], "best-validation")))
+        if self.best[2] is not None:  # None when no epoch has run (epochs=0)
+            best_model = RNN(c.hidden, c.inputs, self.hmm.n_outputs)
+            best_model.load_state_dict(self.best[2])
+            save(self.out / "best", best_model, dict(self._meta(self.best[1], "best-validation")))
         atomic_write_json(self.out / "history.json", self.history)
         return Path(final.path)
 

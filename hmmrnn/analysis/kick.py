@@ -1,0 +1,163 @@
+"""Paper 5, Fig 7: a few kick neurons start each transition; silencing them traps the trajectory.
+
+Kick neurons are discovered, not typed in: event-triggered pre-activation around output switches,
+grouped by switch direction, ranked by selectivity (z-scored rise from the cluster baseline just before
+switches of that direction, minus the largest such rise for any other direction).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..registry import ClaimError
+from ..rnn import RNN, Intervention, draw_noise, rollout
+from .common import noise_run, seed_for
+
+WINDOW = (-2, 0)  # lags (steps relative to the first step of the new output) of the kick
+DEEP = 10  # a cluster state has no switch within this many steps either side
+
+
+def deep_cluster_mask(out: np.ndarray, margin: int = DEEP) -> np.ndarray:
+    """[B, T] True where the output is the same for `margin` steps either side."""
+    B, T = out.shape
+    same = np.ones((B, T), dtype=bool)
+    for k in range(1, margin + 1):
+        same[:, k:] &= out[:, k:] == out[:, :-k]
+        same[:, :-k] &= out[:, :-k] == out[:, k:]
+    same[:, :margin] = same[:, T - margin:] = False
+    return same
+
+
+@torch.no_grad()
+def discover(model: RNN, seed: int, group_size: int = 3, batch: int = 64, steps: int = 600,
+             min_events: int = 10) -> dict:
+    """Kick groups per switch direction (a, b): neurons, selectivity scores, event count, and the
+    event-triggered mean pre-activation (lags -8..+4) of the group, plus the run used."""
+    run = noise_run(model, batch, steps, seed_for(seed, "kick-discover"))
+    pre, out = run.preacts.numpy(), run.logits.argmax(-1).numpy()
+    deep = deep_cluster_mask(out)
+    lags = np.arange(-8, 5)
+    b, t = np.nonzero(out[:, 1:] != out[:, :-1])
+    t = t + 1
+    ok = (t + lags[0] >= 0) & (t + lags[-1] < out.shape[1])
+    b, t = b[ok], t[ok]
+    dirs = {}
+    for i, j in zip(b, t):
+        dirs.setdefault((int(out[i, j - 1]), int(out[i, j])), []).append((i, j))
+    dirs = {d: ev for d, ev in dirs.items() if len(ev) >= min_events}
+    if not dirs:
+        raise ClaimError(f"no output switch direction with >= {min_events} switches in {batch}x{steps} steps")
+    z_rise, profiles = {}, {}
+    for (a, c), ev in dirs.items():
+        base = deep & (out == a)
+        if base.sum() < 50:
+            continue
+        mu, sd = pre[base].mean(0), pre[base].std(0) + 1e-6
+        eb, et = np.array([e[0] for e in ev]), np.array([e[1] for e in ev])
+        prof = np.stack([pre[eb, et + L] for L in lags], 1)  # [events, lags, H]
+        win = (lags >= WINDOW[0]) & (lags <= WINDOW[1])
+        z_rise[(a, c)] = (prof[:, win].mean((0, 1)) - mu) / sd
+        profiles[(a, c)] = (prof.mean(0), mu)
+    if not z_rise:
+        raise ClaimError("no output is held long enough to define a cluster baseline (10 steps either side)")
+    groups = {}
+    for d, z in z_rise.items():
+        others = [z_rise[o] for o in z_rise if o != d]
+        score = z - (np.max(others, axis=0) if others else 0.0)
+        top = np.argsort(-score)[:group_size]
+        groups[d] = {"neurons": top.tolist(), "scores": score[top].round(3).tolist(), "events": len(dirs[d]),
+                     "profile": profiles[d][0][:, top], "baseline": profiles[d][1][top]}
+    return {"groups": groups, "lags": lags, "run": run, "outputs": out, "deep": deep}
+
+
+def hazard(logits: torch.Tensor, start: int, target: int) -> tuple[float, int]:
+    """Rate of first switches start->target per step at risk, over rollouts [R, T, O]. (rate, count)."""
+    out = logits.argmax(-1)
+    changed = out != start
+    any_c = changed.any(1)
+    first = torch.where(any_c, changed.float().argmax(1), torch.full((len(out),), out.shape[1]))
+    hit = any_c & (out.gather(1, first.clamp(max=out.shape[1] - 1)[:, None])[:, 0] == target)
+    at_risk = (first + any_c.long()).sum()
+    return float(hit.sum()) / max(int(at_risk), 1), int(hit.sum())
+
+
+def matched_random(model_hidden: int, group: list[int], exclude: set[int], activity: np.ndarray,
+                   rng: np.random.Generator, pool: int = 10) -> list[int]:
+    """For each neuron of the group, a random non-kick neuron among the `pool` closest in mean activity."""
+    chosen: list[int] = []
+    cands = np.array([i for i in range(model_hidden) if i not in exclude])
+    for n in group:
+        free = cands[~np.isin(cands, chosen)]
+        near = free[np.argsort(np.abs(activity[free] - activity[n]))[:pool]]
+        chosen.append(int(rng.choice(near)))
+    return chosen
+
+
+@torch.no_grad()
+def ablation(model: RNN, found: dict, seed: int, n_starts: int = 128, rollouts: int = 4, steps: int = 100,
+             n_random: int = 5) -> dict:
+    """Per direction (a, c): switch hazards a->c from deep-cluster states of output a, intact vs the kick
+    group silenced (activity 0), vs activity-matched random non-kick neurons silenced, and c->a with the
+    same group silenced (selectivity); plus mu = 2 enhancement and the authors' recurrent-drive variant."""
+    run, out, deep = found["run"], found["outputs"], found["deep"]
+    H = model.hidden
+    states = run.states.numpy()
+    activity = states.reshape(-1, H).mean(0)
+    kick_all = {n for g in found["groups"].values() for n in g["neurons"]}
+    rng = np.random.default_rng(seed_for(seed, "kick-random"))
+    res = {}
+
+    def starts_of(a):
+        bi, ti = np.nonzero(deep & (out == a))
+        if len(bi) < 16:
+            raise ClaimError(f"fewer than 16 deep-cluster states of output {a} to start from")
+        pick = rng.choice(len(bi), size=min(n_starts, len(bi)), replace=False)
+        return torch.from_numpy(states[bi[pick], ti[pick]]).repeat_interleave(rollouts, 0)
+
+    for (a, c), g in found["groups"].items():
+        h0 = starts_of(a)
+        noise = draw_noise(len(h0), steps, model.inputs, seed_for(seed, f"kick-{a}{c}"))
+
+        def rate(iv=None, h=h0, nz=noise, s=a, t=c):
+            return hazard(rollout(model, nz, h0=h, intervention=iv, record="logits").logits, s, t)[0]
+        intact, n_intact = hazard(rollout(model, noise, h0=h0, record="logits").logits, a, c)
+        if n_intact < 10:
+            raise ClaimError(f"only {n_intact} intact {a}->{c} switches from cluster states: no transitions to trap")
+        ablated = rate(Intervention.on(g["neurons"], H, 0.0))
+        rand = [rate(Intervention.on(matched_random(H, g["neurons"], kick_all, activity, rng), H, 0.0))
+                for _ in range(n_random)]
+        enhanced = rate(Intervention.on(g["neurons"], H, 2.0, kind="recurrent"))
+        ref_variant = rate(Intervention.on(g["neurons"], H, 0.0, kind="recurrent"))
+        opposite = None
+        if (c, a) in found["groups"] or (out == c).any():
+            try:
+                h0c = starts_of(c)
+                nzc = draw_noise(len(h0c), steps, model.inputs, seed_for(seed, f"kick-opp-{a}{c}"))
+                opp_intact = rate(None, h0c, nzc, c, a)
+                opp_abl = rate(Intervention.on(g["neurons"], H, 0.0), h0c, nzc, c, a)
+                opposite = opp_abl / opp_intact if opp_intact > 0 else float("nan")
+            except ClaimError:
+                opposite = float("nan")
+        res[f"{a}->{c}"] = {"intact_rate": intact, "ablated_ratio": ablated / intact,
+                            "random_ratio": float(np.median(rand)) / intact, "opposite_ratio": opposite,
+                            "enhanced_ratio": enhanced / intact, "recurrent_only_ratio": ref_variant / intact}
+    return res
+
+
+def summary(found: dict, res: dict) -> dict:
+    """Worst case over directions, plus the per-direction numbers and the groups with their scores."""
+    def worst(key, fn):
+        vals = [r[key] for r in res.values() if r[key] is not None and not np.isnan(r[key])]
+        return float(fn(vals)) if vals else float("nan")
+    return {
+        "directions": len(res),
+        "max_ablated_ratio": worst("ablated_ratio", max),
+        "min_random_ratio": worst("random_ratio", min),
+        "min_opposite_ratio": worst("opposite_ratio", min),
+        "max_enhanced_ratio": worst("enhanced_ratio", max),
+        "max_recurrent_only_ratio": worst("recurrent_only_ratio", max),
+        "groups": {f"{a}->{c}": {"neurons": g["neurons"], "scores": g["scores"], "events": g["events"]}
+                   for (a, c), g in found["groups"].items()},
+        "per_direction": {d: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
+                          for d, r in res.items()},
+    }

@@ -1,0 +1,73 @@
+"""Paper 4.1, Fig 3D, App. H: under noise the state rotates along a closed orbit whose radius grows
+linearly with the input scale s (the noise standard deviation).
+
+By positive homogeneity the radius of a bias-free net is exactly proportional to s, i.e. to the square
+root of the variance: the paper's "linear in variance" is reported, as not holding, by the exponent.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.decomposition import PCA
+
+from ..rnn import RNN, draw_noise, rollout
+from .common import seed_for
+
+SCALES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
+
+
+def fixed_point_of(model: RNN, h: torch.Tensor, steps: int = 500) -> torch.Tensor:
+    """The input-free end state reached from h [B, H], averaged: [H] (0 for a contracting bias-free net)."""
+    return rollout(model, None, h0=h, steps=steps, record="last").states[:, -1].mean(0)
+
+
+def rotation(points: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
+    """Coherence (|net signed angle| / total absolute angle) and revolutions per 1000 steps of
+    trajectories points [B, T, 2] around centre [2]; per trajectory, then averaged."""
+    ang = np.arctan2(points[..., 1] - centre[1], points[..., 0] - centre[0])
+    d = np.angle(np.exp(1j * np.diff(ang, axis=1)))  # wrapped to (-pi, pi]
+    net, total = d.sum(1), np.abs(d).sum(1)
+    coherence = float(np.mean(np.abs(net) / np.maximum(total, 1e-12)))
+    revs = float(np.mean(np.abs(net)) / (2 * np.pi) / d.shape[1] * 1000)
+    return coherence, revs
+
+
+@torch.no_grad()
+def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmup: int = 50,
+                   scales=SCALES) -> dict:
+    """PCA(2) of a scale-1 run; radius (median PC-plane distance from the projected fixed point) at each
+    input scale with the same noise draws; linear fit r = a s + c; rotation around the orbit centre."""
+    noise = draw_noise(batch, steps + warmup, model.inputs, seed_for(seed, "orbit"))
+    base = rollout(model, noise).states[:, warmup:]
+    X = base.reshape(-1, model.hidden).numpy()
+    pca = PCA(n_components=2, random_state=0).fit(X)
+    fp = fixed_point_of(model, base[:, -1])
+    fp2 = pca.transform(fp[None].numpy())[0]
+    radii = []
+    for s in scales:
+        st = base if s == 1.0 else rollout(model, noise * s).states[:, warmup:]
+        p = pca.transform(st.reshape(-1, model.hidden).numpy())
+        radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
+    radii = np.array(radii)
+    s_arr = np.array(scales, dtype=float)
+    a, c = np.polyfit(s_arr, radii, 1)
+    pred = a * s_arr + c
+    r2 = 1 - ((radii - pred) ** 2).sum() / max(((radii - radii.mean()) ** 2).sum(), 1e-300)
+    proj = pca.transform(X).reshape(batch, steps, 2)
+    coherence, revs = rotation(proj, proj.reshape(-1, 2).mean(0))
+    slope_var = float(np.polyfit(np.log(s_arr**2), np.log(np.maximum(radii, 1e-300)), 1)[0])
+    r1 = radii[list(scales).index(1.0)] if 1.0 in scales else float(np.interp(1.0, s_arr, radii))
+    return {
+        "scales": list(map(float, scales)),
+        "radii": radii.tolist(),
+        "slope": float(a),
+        "intercept": float(c),
+        "intercept_rel": float(abs(c) / max(r1, 1e-12)),
+        "r_squared": float(r2),
+        "pc_variance_explained": float(pca.explained_variance_ratio_.sum()),
+        "rotation_coherence": coherence,
+        "revolutions_per_1000": revs,
+        "variance_exponent": slope_var,
+        "linear_in_variance": bool(abs(slope_var - 1.0) < 0.1),
+        "_plot": {"proj": proj[: min(batch, 4)], "fp": fp2, "radii": radii, "scales": s_arr, "fit": (a, c)},
+    }

@@ -1,0 +1,111 @@
+"""Paper 4.2, Fig 5A: residency time (RT) splits state space into clusters, kick zones and transitions.
+
+RT at a location: mean over rollouts of the number of steps until the argmax output changes (the
+horizon if it never does). Zones (REFERENCE.md section 5): transition RT < 2; kick zone 2 <= RT <= 8;
+cluster RT > 8 and max softmax probability > 0.8; anything else is unassigned.
+The sign-change count is at most RT - 2, so its low value in transition zones is partly definitional.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..rnn import RNN, draw_noise, rollout
+from .common import noise_run, seed_for
+
+TRANSITION, KICK, CLUSTER, UNASSIGNED = 0, 1, 2, 3
+ZONE_NAMES = ("transition", "kick", "cluster", "unassigned")
+
+
+@torch.no_grad()
+def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: int = 20,
+                    horizon: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """RT [N] and mean logit-margin sign changes before the switch [N], from all N x rollouts at once."""
+    N, H = locations.shape
+    h0 = locations.repeat_interleave(rollouts, 0)
+    noise = draw_noise(N * rollouts, horizon, model.inputs, seed_for(seed, "rt"))
+    logits = rollout(model, noise, h0=h0, record="logits").logits  # [N*R, T, O]
+    start = (locations @ model.weight_o.T + (0 if model.bias_o is None else model.bias_o)).argmax(-1)
+    k = start.repeat_interleave(rollouts, 0)
+    out = logits.argmax(-1)
+    changed = out != k[:, None]
+    first = torch.where(changed.any(1), changed.float().argmax(1) + 1, torch.full_like(k, horizon))
+    # decision variable: logit of the starting output minus the best other logit
+    own = logits.gather(2, k[:, None, None].expand(-1, horizon, 1))[..., 0]
+    others = logits.scatter(2, k[:, None, None].expand(-1, horizon, 1), float("-inf")).amax(2)
+    d = torch.diff(own - others, dim=1)  # [N*R, T-1]
+    flips = (torch.sign(d[:, 1:]) * torch.sign(d[:, :-1]) < 0)
+    before = torch.arange(1, horizon - 1)[None] < (first[:, None] - 1)  # only up to the switch
+    n_flips = (flips & before).sum(1).float()
+    rt = first.float().view(N, rollouts).mean(1)
+    return rt.numpy(), n_flips.view(N, rollouts).mean(1).numpy()
+
+
+def unstable_directions(model: RNN, locations: torch.Tensor) -> np.ndarray:
+    """Number of eigenvalues with |lambda| > 1 of J = diag(W_hh h > 0) W_hh at each location [N].
+    The non-zero eigenvalues of D W are those of W restricted to the active units, so only that
+    (smaller) block is decomposed."""
+    W = model.weight_hh.double()
+    active = (locations.double() @ W.T + (0 if model.bias_h is None else model.bias_h.double())) > 0
+    counts = np.zeros(len(locations), dtype=int)
+    for i, a in enumerate(active):  # grouped by active-set size would batch, but sizes vary per location
+        idx = a.nonzero()[:, 0]
+        if len(idx):
+            counts[i] = int((torch.linalg.eigvals(W[idx][:, idx]).abs() > 1).sum())
+    return counts
+
+
+def zones(rt: np.ndarray, pmax: np.ndarray) -> np.ndarray:
+    z = np.full(rt.shape, UNASSIGNED)
+    z[rt < 2] = TRANSITION
+    z[(rt >= 2) & (rt <= 8)] = KICK
+    z[(rt > 8) & (pmax > 0.8)] = CLUSTER
+    return z
+
+
+def passages_through_kick(z: np.ndarray) -> tuple[int, int]:
+    """Along consecutive locations: (cluster -> transition passages, of which through a kick zone)."""
+    total = via_kick = 0
+    last_cluster, seen_kick = False, False
+    for zz in z:
+        if zz == CLUSTER:
+            last_cluster, seen_kick = True, False
+        elif zz == KICK and last_cluster:
+            seen_kick = True
+        elif zz == TRANSITION and last_cluster:
+            total += 1
+            via_kick += int(seen_kick)
+            last_cluster = False
+    return total, via_kick
+
+
+@torch.no_grad()
+def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 20, horizon: int = 60) -> dict:
+    """RT, sign changes and unstable directions at consecutive states of one noisy run; zone statistics."""
+    run = noise_run(model, batch=1, steps=n_locations, seed=seed_for(seed, "rt-locations"), warmup=20)
+    loc = run.states[0]
+    pmax = torch.softmax(run.logits[0], -1).amax(-1).numpy()
+    rt, flips = residency_times(model, loc, seed, rollouts, horizon)
+    unstable = unstable_directions(model, loc)
+    z = zones(rt, pmax)
+    share = {ZONE_NAMES[k]: float((z == k).mean()) for k in range(4)}
+
+    def mean_in(x, k):
+        return float(x[z == k].mean()) if (z == k).any() else float("nan")
+    total, via = passages_through_kick(z)
+    return {
+        "n_locations": int(n_locations),
+        **{f"share_{k}": v for k, v in share.items()},
+        "min_zone_share": min(share["transition"], share["kick"], share["cluster"]),
+        "cluster_unstable_mean": mean_in(unstable, CLUSTER),
+        "kick_unstable_mean": mean_in(unstable, KICK),
+        "transition_unstable_mean": mean_in(unstable, TRANSITION),
+        "kick_minus_cluster_unstable": mean_in(unstable, KICK) - mean_in(unstable, CLUSTER),
+        "cluster_sign_changes": mean_in(flips, CLUSTER),
+        "kick_sign_changes": mean_in(flips, KICK),
+        "transition_sign_changes": mean_in(flips, TRANSITION),
+        "cluster_to_transition_passages": total,
+        "passages_via_kick_fraction": float(via / total) if total else float("nan"),
+        "_plot": {"states": loc.numpy(), "rt": rt, "zones": z},
+        "_zones": z, "_locations": loc,
+    }

@@ -1,0 +1,62 @@
+"""Which checkpoints the claims run on: the fixtures' manifest, or paths given with --checkpoint."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checkpoint import find_checkpoints
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Case:
+    """One checkpoint under test. ``control`` names the control kind (None for a trained checkpoint);
+    ``claims`` limits which claims run on it (None = all)."""
+
+    name: str
+    path: str
+    hmm: str | None = None  # target HMM spec; None = from the checkpoint's metadata
+    control: str | None = None
+    claims: tuple[str, ...] | None = None
+    info: dict = field(default_factory=dict)
+
+    @property
+    def role(self) -> str:
+        return "control" if self.control else "trained"
+
+    def must_fail(self, claim) -> bool:
+        return self.control is not None and self.control in claim.controls
+
+    def runs(self, claim) -> bool:
+        return self.claims is None or claim.id in self.claims or self.must_fail(claim)
+
+
+def from_manifest(fixtures_dir: Path) -> list[Case]:
+    """Cases listed in fixtures/manifest.json (trained fixtures and controls)."""
+    path = Path(fixtures_dir) / MANIFEST
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    cases = []
+    for e in data.get("fixtures", []):
+        cases.append(Case(e["name"], str(Path(fixtures_dir) / e["path"]), e.get("hmm"), e.get("control"),
+                          tuple(e["claims"]) if e.get("claims") is not None else None,
+                          {k: e[k] for k in ("seed", "family") if k in e}))
+    return cases
+
+
+def from_paths(paths: list[str], hmm: str | None) -> list[Case]:
+    """A case per checkpoint file (a folder gives its *.pt / *.pth files); names made unique."""
+    cases, seen = [], {}
+    for p in paths:
+        files = find_checkpoints(p)
+        if not files:  # an empty folder still shows up, as an ERROR
+            files = [Path(p)]
+        for f in files:
+            stem = f.parent.name if f.stem in ("final", "best", "model") else f.stem
+            n = seen.get(stem, 0)
+            seen[stem] = n + 1
+            cases.append(Case(stem if n == 0 else f"{stem}-{n}", str(f), hmm))
+    return cases

@@ -1,0 +1,71 @@
+"""The claims of the paper, each with its statistic, pass rule and the controls it must reject.
+
+Where the paper gives a number it is used; where it is silent the threshold was set once from the
+separation between the trained S=2 fixture and the controls, and the margin is in README.md.
+"""
+from .registry import Claim, Threshold as T, register
+
+BIAS_FREE = "holds for every contracting bias-free ReLU RNN: h = 0 is a fixed point and the map is homogeneous"
+
+register(Claim(
+    id="fixed-point.single", title="Without input, activity collapses to a single fixed point",
+    section="4.1, Fig 3B",
+    statistic="512 starts (half on-orbit, half random non-negative) iterated 500 input-free steps; "
+              "last-step change, end-state spread and residual relative to the orbit scale; slow-point search",
+    thresholds=(T("converged_fraction", "==", 1.0, "every run converges (SPEC)"),
+                T("max_last_step_change", "<", 1e-6, "SPEC"),
+                T("end_spread", "<", 1e-3, "SPEC"),
+                T("residual", "<", 1e-6, "negligible |F(h*) - h*|"),
+                T("other_fixed_points", "==", 0, "slow-point search finds no other fixed point")),
+    by_construction=BIAS_FREE, controls=("line-attractor",), key="end_spread"))
+
+register(Claim(
+    id="orbit.radius-scaling", title="Under noise the state rotates on a closed orbit whose radius grows linearly with input scale",
+    section="4.1, Fig 3D, App. H",
+    statistic="PCA(2) of a scale-1 run; median PC-plane distance from the projected fixed point at s in "
+              "{0.25,...,4}; fit r = a s + c; rotation coherence and revolutions per 1000 steps",
+    thresholds=(T("r_squared", ">=", 0.99, "SPEC"),
+                T("slope", ">", 0.0, "SPEC"),
+                T("intercept_rel", "<", 0.05, "|c| small against r(s=1)"),
+                T("rotation_coherence", ">=", 0.2, "set from fixture/control separation (README)"),
+                T("revolutions_per_1000", ">=", 10.0, "set from fixture/control separation (README)")),
+    by_construction="radius linearity holds for every bias-free net (homogeneity); only the rotation separates",
+    controls=("untrained", "pre-bifurcation", "shuffled"), key="rotation_coherence",
+    notes=("Sub-check expected to fail: the paper labels its sweep 'variance', but radius ~ s = sqrt(variance); "
+           "the exponent against variance (statistic variance_exponent) is 0.5, so 'linear in variance' does not hold.",)))
+
+register(Claim(
+    id="residency.three-zones", title="Residency time splits state space into clusters, kick zones and transitions",
+    section="4.2, Fig 5A",
+    statistic=">= 2000 consecutive states of one noisy run; RT from 20 rollouts x 60 steps; logit-margin sign "
+              "changes; unstable directions of diag(W_hh h > 0) W_hh",
+    thresholds=(T("min_zone_share", ">=", 0.01, "each zone holds a non-trivial share"),
+                T("cluster_unstable_mean", "<=", 0.5, "clusters contract: essentially no unstable directions"),
+                T("kick_minus_cluster_unstable", ">", 0.0, "kick zones have more unstable directions"),
+                T("cluster_sign_changes", ">=", 5.0, "paper: 5-20 in clusters"),
+                T("cluster_sign_changes", "<=", 20.0, "paper: 5-20 in clusters"),
+                T("passages_via_kick_fraction", ">=", 0.8, "cluster -> transition passes through a kick zone")),
+    controls=("untrained", "pre-bifurcation", "shuffled"), key="min_zone_share",
+    notes=("A sign-change count along a rollout that switches after RT steps is at most RT - 2: the low count "
+           "in transition zones is partly definitional.",)))
+
+register(Claim(
+    id="kick.ablation-traps", title="Silencing the kick neurons traps the trajectory in its cluster",
+    section="5, Fig 7",
+    statistic="kick groups discovered per switch direction; switch hazard from deep-cluster states with the "
+              "group's activity forced to 0, vs activity-matched random non-kick neurons, vs the opposite direction",
+    thresholds=(T("max_ablated_ratio", "<=", 0.10, "SPEC: rate drops to <= 10% of intact"),
+                T("min_random_ratio", ">=", 0.50, "SPEC: specificity"),
+                T("min_opposite_ratio", ">=", 0.50, "SPEC: selectivity")),
+    controls=("untrained", "pre-bifurcation", "shuffled"), key="max_ablated_ratio"))
+
+register(Claim(
+    id="emission.hmm-agreement", title="The RNN reproduces the HMM's emission statistics",
+    section="3.2, App. C",
+    statistic=">= 5000 sampled RNN sequences vs EXACT HMM marginals, successive-symbol transition matrix and "
+              "volatility; optimally matched Euclidean distance vs the HMM-vs-HMM baseline",
+    thresholds=(T("marginal_ratio", "<=", 1.0, "error within max(3 x HMM sampling spread, 0.01)"),
+                T("transition_ratio", "<=", 1.0, "error within max(3 x HMM sampling spread, 0.01)"),
+                T("volatility_ratio", "<=", 1.0, "error within max(3 x HMM sampling spread, 0.01)"),
+                T("matched_distance_ratio", "<=", 1.25, "set from fixture/control separation (README)")),
+    controls=("untrained", "wrong-hmm", "pre-bifurcation", "shuffled"), key="volatility_err"))

@@ -1,0 +1,70 @@
+"""Negative controls: networks each claim must reject (SPEC.md "Negative controls").
+
+All are built from code, seeded, so anyone can regenerate them with ``hmmrnn controls``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .rnn import RNN
+
+KINDS = ("untrained", "pre-bifurcation", "line-attractor", "shuffled", "wrong-hmm")
+
+
+def untrained(hidden: int, inputs: int, outputs: int, seed: int) -> RNN:
+    """A default-initialised network."""
+    return RNN(hidden, inputs, outputs, generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
+
+
+def shuffled(model: RNN, seed: int) -> RNN:
+    """The same network with its recurrent weights randomly permuted (same weight distribution)."""
+    g = torch.Generator().manual_seed(seed)
+    out = RNN(model.hidden, model.inputs, model.outputs)
+    out.load_state_dict(model.state_dict())
+    W = out.weight_hh.data
+    W.copy_(W.flatten()[torch.randperm(W.numel(), generator=g)].view_as(W))
+    return out.requires_grad_(False)
+
+
+def line_attractor(model: RNN, seed: int, contraction: float = 0.5) -> RNN:
+    """Bias-free ReLU net with a continuum of fixed points: W_hh = P_v + contraction * (I - P_v) R (I - P_v)
+    with v > 0, so relu(W_hh c v) = c v for every c >= 0. Input and readout weights are kept."""
+    g = torch.Generator().manual_seed(seed)
+    H = model.hidden
+    v = torch.rand(H, generator=g) + 0.5
+    v = v / v.norm()
+    P = torch.outer(v, v)
+    Q = torch.eye(H) - P
+    R = torch.randn(H, H, generator=g)
+    A = Q @ R @ Q
+    A = A / torch.linalg.matrix_norm(A, ord=2)
+    out = RNN(H, model.inputs, model.outputs)
+    out.load_state_dict(model.state_dict())
+    out.weight_hh.data.copy_(P + contraction * A)
+    return out.requires_grad_(False)
+
+
+def bifurcation_epoch(history: list[dict], smooth: int = 5) -> int:
+    """Epoch of the steepest drop of the smoothed validation loss: the loss's second descent, where the
+    fixed-point regime gives way to the orbit. A rule on the loss alone, blind to every claim."""
+    val = np.array([h["val"] for h in history])
+    epochs = np.array([h["epoch"] for h in history])
+    if len(val) < 2 * smooth + 2:
+        raise ValueError(f"need at least {2 * smooth + 2} epochs of history, got {len(val)}")
+    k = np.ones(smooth) / smooth
+    s = np.convolve(val, k, mode="valid")
+    drop = s[:-smooth] - s[smooth:]  # decrease over `smooth` epochs
+    # skip the initial descent from the untrained loss: start after the first plateau is reached
+    first_plateau = int(np.argmax(np.abs(np.diff(s)) < 0.01 * (s[0] - s.min() + 1e-12)))
+    i = first_plateau + int(np.argmax(drop[first_plateau:]))
+    return int(epochs[i + smooth])
+
+
+def pre_bifurcation_epoch(history: list[dict], available: list[int], before: int = 20) -> int:
+    """The last evolution checkpoint at least ``before`` epochs before the bifurcation epoch."""
+    b = bifurcation_epoch(history)
+    ok = [e for e in available if e <= b - before]
+    if not ok:
+        raise ValueError(f"no evolution checkpoint {before} epochs before the bifurcation epoch {b}")
+    return max(ok)

@@ -1,0 +1,142 @@
+"""The claims report: files written atomically, tables present, HTML self-contained with images that decode."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hmmrnn.report import margin, write_report
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _png(path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(1, 1), dpi=40)
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _row(claim, ck, role, verdict, expected, stats, control=None, reason="", figures=(), seed_of_model=0):
+    return {"claim": claim, "checkpoint": ck, "path": f"fixtures/{ck}.pt", "sha256": "ab" * 32, "role": role,
+            "control": control, "family": "linear:2", "seed_of_model": seed_of_model, "verdict": verdict,
+            "expected": expected, "statistics": stats, "thresholds": {}, "failed": [] if verdict == "pass" else
+            ["x"], "reason": reason, "seed": 20251025, "seconds": 0.1, "figures": list(figures)}
+
+
+def _results() -> dict:
+    th_fp = {"residual": {"op": "<", "value": 1e-3, "why": "SPEC <fixed point> tolerance"}}
+    th_orb = {"radius": {"op": ">", "value": 0.1, "why": "orbit must be visible"}}
+    meta = {
+        "fixed-point.single": {"title": "A single fixed point", "section": "4.1, Fig 3B", "statistic": "residual",
+                               "by_construction": "bias-free ReLU: h=0 is always a fixed point",
+                               "controls": ["line-attractor"], "key": "residual", "thresholds": th_fp,
+                               "notes": ["a <note> & more"]},
+        "orbit.radius": {"title": "Orbit radius grows", "section": "4.2", "statistic": "radius",
+                         "by_construction": "", "controls": ["untrained", "line-attractor"], "key": "radius",
+                         "thresholds": th_orb, "notes": []},
+    }
+    rows = [
+        _row("fixed-point.single", "linear2-seed0", "trained", "pass", "pass",
+             {"residual": 1.234567e-5, "converged": True, "eig": [0.5, 0.25]}, figures=["figures/orbit_pca.png"]),
+        _row("fixed-point.single", "linear2-seed1", "trained", "pass", "pass",
+             {"residual": 3.0e-5, "converged": True, "eig": [0.4]}, seed_of_model=1,
+             figures=["figures/orbit_pca.png"]),
+        _row("orbit.radius", "linear2-seed0", "trained", "pass", "pass", {"radius": 0.8}),
+        _row("orbit.radius", "linear2-seed1", "trained", "fail", "pass", {"radius": 0.05},
+             reason="radius 0.05 <= 0.1", seed_of_model=1),
+        # control rejected by error, and a control that slipped through (harness defect)
+        _row("fixed-point.single", "line-attractor", "control", "error", "fail", {}, control="line-attractor",
+             reason="solver diverged <boom>"),
+        _row("orbit.radius", "line-attractor", "control", "pass", "fail", {"radius": 0.5}, control="line-attractor"),
+        _row("orbit.radius", "untrained", "control", "fail", "fail", {"radius": 0.0}, control="untrained"),
+    ]
+    rows[0]["thresholds"] = th_fp
+    return {"seed": 20251025, "started": "2026-11-23T13:00:00Z", "hmmrnn": "0.1.0", "claims_meta": meta,
+            "claims": rows}
+
+
+@pytest.fixture
+def report(tmp_path):
+    _png(tmp_path / "figures" / "orbit_pca.png")
+    res = _results()
+    return res, write_report(res, tmp_path), tmp_path
+
+
+def test_margin_sign():
+    assert margin(1e-4, "<", 1e-3) > 0 and margin(1e-2, "<", 1e-3) < 0
+    assert margin(0.5, ">", 0.1) > 0 and margin(0.05, ">=", 0.1) < 0
+    assert margin(None, "<", 1) is None and margin(float("nan"), "<", 1) is None
+
+
+def test_write_report(report):
+    res, out, d = report
+    assert set(out) == {"json", "md", "html"} and all(p.is_file() for p in out.values())
+    assert out["json"] == d / "results.json" and json.loads(out["json"].read_text()) == res
+    assert not list(d.glob(".*.tmp"))  # atomic writes leave no temporaries behind
+    md = out["md"].read_text()
+    for heading in ("## Summary", "## Replication across seeds", "## Controls", "## Errors",
+                    "## fixed-point.single: A single fixed point", "## orbit.radius: Orbit radius grows"):
+        assert heading in md
+    assert "| claim | linear2-seed0 | linear2-seed1 |" in md  # summary columns = trained checkpoints
+    assert "pass (residual = 1.23e-05)" in md  # key statistic at 3 significant digits
+    assert "fixed-point.single †" in md and "† fixed-point.single: bias-free ReLU" in md
+    assert "| claim | family | checkpoints | pass rate | statistic | mean | sd |" in md
+    assert "1/2 (50%)" in md and "2/2 (100%)" in md
+    assert "| claim | untrained | line-attractor |" in md  # controls in canonical order
+    assert "rejected (error: solver diverged \\<boom>)" in md
+    assert "| residual | rule | margin |" in md and "< 0.001" in md and "+0.000988" in md
+    assert "![orbit_pca](figures/orbit_pca.png)" in md and md.count("](figures/orbit_pca.png)") == 1
+    assert "- fixed-point.single, line-attractor: solver diverged \\<boom>" in md
+    assert "| orbit.radius | rejected | **⚠ NOT REJECTED** |" in md
+    assert "| fixed-point.single † | - |" in md  # untrained is not required to fail that claim
+    assert "--claims-seed N" in md and "20251025" in md
+    assert "Matched expectation: 5 of 7" in md  # one trained fail, one control not rejected
+    page = out["html"].read_text()
+    assert page.count('src="data:image/png;base64,') == 1
+    assert 'src="figures/' not in page and "http" not in page and "<script" not in page
+    assert "&lt;boom&gt;" in page and "<boom>" not in page and "&lt;note&gt; &amp; more" in page
+    assert '<td class="loud">NOT REJECTED</td>' in page
+
+
+def test_json_path_override(tmp_path):
+    out = write_report(_results(), tmp_path / "r", json_path=tmp_path / "elsewhere.json")
+    assert out["json"] == tmp_path / "elsewhere.json" and out["json"].is_file()
+    assert not (tmp_path / "r" / "results.json").exists()
+    assert "missing figure: figures/orbit_pca.png" in out["html"].read_text()
+
+
+def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    prof = tmp_path / f"profile{len(list(tmp_path.glob('profile*')))}"
+    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-dev-shm-usage", f"--user-data-dir={prof}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent: cannot render the HTML report")
+def test_html_renders_in_chromium(report):
+    _, out, d = report
+    shot = d / "shot.png"
+    _chromium(d, f"--screenshot={shot}", "--window-size=1200,2000", out["html"].as_uri())
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    # the report carries no script; a test-only page holds copies of its images and reports how they decoded
+    srcs = re.findall(r'<img src="(data:image/[a-z]+;base64,[A-Za-z0-9+/=]+)"', out["html"].read_text())
+    assert srcs
+    imgs = "".join(f'<img id="i{k}" src="{s}">' for k, s in enumerate(srcs))
+    probe = d / "probe.html"
+    probe.write_text(f"<!DOCTYPE html><html><head><title>x</title></head><body>{imgs}<script>"
+                     "window.onload=()=>{document.title='W:'+[...document.images].map(i=>i.naturalWidth).join(',')}"
+                     "</script></body></html>")
+    dom = _chromium(d, "--dump-dom", "--virtual-time-budget=3000", probe.as_uri()).stdout
+    m = re.search(r"<title>W:([0-9,]+)</title>", dom)
+    assert m, dom[:500]
+    widths = [int(w) for w in m.group(1).split(",")]
+    assert len(widths) == len(srcs) and all(w > 0 for w in widths)

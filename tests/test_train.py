@@ -1,0 +1,154 @@
+"""Trainer: outputs, determinism, resume equals uninterrupted, 'best' is a real copy; the train CLI."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from hmmrnn import cli
+from hmmrnn.checkpoint import load
+from hmmrnn.train import TrainConfig, Trainer
+
+torch.set_num_threads(1)
+
+
+def _cfg(**kw) -> TrainConfig:
+    base = dict(hmm="linear:2", hidden=8, inputs=4, seq_len=6, n_sequences=300, batch=64, epochs=3,
+                evolution_every=1, device="cpu", seed=0)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def _fit(out, **kw) -> Trainer:
+    t = Trainer(_cfg(**kw), out, log=lambda *a, **k: None)
+    t.resume()
+    t.fit(progress=False)
+    return t
+
+
+def _weights(path) -> dict:
+    return {k: v.clone() for k, v in load(path).model.state_dict().items()}
+
+
+def _equal(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+@pytest.fixture(scope="module")
+def run_a(tmp_path_factory):
+    """One uninterrupted 3-epoch run, shared by the tests that only read it."""
+    out = tmp_path_factory.mktemp("a")
+    _fit(out)
+    return out
+
+
+def test_fit_writes_everything(run_a):
+    for name in ("final.pt", "final.json", "best.pt", "best.json", "history.json", "state.pt"):
+        assert (run_a / name).is_file(), name
+    ev = sorted(p.name for p in (run_a / "evolution").iterdir())
+    assert ev == [f"epoch_{e:04d}.{x}" for e in range(4) for x in ("json", "pt")]
+    hist = json.loads((run_a / "history.json").read_text())
+    assert [h["epoch"] for h in hist] == [1, 2, 3]
+    assert all(h["train"] > 0 and h["val"] > 0 for h in hist)
+    meta = json.loads((run_a / "final.json").read_text())
+    assert meta["epoch"] == 3 and meta["kind"] == "final" and meta["hmm"]["name"] == "linear:2"
+    assert (meta["hidden"], meta["inputs"], meta["outputs"]) == (8, 4, 3)
+    assert meta["training"]["seq_len"] == 6 and meta["training"]["clip"] == 0.9
+    best = json.loads((run_a / "best.json").read_text())
+    assert best["kind"] == "best-validation"
+    assert best["epoch"] == min(hist, key=lambda h: h["val"])["epoch"]
+    assert not list(run_a.rglob("*.tmp"))
+    # final = the last evolution checkpoint; epoch 0 is the initialisation, which training changed
+    assert _equal(_weights(run_a / "final.pt"), _weights(run_a / "evolution" / "epoch_0003.pt"))
+    assert not _equal(_weights(run_a / "final.pt"), _weights(run_a / "evolution" / "epoch_0000.pt"))
+
+
+def test_best_is_the_state_at_its_epoch(run_a):
+    e = json.loads((run_a / "best.json").read_text())["epoch"]
+    assert _equal(_weights(run_a / "best.pt"), _weights(run_a / "evolution" / f"epoch_{e:04d}.pt"))
+    if e != 3:
+        assert not _equal(_weights(run_a / "best.pt"), _weights(run_a / "final.pt"))
+
+
+def test_best_is_a_copy_not_the_final_weights(tmp_path, monkeypatch):
+    """Force the best validation loss to epoch 2 of 3: best.pt must hold epoch 2's weights (the authors'
+    pipeline saved a reference to the live weights, so its 'best' was the final model)."""
+    val = {1: 0.5, 2: 0.1, 3: 0.3}
+    monkeypatch.setattr(Trainer, "validate", lambda self, epoch: val[epoch])
+    _fit(tmp_path)
+    assert json.loads((tmp_path / "best.json").read_text())["epoch"] == 2
+    best = _weights(tmp_path / "best.pt")
+    assert _equal(best, _weights(tmp_path / "evolution" / "epoch_0002.pt"))
+    assert not _equal(best, _weights(tmp_path / "final.pt"))
+
+
+def test_same_seed_same_weights(run_a, tmp_path):
+    _fit(tmp_path)
+    assert _equal(_weights(tmp_path / "final.pt"), _weights(run_a / "final.pt"))
+    assert json.loads((tmp_path / "history.json").read_text())[-1]["val"] == \
+        json.loads((run_a / "history.json").read_text())[-1]["val"]
+
+
+def test_different_seed_different_weights(run_a, tmp_path):
+    _fit(tmp_path, seed=1)
+    assert not _equal(_weights(tmp_path / "final.pt"), _weights(run_a / "final.pt"))
+
+
+def test_resume_equals_uninterrupted(run_a, tmp_path):
+    first = _fit(tmp_path, epochs=2)
+    assert first.epoch == 2
+    t = Trainer(_cfg(epochs=3), tmp_path, log=lambda *a, **k: None)
+    assert t.resume() is True and t.epoch == 2 and len(t.history) == 2
+    t.fit(progress=False)
+    assert _equal(_weights(tmp_path / "final.pt"), _weights(run_a / "final.pt"))
+    assert _equal(_weights(tmp_path / "best.pt"), _weights(run_a / "best.pt"))
+    assert json.loads((tmp_path / "history.json").read_text())[-1]["val"] == \
+        json.loads((run_a / "history.json").read_text())[-1]["val"]
+
+
+def test_zero_epochs_saves_the_initialisation(tmp_path):
+    _fit(tmp_path, epochs=0)
+    assert (tmp_path / "final.pt").is_file() and not (tmp_path / "best.pt").exists()
+    assert _equal(_weights(tmp_path / "final.pt"), _weights(tmp_path / "evolution" / "epoch_0000.pt"))
+
+
+def test_resume_without_state_is_false(tmp_path):
+    assert Trainer(_cfg(), tmp_path / "fresh").resume() is False
+
+
+def test_resume_with_different_config_fails(run_a):
+    t = Trainer(_cfg(hidden=9), run_a)
+    with pytest.raises(SystemExit) as ei:
+        t.resume()
+    msg = str(ei.value)
+    assert "\n" not in msg and "hidden" in msg and "state.pt" in msg
+    # epochs and device may change between sessions
+    assert Trainer(_cfg(epochs=5), run_a).resume() is True
+
+
+# ---------------------------------------------------------------- CLI
+
+TINY = ["--hmm", "linear:2", "--hidden", "8", "--input", "4", "--seq-len", "6", "--epochs", "2",
+        "--batch", "64", "--evolution-every", "1", "--device", "cpu", "--n-sequences", "300", "--quiet"]
+
+
+def test_cli_train(tmp_path, capsys):
+    out = tmp_path / "cli"
+    assert cli.main(["train", *TINY, "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(out / "final.pt")
+    assert (out / "final.pt").is_file() and (out / "best.pt").is_file()
+    assert json.loads((out / "final.json").read_text())["training"]["n_sequences"] == 300
+    # running the same command again resumes a finished run: nothing to do, same weights
+    before = _weights(out / "final.pt")
+    assert cli.main(["train", *TINY, "--out", str(out)]) == 0
+    assert "resuming after epoch 2" in capsys.readouterr().err
+    assert _equal(_weights(out / "final.pt"), before)
+
+
+def test_cli_bad_hmm(tmp_path, capsys):
+    assert cli.main(["train", *TINY, "--hmm", "bogus", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "bogus" in err and "not a known family" in err
+    assert not (tmp_path / "x").exists()
