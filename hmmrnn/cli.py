@@ -1,4 +1,4 @@
-"""Command line: ``hmmrnn train``, ``hmmrnn controls``, ``hmmrnn info``."""
+"""Command line: ``hmmrnn train``, ``hmmrnn fixture``, ``hmmrnn controls``."""
 from __future__ import annotations
 
 import argparse
@@ -31,6 +31,35 @@ def _train(a) -> int:
     return 0
 
 
+def _controls(a) -> int:
+    from . import manifest
+    from .checkpoint import CheckpointError
+    fx = Path(a.fixtures)
+    try:
+        entries = manifest.build_controls(fx, Path(a.run), a.name, a.wrong_hmm, a.seed)
+    except (CheckpointError, ValueError) as e:
+        print(f"hmmrnn controls: {e}", file=sys.stderr)
+        return 2
+    for e in entries:
+        manifest.upsert(fx / "manifest.json", e)
+        print(f"{e['name']}: {e['control']} -> must fail {', '.join(e['must_fail'])}")
+    return 0
+
+
+def _fixture(a) -> int:
+    from . import manifest
+    from .checkpoint import CheckpointError
+    fx = Path(a.fixtures)
+    try:
+        e = manifest.trained_entry(fx, Path(a.run), a.name, a.command)
+    except (CheckpointError, KeyError) as err:
+        print(f"hmmrnn fixture: {err}", file=sys.stderr)
+        return 2
+    manifest.upsert(fx / "manifest.json", e)
+    print(f"{e['name']}: {e['hmm']} seed {e['seed']}, {e['epochs']} epochs, val loss {e['final_val_loss']:.4f}")
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="hmmrnn", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -52,6 +81,19 @@ def main(argv=None) -> int:
     t.add_argument("--quiet", action="store_true")
     t.add_argument("--out", required=True)
     t.set_defaults(func=_train)
+    f = sub.add_parser("fixture", help="add a trained run's final checkpoint to fixtures/manifest.json")
+    f.add_argument("--run", required=True, help="training output folder (holds final.pt)")
+    f.add_argument("--name", required=True)
+    f.add_argument("--command", required=True, help="the command that trained it (provenance)")
+    f.add_argument("--fixtures", default="fixtures")
+    f.set_defaults(func=_fixture)
+    c = sub.add_parser("controls", help="build the negative controls of a trained run into fixtures/controls")
+    c.add_argument("--run", required=True, help="training output folder (final.pt, evolution/)")
+    c.add_argument("--name", required=True, help="name of the trained fixture the controls derive from")
+    c.add_argument("--wrong-hmm", default="linear:3", help="target HMM of the wrong-hmm control")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--fixtures", default="fixtures")
+    c.set_defaults(func=_controls)
     a = p.parse_args(argv)
     try:
         return a.func(a)

@@ -76,9 +76,11 @@ def kick(d: dict, path: Path, title: str) -> Path:
         ax.set(xlabel="step from switch", ylabel="pre-activation", title=f"{title}: kick {a}->{c}")
         ax.legend(fontsize=7)
     ax = axes[-1]
-    for lab, tr, st in (("intact", d["intact"], "-"), ("kick groups silenced", d["ablated"], "-")):
-        ax.plot(tr, st, lw=1, label=lab)
-    ax.set(xlabel="step", ylabel="logit margin (out 2 - out 0)", title="one rollout, same noise")
+    for lab, key in (("intact", "intact"), ("kick groups silenced", "ablated")):
+        if key in d:
+            ax.plot(d[key], lw=1, label=lab)
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set(xlabel="step", ylabel="logit margin (new - old output)", title="one rollout, same noise")
     ax.legend(fontsize=7)
     return _save(fig, path)
 

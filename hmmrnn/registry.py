@@ -75,3 +75,7 @@ def all_claims() -> list[Claim]:
 
 class ClaimError(Exception):
     """A claim that cannot be evaluated on a checkpoint (ERROR, not FAIL); the message is one line."""
+
+
+class ModelDiverged(Exception):
+    """The network's activity blows up (inf/NaN) where the claim needs it bounded: the claim FAILS."""

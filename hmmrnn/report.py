@@ -122,7 +122,8 @@ def summary_table(results: dict):
 
 
 def replication_table(results: dict):
-    """Trained results grouped by (claim, family): count, pass rate, mean and sd of each plain-number statistic."""
+    """Trained results grouped by (claim, family): count, pass rate, mean and sd of the key statistic and
+    of every thresholded one (the full set is in results.json)."""
     groups: dict[tuple, list[dict]] = {}
     for r in results.get("claims", []):
         if r.get("role") == "trained":
@@ -130,7 +131,9 @@ def replication_table(results: dict):
     body = []
     for (c, fam), rs in groups.items():
         n, npass = len(rs), sum(r.get("verdict") == "pass" for r in rs)
-        names = list(dict.fromkeys(k for r in rs for k, v in r.get("statistics", {}).items() if _is_num(v)))
+        meta = _meta(results, c)
+        wanted = [meta.get("key")] + list(meta.get("thresholds", {}))
+        names = [k for k in dict.fromkeys(wanted) if k and any(_is_num(r.get("statistics", {}).get(k)) for r in rs)]
         first = [cell(_dagger(results, c)), cell(fam), cell(n),
                  cell(f"{npass}/{n} ({100 * npass / n:.0f}%)", "pass" if npass == n else "fail")]
         if not names:
@@ -240,12 +243,17 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
     if foot:
         b.append(("ul", foot))
     b += [("h", 2, "Replication across seeds"),
-          ("p", "Trained checkpoints grouped by claim and family; mean and sample sd of each numeric statistic."),
+          ("p", "Trained checkpoints grouped by claim and family; mean and sample sd of the key and thresholded "
+                "statistics (all statistics are in results.json)."),
           ("table", *replication_table(results)),
-          ("h", 2, "Controls"),
-          ("p", "Each control must be rejected by the claims it is listed for. NOT REJECTED is a harness defect. "
-                "'-' means the control is not required to fail that claim (its verdict in small text)."),
-          ("table", *controls_table(results))]
+          ("h", 2, "Controls")]
+    if any(r.get("role") == "control" for r in results.get("claims", [])):
+        b += [("p", "Each control must be rejected by the claims it is listed for. NOT REJECTED is a harness defect. "
+                    "'-' means the control is not required to fail that claim (its verdict in small text)."),
+              ("table", *controls_table(results))]
+    else:
+        b.append(("p", "No controls in this run (checkpoints given with --checkpoint). Run `pytest claims` without "
+                       "--checkpoint to see every claim reject its negative controls."))
     for c in _claim_ids(results):
         m = _meta(results, c)
         b.append(("h", 2, f"{c}: {m.get('title', '')}"))

@@ -36,3 +36,13 @@ def switches(outputs: np.ndarray) -> list[tuple[int, int, int, int]]:
     b, t = np.nonzero(outputs[:, 1:] != outputs[:, :-1])
     return [(int(i), int(j) + 1, int(outputs[i, j]), int(outputs[i, j + 1])) for i, j in zip(b, t)]
 
+
+
+def require_finite(x: torch.Tensor, what: str) -> torch.Tensor:
+    """Raise ModelDiverged (a FAIL of the claim, not a harness error) when activity blew up."""
+    from ..registry import ModelDiverged
+    if not torch.isfinite(x).all():
+        bad = (~torch.isfinite(x)).flatten(2).any(-1) if x.ndim >= 3 else None
+        when = f" (first at step {int(bad.any(0).float().argmax())})" if bad is not None and bad.any() else ""
+        raise ModelDiverged(f"{what} diverges to inf/NaN{when}")
+    return x

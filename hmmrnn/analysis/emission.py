@@ -14,7 +14,7 @@ from scipy.spatial.distance import cdist
 
 from ..hmm import HMM, expected_volatility, output_marginal, output_transition_matrix, sample, train_seq_len
 from ..rnn import RNN, draw_noise, rollout
-from .common import seed_for
+from .common import require_finite, seed_for
 
 
 @torch.no_grad()
@@ -22,6 +22,7 @@ def rnn_sample(model: RNN, n: int, length: int, seed: int) -> np.ndarray:
     """n output sequences [n, L] of the RNN, categorical samples of softmax(logits)."""
     logits = rollout(model, draw_noise(n, length, model.inputs, seed_for(seed, "emit-noise")),
                      record="logits").logits
+    require_finite(logits, f"activity over {length} steps")
     g = torch.Generator().manual_seed(seed_for(seed, "emit-cat"))
     probs = torch.softmax(logits, -1).reshape(-1, logits.shape[-1])
     return torch.multinomial(probs, 1, generator=g).reshape(n, length).numpy()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from ..rnn import RNN, rollout
-from .common import noise_run, orbit_scale, seed_for
+from .common import noise_run, orbit_scale, require_finite, seed_for
 
 
 def input_free_map(model: RNN, h: torch.Tensor) -> torch.Tensor:
@@ -21,7 +21,7 @@ def starts(model: RNN, n: int, seed: int) -> tuple[torch.Tensor, float]:
     """n starts: half on-orbit states of a noise-driven run, half random non-negative states of
     norms spread over 0.1x..10x the orbit scale. Returns (starts [n, H], orbit scale)."""
     run = noise_run(model, batch=8, steps=250, seed=seed_for(seed, "fp-orbit"))
-    on_orbit = run.states.reshape(-1, model.hidden)
+    on_orbit = require_finite(run.states, "noise-driven activity over 250 steps").reshape(-1, model.hidden)
     scale = orbit_scale(on_orbit)
     g = torch.Generator().manual_seed(seed_for(seed, "fp-starts"))
     idx = torch.randperm(len(on_orbit), generator=g)[: n // 2]

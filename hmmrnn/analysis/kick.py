@@ -11,7 +11,7 @@ import torch
 
 from ..registry import ClaimError
 from ..rnn import RNN, Intervention, draw_noise, rollout
-from .common import noise_run, seed_for
+from .common import noise_run, require_finite, seed_for
 
 WINDOW = (-2, 0)  # lags (steps relative to the first step of the new output) of the kick
 DEEP = 10  # a cluster state has no switch within this many steps either side
@@ -34,6 +34,7 @@ def discover(model: RNN, seed: int, group_size: int = 3, batch: int = 64, steps:
     """Kick groups per switch direction (a, b): neurons, selectivity scores, event count, and the
     event-triggered mean pre-activation (lags -8..+4) of the group, plus the run used."""
     run = noise_run(model, batch, steps, seed_for(seed, "kick-discover"))
+    require_finite(run.states, f"noise-driven activity over {steps} steps")
     pre, out = run.preacts.numpy(), run.logits.argmax(-1).numpy()
     deep = deep_cluster_mask(out)
     lags = np.arange(-8, 5)
@@ -144,7 +145,26 @@ def ablation(model: RNN, found: dict, seed: int, n_starts: int = 128, rollouts: 
     return res
 
 
-def summary(found: dict, res: dict) -> dict:
+@torch.no_grad()
+def example_trace(model: RNN, found: dict, seed: int, steps: int = 200) -> dict:
+    """One rollout from a deep-cluster state, intact and with every kick group silenced, same noise:
+    the logit margin between the two most used outputs (for the figure)."""
+    out, deep, states = found["outputs"], found["deep"], found["run"].states
+    (a, c) = next(iter(found["groups"]))
+    bi, ti = np.nonzero(deep & (out == a))
+    if not len(bi):
+        return {}
+    h0 = states[bi[0], ti[0]][None]
+    noise = draw_noise(1, steps, model.inputs, seed_for(seed, "kick-example"))
+    allk = sorted({n for g in found["groups"].values() for n in g["neurons"]})
+    m = {}
+    for key, iv in (("intact", None), ("ablated", Intervention.on(allk, model.hidden, 0.0))):
+        lg = rollout(model, noise, h0=h0, intervention=iv, record="logits").logits[0]
+        m[key] = (lg[:, c] - lg[:, a]).numpy()
+    return m
+
+
+def summary(found: dict, res: dict, trace: dict | None = None) -> dict:
     """Worst case over directions, plus the per-direction numbers and the groups with their scores."""
     def worst(key, fn):
         vals = [r[key] for r in res.values() if r[key] is not None and not np.isnan(r[key])]
@@ -160,4 +180,5 @@ def summary(found: dict, res: dict) -> dict:
                    for (a, c), g in found["groups"].items()},
         "per_direction": {d: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
                           for d, r in res.items()},
+        "_plot": {"groups": found["groups"], "lags": found["lags"], **(trace or {})},
     }

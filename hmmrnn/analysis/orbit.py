@@ -11,7 +11,7 @@ import torch
 from sklearn.decomposition import PCA
 
 from ..rnn import RNN, draw_noise, rollout
-from .common import seed_for
+from .common import require_finite, seed_for
 
 SCALES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 
@@ -38,14 +38,14 @@ def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, wa
     """PCA(2) of a scale-1 run; radius (median PC-plane distance from the projected fixed point) at each
     input scale with the same noise draws; linear fit r = a s + c; rotation around the orbit centre."""
     noise = draw_noise(batch, steps + warmup, model.inputs, seed_for(seed, "orbit"))
-    base = rollout(model, noise).states[:, warmup:]
+    base = require_finite(rollout(model, noise).states[:, warmup:], f"noise-driven activity over {steps + warmup} steps")
     X = base.reshape(-1, model.hidden).numpy()
     pca = PCA(n_components=2, random_state=0).fit(X)
     fp = fixed_point_of(model, base[:, -1])
     fp2 = pca.transform(fp[None].numpy())[0]
     radii = []
     for s in scales:
-        st = base if s == 1.0 else rollout(model, noise * s).states[:, warmup:]
+        st = base if s == 1.0 else require_finite(rollout(model, noise * s).states[:, warmup:], f"activity at input scale {s}")
         p = pca.transform(st.reshape(-1, model.hidden).numpy())
         radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
     radii = np.array(radii)

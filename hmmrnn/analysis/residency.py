@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from ..rnn import RNN, draw_noise, rollout
-from .common import noise_run, seed_for
+from .common import noise_run, require_finite, seed_for
 
 TRANSITION, KICK, CLUSTER, UNASSIGNED = 0, 1, 2, 3
 ZONE_NAMES = ("transition", "kick", "cluster", "unassigned")
@@ -24,7 +24,7 @@ def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: in
     N, H = locations.shape
     h0 = locations.repeat_interleave(rollouts, 0)
     noise = draw_noise(N * rollouts, horizon, model.inputs, seed_for(seed, "rt"))
-    logits = rollout(model, noise, h0=h0, record="logits").logits  # [N*R, T, O]
+    logits = require_finite(rollout(model, noise, h0=h0, record="logits").logits, "rollouts from the locations")
     start = (locations @ model.weight_o.T + (0 if model.bias_o is None else model.bias_o)).argmax(-1)
     k = start.repeat_interleave(rollouts, 0)
     out = logits.argmax(-1)
@@ -83,7 +83,7 @@ def passages_through_kick(z: np.ndarray) -> tuple[int, int]:
 def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 20, horizon: int = 60) -> dict:
     """RT, sign changes and unstable directions at consecutive states of one noisy run; zone statistics."""
     run = noise_run(model, batch=1, steps=n_locations, seed=seed_for(seed, "rt-locations"), warmup=20)
-    loc = run.states[0]
+    loc = require_finite(run.states, f"noise-driven activity over {n_locations} steps")[0]
     pmax = torch.softmax(run.logits[0], -1).amax(-1).numpy()
     rt, flips = residency_times(model, loc, seed, rollouts, horizon)
     unstable = unstable_directions(model, loc)

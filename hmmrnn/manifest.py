@@ -1,0 +1,68 @@
+"""fixtures/manifest.json: provenance of every trained fixture and how each control was built."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import controls
+from .checkpoint import atomic_write_json, load, save
+from .registry import all_claims
+
+EXPECT_NOTE = "controls must FAIL the claims whose registry entry lists them (hmmrnn/claim_defs.py)"
+
+
+def read(path: Path) -> dict:
+    path = Path(path)
+    return json.loads(path.read_text()) if path.exists() else {"note": EXPECT_NOTE, "fixtures": []}
+
+
+def upsert(path: Path, entry: dict) -> None:
+    """Add or replace the entry of that name; atomic write."""
+    m = read(path)
+    m["fixtures"] = [e for e in m["fixtures"] if e["name"] != entry["name"]] + [entry]
+    atomic_write_json(path, m)
+
+
+def trained_entry(fixtures_dir: Path, run_dir: Path, name: str, command: str) -> dict:
+    """Manifest entry of a trained run's final checkpoint, with its provenance from the metadata."""
+    ck = load(Path(run_dir) / "final.pt")
+    meta, hist = ck.meta, ck.meta.get("history", [])
+    return {"name": name, "path": str((Path(run_dir) / "final.pt").relative_to(fixtures_dir)), "control": None,
+            "hmm": meta["hmm"]["name"], "seed": meta.get("seed"), "epochs": meta.get("epoch"),
+            "final_train_loss": hist[-1]["train"] if hist else None,
+            "final_val_loss": hist[-1]["val"] if hist else None,
+            "wall_seconds": meta.get("wall_seconds"), "device": meta.get("device"), "sha256": ck.sha256,
+            "command": command, "torch": meta.get("torch")}
+
+
+def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm: str, seed: int) -> list[dict]:
+    """Write the controls of a trained run into fixtures/controls/ and return their manifest entries."""
+    fixtures_dir, run_dir = Path(fixtures_dir), Path(run_dir)
+    base = load(run_dir / "final.pt")
+    m, meta = base.model, base.meta
+    out = fixtures_dir / "controls"
+    rebuild = f"hmmrnn controls --run {run_dir} --name {base_name} --wrong-hmm {wrong_hmm} --seed {seed}"
+    evo = sorted(int(p.stem.split("_")[1]) for p in (run_dir / "evolution").glob("epoch_*.pt"))
+    pre_epoch = controls.pre_bifurcation_epoch(meta["history"], evo)
+    pre = load(run_dir / "evolution" / f"epoch_{pre_epoch:04d}.pt")
+    built = {
+        "untrained": (controls.untrained(m.hidden, m.inputs, m.outputs, seed), {"init_seed": seed}),
+        "pre-bifurcation": (pre.model, {"epoch": pre_epoch, "bifurcation_epoch": controls.bifurcation_epoch(meta["history"]),
+                                        "rule": "last evolution checkpoint >= 20 epochs before the steepest drop of the smoothed validation loss"}),
+        "line-attractor": (controls.line_attractor(m, seed), {"seed": seed}),
+        "shuffled": (controls.shuffled(m, seed), {"seed": seed}),
+    }
+    entries = []
+    for kind, (model, extra) in built.items():
+        ck = save(out / f"{base_name}-{kind}", model, {"name": f"{base_name}-{kind}", "kind": "control",
+                                                      "control": kind, "hmm": meta["hmm"], "built_from": base_name,
+                                                      **extra})
+        entries.append({"name": f"{base_name}-{kind}", "path": str(Path(ck.path).relative_to(fixtures_dir)),
+                        "control": kind, "hmm": meta["hmm"]["name"], "sha256": ck.sha256, "built_by": rebuild,
+                        "claims": ["fixed-point.single"] if kind == "untrained" else [], **extra,
+                        "must_fail": [c.id for c in all_claims() if kind in c.controls]})
+    entries.append({"name": f"{base_name}-wrong-hmm", "path": str((run_dir / "final.pt").relative_to(fixtures_dir)),
+                    "control": "wrong-hmm", "hmm": wrong_hmm, "sha256": base.sha256, "built_by": rebuild,
+                    "claims": [], "must_fail": [c.id for c in all_claims() if "wrong-hmm" in c.controls],
+                    "note": f"the trained {base_name} checked against {wrong_hmm} instead of {meta['hmm']['name']}"})
+    return entries

@@ -1,0 +1,244 @@
+"""pytest plugin: options, the case/checkpoint fixtures, verdict capture and the claims report.
+
+Wiring only; the statistics live in ``hmmrnn.analysis``, the rules in ``hmmrnn.claim_defs``, the
+report in ``hmmrnn.report``. Registered by the root conftest.py and as the ``pytest11`` entry point.
+"""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from . import __version__
+from .cases import Case, from_manifest, from_paths
+from .checkpoint import CheckpointError, load
+from .hmm import HMMSpecError, parse_spec
+from .registry import Claim, ClaimError, ModelDiverged
+
+DEFAULT_SEED = 20251025
+RESULT_KEY = "hmmrnn_result"
+_state = pytest.StashKey[dict]()
+_RECORD = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser):
+    g = parser.getgroup("hmmrnn", "hmmrnn claims")
+    g.addoption("--checkpoint", action="append", default=[], metavar="PATH",
+                help="checkpoint file or folder of checkpoints (repeatable); default: the fixtures' manifest")
+    g.addoption("--hmm", default=None, metavar="SPEC",
+                help="target HMM for checkpoints whose metadata lacks one: linear:S, fully:3, cyclic:4 or a JSON file")
+    g.addoption("--claims-seed", type=int, default=DEFAULT_SEED, metavar="N", help="seed of every random draw")
+    g.addoption("--report-dir", default="reports", metavar="DIR", help="where the claims report is written")
+    g.addoption("--claims-json", default=None, metavar="FILE", help="results JSON (default DIR/results.json)")
+    g.addoption("--fixtures-dir", default=None, metavar="DIR", help="fixtures folder (default <rootdir>/fixtures)")
+
+
+def pytest_configure(config):
+    fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
+    paths = config.getoption("checkpoint")
+    cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
+    config.stash[_state] = {"cases": cases, "models": {}, "rows": [], "started": datetime.now(timezone.utc)}
+
+
+def pytest_report_header(config):
+    n = len(config.stash[_state]["cases"])
+    return (f"hmmrnn {__version__}: claims seed {config.getoption('claims_seed')} (override with --claims-seed N); "
+            f"{n} checkpoint(s)")
+
+
+def pytest_generate_tests(metafunc):
+    claim: Claim | None = getattr(metafunc.module, "CLAIM", None)
+    if claim is None or "case" not in metafunc.fixturenames:
+        return
+    params = []
+    for case in metafunc.config.stash[_state]["cases"]:
+        if not case.runs(claim):
+            continue
+        marks = [pytest.mark.xfail(strict=True, reason=f"control '{case.control}' must fail {claim.id}")] \
+            if case.must_fail(claim) else []
+        params.append(pytest.param(case, id=case.name, marks=marks))
+    metafunc.parametrize("case", params)
+
+
+def pytest_collection_modifyitems(items):
+    """Test ids read claim-id[checkpoint-name]."""
+    for item in items:
+        claim = getattr(item.module, "CLAIM", None)
+        if claim is not None and hasattr(item, "callspec"):
+            item.name = f"{claim.id}[{item.callspec.id}]"
+            new = f"{item.nodeid.split('::')[0]}::{item.name}"
+            if hasattr(item, "_id"):  # pytest >= 9 keeps a structured node id (no public setter)
+                item._id = type(item._id).parse(new)
+            else:
+                item._nodeid = new
+
+
+@pytest.fixture(scope="session")
+def claims_seed(pytestconfig) -> int:
+    return int(pytestconfig.getoption("claims_seed"))
+
+
+@pytest.fixture
+def checkpoint(case: Case, pytestconfig):
+    """The loaded checkpoint; an unreadable one is an ERROR with the loader's one-line reason."""
+    models = pytestconfig.stash[_state]["models"]
+    if case.path not in models:
+        try:
+            models[case.path] = load(case.path)
+        except CheckpointError as e:
+            models[case.path] = e
+    ck = models[case.path]
+    if isinstance(ck, CheckpointError):
+        raise ClaimError(str(ck))
+    return ck
+
+
+@pytest.fixture
+def target_hmm(case: Case, checkpoint, pytestconfig):
+    """The HMM the checkpoint is checked against: the case's, then --hmm, then the checkpoint's metadata."""
+    spec = case.hmm or pytestconfig.getoption("hmm")
+    try:
+        if spec:
+            return parse_spec(spec)
+        if checkpoint.hmm is not None:
+            return checkpoint.hmm
+    except HMMSpecError as e:
+        raise ClaimError(f"{case.path}: target HMM: {e}") from None
+    raise ClaimError(f"{case.path}: no target HMM in its metadata; pass --hmm (linear:2, fully:3, cyclic:4 or a JSON file)")
+
+
+@pytest.fixture
+def record(request, case: Case, claims_seed, pytestconfig):
+    """record(claim, stats) -> failed thresholds. Keeps the numbers for the report, draws the claim's
+    figure from the analysis's plot data, and returns what the claim module asserts on."""
+    from .figures import PLOTS
+
+    def _record(claim: Claim, stats: dict) -> list[str]:
+        plot = stats.get("_plot")
+        clean = {k: v for k, v in stats.items() if not k.startswith("_")}
+        failed = claim.evaluate(clean)
+        figs = []
+        if plot is not None and claim.id in PLOTS:
+            rel = Path("figures") / f"{claim.id}__{case.name}.png"
+            try:
+                PLOTS[claim.id](plot, Path(pytestconfig.getoption("report_dir")) / rel, case.name)
+                figs.append(str(rel))
+            except Exception as e:  # a broken plot must not hide the verdict
+                clean["figure_error"] = f"{type(e).__name__}: {e}"
+        request.node.stash[_RECORD] = {"statistics": clean, "failed": failed, "figures": figs}
+        request.node.user_properties.append(("statistics", json.dumps(_jsonable(clean))))
+        return failed
+    return _record
+
+
+def _jsonable(x):
+    import numpy as np
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist())
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        return None if x != x else float(x)
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    return x
+
+
+def _one_line(exc) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    claim: Claim | None = getattr(getattr(item, "module", None), "CLAIM", None)
+    case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+    if claim is None or case is None:
+        return
+    exc = call.excinfo.value if call.excinfo is not None else None
+    is_error = isinstance(exc, (ClaimError, CheckpointError))
+    if is_error:  # one line, never a traceback
+        report.longrepr = f"ERROR {claim.id}[{case.name}]: {_one_line(exc)}"
+    if call.when == "call" or (call.when == "setup" and exc is not None):
+        rec = item.stash.get(_RECORD, None)
+        if is_error:
+            verdict, reason = "error", _one_line(exc)
+        elif isinstance(exc, ModelDiverged):
+            verdict, reason = "fail", _one_line(exc)
+            report.longrepr = f"FAIL {claim.id}[{case.name}]: {reason}"
+        elif rec is not None:
+            verdict = "fail" if rec["failed"] else "pass"
+            reason = "; ".join(rec["failed"])
+            if rec["failed"] and isinstance(exc, AssertionError):  # the rule, not a traceback
+                report.longrepr = f"FAIL {claim.id}[{case.name}]: {reason}"
+        elif exc is not None:
+            verdict, reason = "error", f"harness error: {type(exc).__name__}: {_one_line(exc)}"
+        else:
+            verdict, reason = "error", "the claim recorded no statistics"
+        models = item.config.stash[_state]["models"]
+        ck = models.get(case.path)
+        row = {"claim": claim.id, "checkpoint": case.name, "path": case.path,
+               "sha256": getattr(ck, "sha256", ""), "role": case.role, "control": case.control,
+               "family": case.hmm or (ck.meta.get("hmm", {}).get("name") if hasattr(ck, "meta") else None),
+               "seed_of_model": case.info.get("seed", getattr(ck, "meta", {}).get("seed") if ck else None),
+               "verdict": verdict, "expected": "fail" if case.must_fail(claim) else "pass",
+               "statistics": (rec or {}).get("statistics", {}), "thresholds": claim.thresholds_json(),
+               "failed": (rec or {}).get("failed", []), "reason": reason,
+               "seed": item.config.getoption("claims_seed"), "seconds": round(report.duration, 3),
+               "figures": (rec or {}).get("figures", [])}
+        report.user_properties.append((RESULT_KEY, json.dumps(_jsonable(row))))
+        for k in ("claim", "verdict", "expected", "seed", "seconds"):
+            report.user_properties.append((k, row[k]))
+        report.user_properties.append(("thresholds", json.dumps(row["thresholds"])))
+
+
+def pytest_report_teststatus(report, config):
+    if report.when == "call" and isinstance(report.longrepr, str) and report.longrepr.startswith("ERROR ") \
+            and not hasattr(report, "wasxfail"):
+        return "error", "E", "ERROR"
+
+
+def pytest_runtest_logreport(report):
+    """Runs on the controller under xdist too: the rows travel in the reports' user_properties."""
+    for k, v in getattr(report, "user_properties", []):
+        if k == RESULT_KEY:
+            _rows.append(json.loads(v))
+
+
+_rows: list[dict] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if hasattr(config, "workerinput") or not _rows:  # xdist worker, or no claim ran
+        return
+    from .registry import all_claims
+    from .report import write_report
+    st = config.stash[_state]
+    results = {"seed": config.getoption("claims_seed"), "started": st["started"].isoformat(timespec="seconds"),
+               "hmmrnn": __version__,
+               "claims_meta": {c.id: {"title": c.title, "section": c.section, "statistic": c.statistic,
+                                      "by_construction": c.by_construction, "controls": list(c.controls),
+                                      "key": c.key, "thresholds": c.thresholds_json(), "notes": list(c.notes)}
+                               for c in all_claims()},
+               "claims": sorted(_rows, key=lambda r: (r["claim"], r["role"] != "trained", r["checkpoint"]))}
+    report_dir = Path(config.getoption("report_dir"))
+    json_path = config.getoption("claims_json")
+    st["written"] = write_report(results, report_dir, json_path=Path(json_path) if json_path else None)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    st = config.stash.get(_state, {})
+    if st.get("written"):
+        n = {v: sum(r["verdict"] == v for r in _rows) for v in ("pass", "fail", "error")}
+        terminalreporter.write_line(
+            f"hmmrnn: {len(_rows)} claim results ({n['pass']} pass, {n['fail']} fail, {n['error']} error), "
+            f"seed {config.getoption('claims_seed')}; report: {st['written']['html']}")
