@@ -69,3 +69,56 @@ register(Claim(
                 T("volatility_ratio", "<=", 1.0, "error within max(3 x HMM sampling spread, 0.01)"),
                 T("matched_distance_ratio", "<=", 1.25, "set from fixture/control separation (README)")),
     controls=("untrained", "wrong-hmm", "pre-bifurcation", "shuffled"), key="volatility_err"))
+
+# ---- mechanism-level claims (paper 4.2, 5, App. H) ------------------------------------------------
+
+register(Claim(
+    id="noise.cluster-vs-transition", title="Clusters disperse under resampled noise; transitions stay nearly deterministic",
+    section="4.2, Fig 5B",
+    statistic="100 rollouts x 5 steps from 20 cluster and 20 transition states with noise sqrt(1-g^2) xi0 + g xi "
+              "(g = 0, 0.5, 1); dispersion = trace of the covariance across rollouts / |W_ih|_F^2",
+    thresholds=(T("cluster_monotone", "==", True, "dispersion from clusters grows with g"),
+                T("cluster_over_transition", ">=", 2.0, "set from fixture/control separation (README)")),
+    controls=("untrained", "pre-bifurcation", "shuffled"), key="cluster_over_transition",
+    notes=("g = 0 gives identical rollouts (dispersion 0) by construction; the content is the growth to g = 1 "
+           "and the contrast with transitions. The mix is variance preserving (not the authors' (1-g) xi0 + g xi).",)))
+
+register(Claim(
+    id="kick.preactivation-profile", title="Kick neurons: strongly negative in clusters, near zero in kick zones, positive in transitions",
+    section="5, App. J",
+    statistic="mean pre-activation of each discovered kick group (per-neuron z units) in the residency zones",
+    thresholds=(T("max_cluster_z", "<", 0.0, "negative in clusters"),
+                T("min_transition_z", ">", 0.0, "positive in transitions"),
+                T("min_kick_minus_cluster", ">", 0.0, "kick zone above cluster"),
+                T("min_transition_minus_kick", ">", 0.0, "transition above kick zone")),
+    controls=("untrained", "pre-bifurcation", "shuffled"), key="max_cluster_z"))
+
+register(Claim(
+    id="connectivity.kick-motif", title="Kick groups excite within and inhibit across; two integrating populations drive them",
+    section="5, Fig 6",
+    statistic="block means of W_hh reordered by kick groups and integrating populations (70 neurons, by the "
+              "product of mean projections onto the kick groups), z-scored against 200 weight permutations",
+    thresholds=(T("min_z", ">=", 2.0, "every block beyond 2 s.d. of the permutation null, in the paper's direction"),),
+    controls=("untrained", "shuffled"), key="min_z"))
+
+register(Claim(
+    id="training.emergence", title="The orbit emerges at a bifurcation epoch with the loss's second descent",
+    section="4.1, Fig 4, Fig 16",
+    statistic="per evolution checkpoint: rotation, critical-pair fraction, sampled volatility; orbit epoch = first "
+              "checkpoint passing the orbit claim's rotation thresholds; loss epoch = steepest smoothed drop",
+    thresholds=(T("epoch_gap", "<=", 30, "orbit appears with the second descent (3 evolution checkpoints)"),
+                T("orbit_stays", "==", True, "once formed, the orbit persists"),
+                T("critical_jump", ">", 0.0, "critical eigenvalue pairs appear with the orbit"),
+                T("final_volatility_err", "<=", 0.02, "the transition rate converges to the HMM's"),
+                T("late_volatility_spread", "<=", 0.02, "and stays there (last 4 checkpoints)")),
+    controls=("pre-bifurcation",), key="orbit_epoch"))
+
+register(Claim(
+    id="second-order.variance", title="The second-order response scales with the noise variance, kick neurons among its top components",
+    section="App. H",
+    statistic="E[F(h, s xi)] - F(h, 0) with antithetic draws, averaged over visited states, s in {0.25, 0.5, 1, 2}; "
+              "exponent of its norm against s^2; kick neurons among its 10 largest components",
+    thresholds=(T("variance_exponent", ">=", 0.75, "scales with variance (exponent 1)"),
+                T("variance_exponent", "<=", 1.25, "scales with variance (exponent 1)"),
+                T("kick_in_top10", ">=", 1, "kick neurons among the top components")),
+    controls=("untrained",), key="variance_exponent"))

@@ -1,4 +1,4 @@
-"""Command line: ``hmmrnn train``, ``hmmrnn fixture``, ``hmmrnn controls``."""
+"""Command line: ``hmmrnn train | fixture | controls | check | audit``."""
 from __future__ import annotations
 
 import argparse
@@ -60,6 +60,53 @@ def _fixture(a) -> int:
     return 0
 
 
+def _claims_dir() -> Path:
+    d = Path(__file__).resolve().parent.parent / "claims"
+    if not d.is_dir():
+        raise SystemExit(f"hmmrnn: {d}: claims folder not found; install hmmrnn from a checkout (pip install -e .)")
+    return d
+
+
+def _pytest_args(a, paths: list[str]) -> list[str]:
+    args = [str(_claims_dir()), "-p", "hmmrnn.plugin", "--rootdir", str(_claims_dir().parent), "-q",
+            "--report-dir", a.report_dir, "--claims-seed", str(a.claims_seed)]
+    for p in paths:
+        args += ["--checkpoint", p]
+    if a.hmm:
+        args += ["--hmm", a.hmm]
+    if a.junitxml:
+        args += ["--junitxml", a.junitxml]
+    return args + a.pytest_args
+
+
+def _check(a) -> int:
+    """Validate checkpoints: the claims through pytest, same exit status, same report."""
+    import pytest
+    return int(pytest.main(_pytest_args(a, a.paths)))
+
+
+def _audit(a) -> int:
+    """Replication audit: every checkpoint under DIR (a run folder counts by its final.pt)."""
+    import pytest
+    root = Path(a.dir)
+    finals = sorted(p for p in root.rglob("final.pt"))
+    loose = sorted(p for p in root.rglob("*.pt") if p.name not in ("final.pt", "best.pt", "state.pt")
+                   and "evolution" not in p.parts and p.parent.joinpath("final.pt") != p)
+    paths = [str(p) for p in finals + [q for q in loose if not (q.parent / "final.pt").exists()]]
+    if not paths:
+        print(f"hmmrnn audit: {root}: no checkpoints found", file=sys.stderr)
+        return 2
+    print(f"hmmrnn audit: {len(paths)} checkpoint(s) under {root}", file=sys.stderr)
+    return int(pytest.main(_pytest_args(a, paths)))
+
+
+def _claims_options(p) -> None:
+    p.add_argument("--hmm", default=None, help="target HMM for checkpoints whose metadata lacks one")
+    p.add_argument("--report-dir", default="reports")
+    p.add_argument("--claims-seed", type=int, default=None)
+    p.add_argument("--junitxml", default=None, help="also write JUnit XML here")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="hmmrnn", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -94,7 +141,21 @@ def main(argv=None) -> int:
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--fixtures", default="fixtures")
     c.set_defaults(func=_controls)
-    a = p.parse_args(argv)
+    k = sub.add_parser("check", help="validate checkpoints: run every claim on them (exit status of pytest)")
+    k.add_argument("paths", nargs="+", metavar="PATH")
+    _claims_options(k)
+    k.set_defaults(func=_check)
+    u = sub.add_parser("audit", help="replication audit over a folder of checkpoints (seeds, families)")
+    u.add_argument("dir", metavar="DIR")
+    _claims_options(u)
+    u.set_defaults(func=_audit)
+    a, extra = p.parse_known_args(argv)
+    if extra and a.cmd not in ("check", "audit"):
+        p.error(f"unrecognized arguments: {' '.join(extra)}")
+    a.pytest_args = [x for x in extra if x != "--"]  # check/audit pass the rest to pytest (-n auto, -k ...)
+    if getattr(a, "claims_seed", 0) is None:
+        from .registry import DEFAULT_SEED
+        a.claims_seed = DEFAULT_SEED
     try:
         return a.func(a)
     except KeyboardInterrupt:

@@ -99,5 +99,79 @@ def emission(d: dict, path: Path, title: str) -> Path:
     return _save(fig, path)
 
 
+def noise(d: dict, path: Path, title: str) -> Path:
+    """Dispersion across rollouts vs noise resampling, from cluster and from transition states."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for key, col in (("cluster", "tab:blue"), ("transition", "tab:red")):
+        ax.plot(d["gammas"], d[key].T, color=col, alpha=0.15, lw=0.8)
+        ax.plot(d["gammas"], d[key].mean(0), "o-", color=col, lw=2, label=f"{key} states (mean)")
+    ax.set(xlabel="resampled fraction g", ylabel="dispersion / |W_ih|_F^2", title=title)
+    ax.legend(fontsize=7)
+    return _save(fig, path)
+
+
+def kick_profile(d: dict, path: Path, title: str) -> Path:
+    """Mean kick-group pre-activation (z units) per zone and direction."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    zones = ("cluster", "kick", "transition")
+    for k, (dname, row) in enumerate(d["per_direction"].items()):
+        ax.plot(zones, [row[z] for z in zones], "o-", label=f"kick group {dname}")
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set(ylabel="pre-activation (z)", title=title)
+    ax.legend(fontsize=7)
+    return _save(fig, path)
+
+
+def connectivity(d: dict, path: Path, title: str) -> Path:
+    """Recurrent weights reordered: kick groups, then the two integrating populations."""
+    W = d["W"][np.ix_(d["order"], d["order"])]
+    v = np.percentile(np.abs(W), 98)
+    fig, ax = plt.subplots(figsize=(4.6, 4))
+    im = ax.imshow(W, cmap="RdBu_r", vmin=-v, vmax=v)
+    edges = np.cumsum(d["sizes"])[:-1] - 0.5
+    for e in edges:
+        ax.axhline(e, color="k", lw=0.5)
+        ax.axvline(e, color="k", lw=0.5)
+    fig.colorbar(im, ax=ax, label="W[post, pre]")
+    ax.set(title=f"{title}: kick A | kick B | pop P | pop Q", xlabel="pre", ylabel="post")
+    return _save(fig, path)
+
+
+def emergence(d: dict, path: Path, title: str) -> Path:
+    """Loss over training with the two bifurcation epochs; rotation, critical pairs and volatility."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    ep = [h["epoch"] for h in d["history"]]
+    a1.plot(ep, [h["val"] for h in d["history"]], label="validation loss")
+    a1.plot(ep, [h["train"] for h in d["history"]], alpha=0.5, label="train loss")
+    a1.axvline(d["loss_epoch"], color="k", ls="--", lw=0.8, label=f"second descent ({d['loss_epoch']})")
+    if d["orbit_epoch"] is not None:
+        a1.axvline(d["orbit_epoch"], color="tab:red", ls=":", lw=1.2, label=f"orbit appears ({d['orbit_epoch']})")
+    a1.set(xlabel="epoch", ylabel="Sinkhorn divergence", title=title)
+    a1.legend(fontsize=7)
+    rows = d["rows"]
+    e = [r["epoch"] for r in rows]
+    a2.plot(e, [r["rotation_coherence"] for r in rows], "o-", ms=3, label="rotation coherence")
+    a2.plot(e, [r["critical_fraction"] for r in rows], "s-", ms=3, label="critical-pair fraction")
+    a2.plot(e, [r["volatility"] for r in rows], "^-", ms=3, label="output volatility")
+    a2.axhline(d["target_volatility"], color="0.5", ls="--", lw=0.8, label="HMM volatility")
+    a2.set(xlabel="epoch")
+    a2.legend(fontsize=7)
+    return _save(fig, path)
+
+
+def second_order(d: dict, path: Path, title: str) -> Path:
+    """Norm of the expected second-order displacement against the noise variance (log-log)."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    v = d["sigmas"] ** 2
+    ax.loglog(v, d["norms"], "o-", label="|E[d2]|")
+    ax.loglog(v, d["norms"][0] * v / v[0], "k--", lw=0.8, label="slope 1 (linear in variance)")
+    ax.loglog(v, d["norms"][0] * np.sqrt(v / v[0]), "k:", lw=0.8, label="slope 1/2")
+    ax.set(xlabel="noise variance s^2", ylabel="|E[d2]|", title=title)
+    ax.legend(fontsize=7)
+    return _save(fig, path)
+
+
 PLOTS = {"fixed-point.single": fixed_point, "orbit.radius-scaling": orbit, "residency.three-zones": residency,
-         "kick.ablation-traps": kick, "emission.hmm-agreement": emission}
+         "kick.ablation-traps": kick, "emission.hmm-agreement": emission, "noise.cluster-vs-transition": noise,
+         "kick.preactivation-profile": kick_profile, "connectivity.kick-motif": connectivity,
+         "training.emergence": emergence, "second-order.variance": second_order}

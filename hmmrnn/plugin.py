@@ -16,9 +16,9 @@ from . import __version__
 from .cases import Case, from_manifest, from_paths
 from .checkpoint import CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
-from .registry import Claim, ClaimError, ModelDiverged
+from .registry import DEFAULT_SEED, Claim, ClaimError, ModelDiverged
 
-DEFAULT_SEED = 20251025
+
 RESULT_KEY = "hmmrnn_result"
 _state = pytest.StashKey[dict]()
 _RECORD = pytest.StashKey[dict]()
@@ -195,9 +195,12 @@ def pytest_runtest_makereport(item, call):
                "seed": item.config.getoption("claims_seed"), "seconds": round(report.duration, 3),
                "figures": (rec or {}).get("figures", [])}
         report.user_properties.append((RESULT_KEY, json.dumps(_jsonable(row))))
-        for k in ("claim", "verdict", "expected", "seed", "seconds"):
-            report.user_properties.append((k, row[k]))
-        report.user_properties.append(("thresholds", json.dumps(row["thresholds"])))
+        props = [(k, row[k]) for k in ("claim", "verdict", "expected", "seed", "seconds")]
+        props.append(("thresholds", json.dumps(row["thresholds"])))
+        report.user_properties.extend(props)
+        # --junitxml writes the teardown report's properties, which pytest copies from the item: put them
+        # there too (not RESULT_KEY, or the row would be collected twice)
+        item.user_properties.extend(props)
 
 
 def pytest_report_teststatus(report, config):

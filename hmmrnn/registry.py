@@ -10,6 +10,8 @@ import math
 import operator
 from dataclasses import dataclass, field
 
+DEFAULT_SEED = 20251025  # the claims seed when --claims-seed is not given (printed in every run's header)
+
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 
 

@@ -1,4 +1,5 @@
 """Analyses of the paper, each a small module of pure functions over a model and a seed."""
-from . import emission, fixed_point, kick, orbit, residency
+from . import connectivity, emergence, emission, fixed_point, kick, noise, orbit, residency, second_order
 
-__all__ = ["emission", "fixed_point", "kick", "orbit", "residency"]
+__all__ = ["connectivity", "emergence", "emission", "fixed_point", "kick", "noise", "orbit", "residency",
+           "second_order"]

@@ -182,3 +182,31 @@ def summary(found: dict, res: dict, trace: dict | None = None) -> dict:
                           for d, r in res.items()},
         "_plot": {"groups": found["groups"], "lags": found["lags"], **(trace or {})},
     }
+
+
+def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs: np.ndarray) -> dict:
+    """Paper 5, App. J: mean pre-activation of each kick group (in units of each neuron's s.d. over the
+    run) in clusters, kick zones and transitions of its own direction's source output."""
+    from .residency import CLUSTER, KICK, TRANSITION
+    pre = preacts.numpy()
+    sd = pre.std(0) + 1e-6
+    per = {}
+    for (a, c), g in found["groups"].items():
+        n = g["neurons"]
+        src = outputs == a
+        row = {}
+        for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
+            m = (zones == z) & (src if name != "transition" else np.ones_like(src))
+            row[name] = float((pre[m][:, n] / sd[n]).mean()) if m.sum() >= 3 else float("nan")
+        per[f"{a}->{c}"] = row
+
+    def agg(key, fn):
+        vals = [r[key] for r in per.values() if not np.isnan(r[key])]
+        return float(fn(vals)) if vals else float("nan")
+    return {
+        "per_direction": per,
+        "max_cluster_z": agg("cluster", max), "min_transition_z": agg("transition", min),
+        "min_kick_minus_cluster": agg("kick", min) - agg("cluster", max) if per else float("nan"),
+        "min_transition_minus_kick": agg("transition", min) - agg("kick", max) if per else float("nan"),
+        "_plot": {"per_direction": per},
+    }

@@ -107,5 +107,5 @@ def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 
         "cluster_to_transition_passages": total,
         "passages_via_kick_fraction": float(via / total) if total else float("nan"),
         "_plot": {"states": loc.numpy(), "rt": rt, "zones": z},
-        "_zones": z, "_locations": loc,
+        "_zones": z, "_locations": loc, "_preacts": run.preacts[0], "_outputs": run.logits[0].argmax(-1).numpy(),
     }

@@ -1,0 +1,15 @@
+"""Paper 4.1, Fig 4 and 16: "the fixed point gives way to the orbit with the loss's second descent;
+critical eigenvalue pairs appear; the rate of output transitions converges"."""
+from hmmrnn.analysis import emergence
+from hmmrnn.registry import get
+
+CLAIM = get("training.emergence")
+ORBIT = get("orbit.radius-scaling")  # the orbit is called formed by the orbit claim's own rotation rule
+
+
+def test_claim(case, checkpoint, target_hmm, claims_seed, record):
+    rule = {t.statistic: t.value for t in ORBIT.thresholds}
+    stats = emergence.emergence(checkpoint.path, target_hmm, seed=claims_seed,
+                                coherence_min=rule["rotation_coherence"], revs_min=rule["revolutions_per_1000"])
+    failed = record(CLAIM, stats)
+    assert not failed, "; ".join(failed)

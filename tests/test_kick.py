@@ -1,0 +1,124 @@
+"""Kick-neuron helpers: switch hazard, deep-cluster mask, matched random neurons (hmmrnn/analysis/kick.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hmmrnn.analysis import kick
+
+HYP = settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _logits(outs) -> torch.Tensor:
+    """One-hot logits [R, T, 3] whose argmax is outs [R, T]."""
+    return torch.nn.functional.one_hot(torch.as_tensor(outs), 3).float()
+
+
+# ---------------------------------------------------------------- hazard
+
+
+def test_hazard_hand_made():
+    outs = [[0, 0, 1, 1, 2],   # first switch at step index 2, to 1: a hit, 3 steps at risk
+            [0, 2, 1, 1, 1],   # first switch to 2 (the later 1 does not count): 2 steps at risk
+            [0, 0, 0, 0, 0],   # never switches: all 5 steps at risk
+            [1, 1, 0, 0, 0]]   # switches at once to 1: a hit, 1 step at risk
+    rate, n = kick.hazard(_logits(outs), start=0, target=1)
+    assert n == 2
+    assert rate == pytest.approx(2 / (3 + 2 + 5 + 1))
+    rate2, n2 = kick.hazard(_logits(outs), start=0, target=2)
+    assert (rate2, n2) == (pytest.approx(1 / 11), 1)
+
+
+def test_hazard_no_switch_anywhere():
+    assert kick.hazard(_logits(np.zeros((3, 7), dtype=int)), 0, 1) == (0.0, 0)
+
+
+@HYP
+@given(seed=st.integers(0, 10_000), start=st.integers(0, 2), target=st.integers(0, 2))
+def test_hazard_loop_oracle(seed, start, target):
+    rng = np.random.default_rng(seed)
+    R, T = int(rng.integers(1, 7)), int(rng.integers(1, 12))
+    # sticky sequences: mostly the start output, occasional jumps
+    outs = np.where(rng.random((R, T)) < 0.8, start, rng.integers(0, 3, (R, T)))
+    logits = _logits(outs) + 0.01 * torch.from_numpy(rng.random((R, T, 3))).float()  # ties never decide
+    hits = risk = 0
+    for seq in outs:
+        for t, o in enumerate(seq):
+            risk += 1
+            if o != start:
+                hits += int(o == target)
+                break
+    rate, n = kick.hazard(logits, start, target)
+    assert n == hits
+    assert rate == pytest.approx(hits / max(risk, 1))
+
+
+# ---------------------------------------------------------------- deep_cluster_mask
+
+
+def _deep_oracle(out: np.ndarray, margin: int) -> np.ndarray:
+    B, T = out.shape
+    m = np.zeros((B, T), dtype=bool)
+    for b in range(B):
+        for t in range(margin, T - margin):
+            m[b, t] = all(out[b, t + k] == out[b, t] for k in range(-margin, margin + 1))
+    return m
+
+
+def test_deep_cluster_mask_hand_made():
+    out = np.array([[0] * 7 + [1] * 8, [2] * 15])
+    got = kick.deep_cluster_mask(out, margin=2)
+    # row 0: switch between t = 6 and 7; deep: t in 2..4 (output 0) and 9..12 (output 1)
+    assert np.flatnonzero(got[0]).tolist() == [2, 3, 4, 9, 10, 11, 12]
+    assert np.flatnonzero(got[1]).tolist() == list(range(2, 13))
+
+
+@HYP
+@given(seed=st.integers(0, 10_000), margin=st.integers(1, 5))
+def test_deep_cluster_mask_loop_oracle(seed, margin):
+    rng = np.random.default_rng(seed)
+    B, T = int(rng.integers(1, 5)), int(rng.integers(1, 40))
+    out = np.repeat(rng.integers(0, 3, (B, T)), rng.integers(1, 8, T), axis=1)[:, :T]  # runs of random lengths
+    assert np.array_equal(kick.deep_cluster_mask(out, margin), _deep_oracle(out, margin))
+
+
+def test_deep_cluster_mask_default_margin():
+    out = np.zeros((2, 30), dtype=int)
+    out[1, 15] = 1
+    assert np.array_equal(kick.deep_cluster_mask(out), _deep_oracle(out, kick.DEEP))
+
+
+# ---------------------------------------------------------------- matched_random
+
+
+@HYP
+@given(seed=st.integers(0, 10_000))
+def test_matched_random_excludes_kick_and_is_distinct_and_seeded(seed):
+    H = 20
+    act = np.random.default_rng(seed).random(H)
+    group, exclude = [0, 1, 2], {0, 1, 2, 3, 4}
+    a = kick.matched_random(H, group, exclude, act, np.random.default_rng(seed))
+    b = kick.matched_random(H, group, exclude, act, np.random.default_rng(seed))
+    assert a == b
+    assert len(a) == len(group) == len(set(a))
+    assert not set(a) & exclude
+    assert all(0 <= n < H for n in a)
+
+
+def test_matched_random_pool_one_is_greedy_nearest():
+    act = np.array([0.0, 0.5, 1.0, 0.1, 0.45, 0.95, 0.52, 3.0])
+    got = kick.matched_random(8, [0, 1, 2], {0, 1, 2}, act, np.random.default_rng(0), pool=1)
+    # neuron 0 (0.0) -> 3 (0.1); neuron 1 (0.5) -> 6 (0.52); neuron 2 (1.0) -> 5 (0.95)
+    assert got == [3, 6, 5]
+    # a neuron never serves twice: the second match of neuron 0 is its next nearest, 4 (0.45)
+    assert kick.matched_random(8, [0, 0], {0, 1, 2}, act, np.random.default_rng(0), pool=1) == [3, 4]
+
+
+def test_matched_random_stays_within_the_activity_pool():
+    act = np.linspace(0, 1, 30)
+    for s in range(10):
+        got = kick.matched_random(30, [10], {10}, act, np.random.default_rng(s), pool=4)
+        assert got[0] in {8, 9, 11, 12}

@@ -1,0 +1,225 @@
+"""The pytest plugin end to end: each test runs pytest in a subprocess (pytester) on tiny checkpoints.
+
+Subprocess runs, because the plugin keeps its result rows in module state. Only the two fast claims are
+used (fixed-point.single, emission.hmm-agreement) on RNN(hidden=8, inputs=4, outputs=3) networks.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import torch
+
+import hmmrnn
+from hmmrnn import controls
+from hmmrnn.checkpoint import save
+from hmmrnn.hmm import linear_chain
+from hmmrnn.plugin import DEFAULT_SEED
+from hmmrnn.rnn import RNN
+
+pytest_plugins = ["pytester"]
+
+REPO = Path(hmmrnn.__file__).resolve().parents[1]
+CLAIM_FILES = {"fixed-point": "test_fixed_point.py", "emission": "test_emission.py"}
+LFS_POINTER = ("version https://git-lfs.github.com/spec/v1\n"
+               "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")
+
+
+def tiny(seed: int = 0) -> RNN:
+    """A contracting bias-free ReLU net (|W_hh|_2 = 0.5): every input-free run decays to h = 0."""
+    m = RNN(8, 4, 3, generator=torch.Generator().manual_seed(seed))
+    with torch.no_grad():
+        m.weight_hh.mul_(0.5 / torch.linalg.matrix_norm(m.weight_hh, ord=2))
+    return m.requires_grad_(False)
+
+
+def put(path: Path, model: RNN, with_hmm: bool = True) -> Path:
+    save(path, model, {"hmm": linear_chain(2).to_json()} if with_hmm else {})
+    return path
+
+
+@pytest.fixture
+def ptr(pytester, monkeypatch):
+    """The pytester dir with the claim modules copied in and an environment that finds hmmrnn."""
+    for name in CLAIM_FILES.values():
+        (pytester.path / name).write_text((REPO / "claims" / name).read_text())
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    try:  # pytester points HOME at a temp dir: keep matplotlib's font cache instead of rebuilding it per run
+        import matplotlib
+        monkeypatch.setenv("MPLCONFIGDIR", matplotlib.get_cachedir())
+    except Exception:
+        pass
+    return pytester
+
+
+def run(pytester, *args):
+    result = pytester.runpytest_subprocess("-p", "hmmrnn.plugin", "-p", "no:cacheprovider", *map(str, args))
+    out = "\n".join(result.outlines + result.errlines)
+    return result, out
+
+
+def results(report_dir: Path) -> dict:
+    return json.loads((Path(report_dir) / "results.json").read_text())
+
+
+def rows_by_name(report_dir: Path) -> dict:
+    return {r["checkpoint"]: r for r in results(report_dir)["claims"]}
+
+
+def assert_no_traceback(out: str) -> None:
+    assert "Traceback" not in out, out
+    assert not [l for l in out.splitlines() if re.match(r"^[>\s]*raise\b", l)], out
+    assert "ClaimError" not in out and "CheckpointError" not in out, out
+
+
+def _header(out: str) -> str:
+    lines = [l for l in out.splitlines() if l.startswith("hmmrnn ") and "claims seed" in l]
+    assert len(lines) == 1, out
+    return lines[0]
+
+
+def test_bad_checkpoints_are_one_line_errors(ptr):
+    """Also: the default seed in the header and results.json, and --junitxml carrying the claim properties."""
+    put(ptr.path / "good.pt", tiny())
+    (ptr.path / "lfs.pt").write_text(LFS_POINTER)
+    rep, xml = ptr.path / "rep", ptr.path / "junit.xml"
+    result, out = run(ptr, "--checkpoint", "good.pt", "--checkpoint", "missing.pt", "--checkpoint", "lfs.pt",
+                      "-k", "fixed-point", "--report-dir", rep, "--junitxml", xml, "-rA")
+    assert result.ret != 0, out
+    result.assert_outcomes(errors=2, passed=1, deselected=3)
+    assert_no_traceback(out)
+    lines = out.splitlines()
+    # test ids read claim-id[checkpoint-name] (the short summary prints node ids)
+    assert "PASSED test_fixed_point.py::fixed-point.single[good]" in lines, out
+    bad = (("missing", "missing.pt", "no such file"), ("lfs", "lfs.pt", "Git LFS pointer"))
+    for name, file, problem in bad:
+        assert any(l.startswith(f"ERROR fixed-point.single[{name}]: ") and file in l and problem in l
+                   for l in lines), out
+        assert any(l.startswith(f"ERROR test_fixed_point.py::fixed-point.single[{name}]") for l in lines), out
+    assert re.search(r"^hmmrnn: 3 claim results \(\d pass, \d fail, 2 error\)", out, re.M), out
+    assert f"claims seed {DEFAULT_SEED} " in _header(out) and "--claims-seed" in _header(out)
+
+    data = results(rep)
+    assert data["seed"] == DEFAULT_SEED
+    rows = {r["checkpoint"]: r for r in data["claims"]}
+    assert set(rows) == {"good", "missing", "lfs"}
+    assert rows["good"]["verdict"] in ("pass", "fail")
+    assert rows["good"]["statistics"] and rows["good"]["sha256"]
+    for name, file, problem in bad:
+        r = rows[name]
+        assert r["verdict"] == "error", r
+        assert "\n" not in r["reason"] and file in r["reason"] and problem in r["reason"], r["reason"]
+        assert r["statistics"] == {} and r["expected"] == "pass" and r["role"] == "trained"
+        assert r["seed"] == DEFAULT_SEED
+
+    # --junitxml: one testcase per row, with the claim's properties (written from the teardown report)
+    cases = {c.get("name"): c for c in ET.parse(xml).getroot().iter("testcase")}
+    assert set(cases) == {f"fixed-point.single[{n}]" for n in ("good", "missing", "lfs")}
+    props = {n: {p.get("name"): p.get("value") for p in c.iter("property")} for n, c in cases.items()}
+    good = props["fixed-point.single[good]"]
+    assert good["claim"] == "fixed-point.single" and good["verdict"] == rows["good"]["verdict"], good
+    assert good["expected"] == "pass" and good["seed"] == str(DEFAULT_SEED)
+    assert json.loads(good["statistics"]) == rows["good"]["statistics"]
+    assert "end_spread" in json.loads(good["thresholds"])
+    for name, _, _ in bad:
+        p = props[f"fixed-point.single[{name}]"]
+        assert p["claim"] == "fixed-point.single" and p["verdict"] == "error" and "statistics" not in p, p
+        assert cases[f"fixed-point.single[{name}]"].find("error") is not None
+    assert all("hmmrnn_result" not in p for p in props.values())  # the row travels; it is not a property
+
+
+def test_missing_target_hmm_is_an_error_naming_the_option(ptr):
+    put(ptr.path / "nohmm.pt", tiny(), with_hmm=False)
+    rep = ptr.path / "rep"
+    result, out = run(ptr, "--checkpoint", "nohmm.pt", "-k", "emission", "--report-dir", rep)
+    assert result.ret != 0, out
+    result.assert_outcomes(errors=1, deselected=1)
+    assert_no_traceback(out)
+    assert any(l.startswith("ERROR emission.hmm-agreement[nohmm]: ") and "--hmm" in l for l in out.splitlines()), out
+    row = rows_by_name(rep)["nohmm"]
+    assert row["verdict"] == "error" and "--hmm" in row["reason"] and "nohmm.pt" in row["reason"], row
+
+    rep2 = ptr.path / "rep2"
+    result, out = run(ptr, "--checkpoint", "nohmm.pt", "--hmm", "linear:2", "-k", "emission", "--report-dir", rep2)
+    assert_no_traceback(out)
+    row = rows_by_name(rep2)["nohmm"]
+    assert row["verdict"] in ("pass", "fail"), row
+    assert row["family"] == "linear:2"
+    assert "marginal_ratio" in row["statistics"] and "volatility_ratio" in row["statistics"]
+    # an untrained net does not emit like the HMM: the verdict is a FAIL line, the exit code says so
+    assert result.ret == (0 if row["verdict"] == "pass" else 1), out
+    if row["verdict"] == "fail":
+        assert any(l.startswith("FAIL emission.hmm-agreement[nohmm]: ") for l in out.splitlines()), out
+
+
+def test_claims_seed_and_report_files(ptr):
+    put(ptr.path / "good.pt", tiny())
+    rep = ptr.path / "out" / "nested"
+    result, out = run(ptr, "--checkpoint", "good.pt", "-k", "fixed-point", "--report-dir", rep, "--claims-seed", "123")
+    assert result.ret == 0, out
+    result.assert_outcomes(passed=1, deselected=1)
+    assert "claims seed 123 " in _header(out) and "1 checkpoint(s)" in _header(out)
+    assert re.search(r"^hmmrnn: 1 claim results \(1 pass, 0 fail, 0 error\), seed 123; report: .*claims\.html$",
+                     out, re.M), out
+    for name in ("results.json", "claims.md", "claims.html"):
+        assert (rep / name).is_file() and (rep / name).stat().st_size > 0, name
+    assert not (ptr.path / "reports").exists()  # nothing at the default place
+    data = results(rep)
+    assert data["seed"] == 123
+    assert [(r["claim"], r["checkpoint"], r["verdict"], r["seed"]) for r in data["claims"]] == \
+        [("fixed-point.single", "good", "pass", 123)]
+    assert "fixed-point.single" in data["claims_meta"]
+    assert "fixed-point.single" in (rep / "claims.md").read_text()
+    assert "<html" in (rep / "claims.html").read_text().lower()
+    for fig in data["claims"][0]["figures"]:
+        assert (rep / fig).is_file(), fig
+
+
+def _manifest(fixtures: Path, entries: list[dict]) -> None:
+    fixtures.mkdir(exist_ok=True)
+    (fixtures / "manifest.json").write_text(json.dumps({"fixtures": entries}))
+
+
+def test_control_rejected_is_strict_xfail(ptr):
+    fx = ptr.path / "fixtures"
+    fx.mkdir()
+    put(fx / "trained.pt", tiny(1))
+    put(fx / "controls" / "line.pt", controls.line_attractor(tiny(1), seed=0))
+    _manifest(fx, [{"name": "trained", "path": "trained.pt", "control": None, "hmm": "linear:2",
+                    "claims": ["fixed-point.single"]},
+                   {"name": "line", "path": "controls/line.pt", "control": "line-attractor", "hmm": "linear:2",
+                    "claims": None}])
+    rep = ptr.path / "rep"
+    result, out = run(ptr, "--fixtures-dir", fx, "-k", "fixed-point", "--report-dir", rep, "-rxX")
+    assert result.ret == 0, out
+    result.assert_outcomes(passed=1, xfailed=1, deselected=1)
+    assert "must fail fixed-point.single" in out
+    assert_no_traceback(out)
+    rows = rows_by_name(rep)
+    ctl = rows["line"]
+    assert (ctl["verdict"], ctl["expected"], ctl["role"], ctl["control"]) == ("fail", "fail", "control",
+                                                                               "line-attractor"), ctl
+    assert ctl["failed"] and ctl["reason"]
+    assert (rows["trained"]["verdict"], rows["trained"]["expected"], rows["trained"]["role"]) == \
+        ("pass", "pass", "trained")
+
+
+def test_control_that_passes_fails_the_run(ptr):
+    """A 'line-attractor' whose weights contract to one fixed point: the harness cannot reject it."""
+    fx = ptr.path / "fixtures"
+    fx.mkdir()
+    put(fx / "fake.pt", tiny(2))
+    _manifest(fx, [{"name": "fake", "path": "fake.pt", "control": "line-attractor", "hmm": "linear:2",
+                    "claims": None}])
+    rep = ptr.path / "rep"
+    result, out = run(ptr, "--fixtures-dir", fx, "-k", "fixed-point", "--report-dir", rep, "-rxX")
+    assert result.ret == 1, out
+    result.assert_outcomes(failed=1, deselected=1)
+    assert "XPASS(strict)" in out and "control 'line-attractor' must fail fixed-point.single" in out, out
+    row = rows_by_name(rep)["fake"]
+    assert (row["verdict"], row["expected"], row["role"]) == ("pass", "fail", "control"), row
