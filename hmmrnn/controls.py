@@ -20,7 +20,7 @@ def untrained(hidden: int, inputs: int, outputs: int, seed: int) -> RNN:
 def shuffled(model: RNN, seed: int) -> RNN:
     """The same network with its recurrent weights randomly permuted (same weight distribution)."""
     g = torch.Generator().manual_seed(seed)
-    out = RNN(model.hidden, model.inputs, model.outputs)
+    out = RNN(model.hidden, model.inputs, model.outputs, bias=model.has_bias)
     out.load_state_dict(model.state_dict())
     W = out.weight_hh.data
     W.copy_(W.flatten()[torch.randperm(W.numel(), generator=g)].view_as(W))
@@ -39,9 +39,11 @@ def line_attractor(model: RNN, seed: int, contraction: float = 0.5) -> RNN:
     R = torch.randn(H, H, generator=g)
     A = Q @ R @ Q
     A = A / torch.linalg.matrix_norm(A, ord=2)
-    out = RNN(H, model.inputs, model.outputs)
+    out = RNN(H, model.inputs, model.outputs, bias=model.has_bias)
     out.load_state_dict(model.state_dict())
     out.weight_hh.data.copy_(P + contraction * A)
+    if out.bias_h is not None:  # a recurrent bias would break relu(W_hh c v) = c v; the readout bias is kept
+        out.bias_h.data.zero_()
     return out.requires_grad_(False)
 
 

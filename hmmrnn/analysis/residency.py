@@ -3,7 +3,8 @@
 RT at a location: mean over rollouts of the number of steps until the argmax output changes (the
 horizon if it never does). Zones (REFERENCE.md section 5): transition RT < 2; kick zone 2 <= RT <= 8;
 cluster RT > 8 and max softmax probability > 0.8; anything else is unassigned.
-The sign-change count is at most RT - 2, so its low value in transition zones is partly definitional.
+Along one rollout the sign-change count is at most (steps to switch) - 2 (for the mean over rollouts at a
+location: at most RT - 1), so its low value in transition zones is partly definitional.
 """
 from __future__ import annotations
 

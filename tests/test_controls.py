@@ -1,0 +1,147 @@
+"""Negative controls and the pre-bifurcation rule (hmmrnn/controls.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hmmrnn import controls
+from hmmrnn.analysis.fixed_point import input_free_map
+from hmmrnn.rnn import RNN, rollout
+
+torch.set_num_threads(1)
+HYP = settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+H, D = 12, 4
+
+
+def tiny(seed=0, bias=False) -> RNN:
+    m = RNN(H, D, 3, bias=bias, generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
+    if bias:
+        m.bias_h.uniform_(-0.3, 0.3, generator=torch.Generator().manual_seed(seed + 1))
+        m.bias_o.uniform_(-0.3, 0.3, generator=torch.Generator().manual_seed(seed + 2))
+    return m
+
+
+# ---------------------------------------------------------------- untrained
+
+
+def test_untrained_is_seeded():
+    a, b, c = controls.untrained(H, D, 3, 5), controls.untrained(H, D, 3, 5), controls.untrained(H, D, 3, 6)
+    for k, v in a.state_dict().items():
+        assert torch.equal(v, b.state_dict()[k])
+    assert not torch.equal(a.weight_hh, c.weight_hh)
+    assert (a.hidden, a.inputs, a.outputs, a.has_bias) == (H, D, 3, False)
+
+
+# ---------------------------------------------------------------- shuffled
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_shuffled_permutes_recurrent_weights_only(bias):
+    m = tiny(1, bias=bias)
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    s = controls.shuffled(m, seed=3)
+    assert torch.equal(torch.sort(s.weight_hh.flatten()).values, torch.sort(m.weight_hh.flatten()).values)
+    assert not torch.equal(s.weight_hh, m.weight_hh)
+    for k in before:
+        assert torch.equal(m.state_dict()[k], before[k])  # the original is untouched
+        if k != "weight_hh":
+            assert torch.equal(s.state_dict()[k], before[k])  # input, readout (and biases) kept
+    assert torch.equal(controls.shuffled(m, seed=3).weight_hh, s.weight_hh)  # seeded
+    assert not torch.equal(controls.shuffled(m, seed=4).weight_hh, s.weight_hh)
+
+
+# ---------------------------------------------------------------- line_attractor
+
+
+def _ray(W: torch.Tensor) -> torch.Tensor:
+    """The eigenvector of eigenvalue 1, made positive and unit-norm."""
+    ev, vec = torch.linalg.eig(W.double())
+    i = int(torch.argmin((ev - 1).abs()))
+    assert abs(ev[i] - 1) < 1e-5
+    v = vec[:, i].real
+    return v * torch.sign(v.sum()) / v.norm()
+
+
+def test_line_attractor_structure():
+    la = controls.line_attractor(tiny(0), seed=2)
+    for k in ("weight_ih", "weight_o"):
+        assert torch.equal(getattr(la, k), getattr(tiny(0), k))
+    ev = torch.linalg.eigvals(la.weight_hh.double()).abs().sort(descending=True).values
+    assert ev[0] == pytest.approx(1.0, abs=1e-5) and ev[1] <= 0.5 + 1e-5  # one unit eigenvalue, the rest contract
+    v = _ray(la.weight_hh)
+    assert (v > 0).all()
+
+
+@HYP
+@given(c=st.floats(0.0, 100.0), seed=st.integers(0, 50))
+def test_line_attractor_every_point_of_the_ray_is_fixed(c, seed):
+    la = controls.line_attractor(tiny(seed % 3), seed=seed)
+    v = _ray(la.weight_hh).float()
+    h = (c * v)[None]
+    assert torch.allclose(input_free_map(la, h), h, atol=1e-5 * max(c, 1.0))
+    end = rollout(la, None, h0=h, steps=50, record="last").states[:, -1]
+    assert torch.allclose(end, h, atol=1e-4 * max(c, 1.0))
+
+
+def test_line_attractor_off_line_starts_end_at_different_fixed_points():
+    la = controls.line_attractor(tiny(0), seed=2)
+    h0 = torch.rand(6, H, generator=torch.Generator().manual_seed(0)) * torch.tensor([1, 2, 3, 4, 5, 6.0])[:, None]
+    end = rollout(la, None, h0=h0, steps=300, record="last").states[:, -1]
+    assert torch.allclose(input_free_map(la, end), end, atol=1e-5)  # each is a fixed point
+    d = torch.cdist(end, end)
+    assert d[~torch.eye(6, dtype=bool)].min() > 1e-2  # ... and all of them differ
+    v = _ray(la.weight_hh).float()
+    assert torch.allclose(end / end.norm(dim=1, keepdim=True), v.expand_as(end), atol=1e-4)  # on the ray
+
+
+def test_line_attractor_of_a_biased_net_is_bias_free_in_the_recurrence():
+    m = tiny(1, bias=True)
+    la = controls.line_attractor(m, seed=2)
+    assert torch.equal(la.bias_h, torch.zeros(H)) and torch.equal(la.bias_o, m.bias_o)
+    v = _ray(la.weight_hh).float()
+    assert torch.allclose(input_free_map(la, 3 * v[None]), 3 * v[None], atol=1e-5)
+
+
+# ---------------------------------------------------------------- bifurcation_epoch / pre_bifurcation_epoch
+
+
+def _history(noise=0.0, seed=0, descent=True, first=0, last=120):
+    """Optional initial descent 80 -> 36 over 10 epochs, plateau at 36 to epoch 50 (40 epochs), linear drop to 20
+    over epochs 50-60, then flat."""
+    ep = np.arange(first, last + 1)
+    val = np.where(ep < 50, 36.0, np.where(ep <= 60, 36 - 1.6 * (ep - 50), 20.0))
+    if descent:
+        val = np.where(ep < 10, 80 - 4.4 * ep, val)
+    val = val + noise * np.random.default_rng(seed).standard_normal(len(ep))
+    return [{"epoch": int(e), "train": float(x), "val": float(x)} for e, x in zip(ep, val)]
+
+
+@pytest.mark.parametrize("descent, first", [(True, 0), (False, 10)])
+def test_bifurcation_epoch_clean(descent, first):
+    assert 50 <= controls.bifurcation_epoch(_history(descent=descent, first=first)) <= 62
+
+
+@HYP
+@given(seed=st.integers(0, 10_000))
+def test_bifurcation_epoch_noisy(seed):
+    assert 50 <= controls.bifurcation_epoch(_history(noise=0.3, seed=seed)) <= 62
+
+
+def test_pre_bifurcation_epoch_rule():
+    hist = _history()
+    b = controls.bifurcation_epoch(hist)
+    avail = list(range(0, 121, 10))
+    pre = controls.pre_bifurcation_epoch(hist, avail)
+    assert pre == max(e for e in avail if e <= b - 20) == 30
+    assert controls.pre_bifurcation_epoch(hist, [3, 17, b - 20, b - 19, 90]) == b - 20  # boundary included
+    with pytest.raises(ValueError, match="no evolution checkpoint"):
+        controls.pre_bifurcation_epoch(hist, [b - 19, 80, 100])
+
+
+def test_bifurcation_epoch_too_short_history():
+    with pytest.raises(ValueError, match="at least 12 epochs"):
+        controls.bifurcation_epoch(_history(last=10))
+    assert controls.bifurcation_epoch(_history(first=0, last=11, descent=False)) >= 0  # 12 epochs are enough
