@@ -1,4 +1,4 @@
-"""Command line: ``hmmrnn train | fixture | controls | check | audit``."""
+"""Command line: ``hmmrnn train | sweep | fixture | controls | check | audit``."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +29,35 @@ def _train(a) -> int:
     final = trainer.fit(progress=not a.quiet)
     print(final)
     return 0
+
+
+def _sweep(a) -> int:
+    """Seeds of one configuration as Ray tasks (hmmrnn.sweep); exit 1 when a run failed."""
+    try:
+        import ray  # noqa: F401  (only to fail early, with one line, when the extra is missing)
+    except ImportError:
+        print("hmmrnn sweep: needs Ray; pip install hmmrnn[sweep]", file=sys.stderr)
+        return 2
+    from .hmm import HMMSpecError
+    from .sweep import parse_seeds, run_sweep
+    try:
+        seeds = parse_seeds(a.seeds)
+    except ValueError as e:
+        print(f"hmmrnn sweep: --seeds {e}", file=sys.stderr)
+        return 2
+    try:
+        got = run_sweep(a.hmm, seeds, Path(a.out), epochs=a.epochs, hidden=a.hidden, inputs=a.input,
+                        n_sequences=a.n_sequences, batch=a.batch, evolution_every=a.evolution_every,
+                        seq_len=a.seq_len, ray_address=a.ray_address, num_cpus=a.num_cpus,
+                        gpus_per_task=a.gpus_per_task,
+                        fixtures_manifest=Path(a.fixtures_manifest) if a.fixtures_manifest else None)
+    except HMMSpecError as e:
+        print(f"hmmrnn sweep: --hmm {e}", file=sys.stderr)
+        return 2
+    failed = [g for g in got if "error" in g]
+    print(f"hmmrnn sweep: {len(got) - len(failed)} run(s) done, {len(failed)} failed; "
+          f"next: hmmrnn audit {a.out}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _controls(a) -> int:
@@ -128,6 +157,22 @@ def main(argv=None) -> int:
     t.add_argument("--quiet", action="store_true")
     t.add_argument("--out", required=True)
     t.set_defaults(func=_train)
+    w = sub.add_parser("sweep", help="train several seeds as Ray tasks (resumable; needs hmmrnn[sweep])")
+    w.add_argument("--hmm", default="linear:2", help="linear:S, fully:3, cyclic:4 or a JSON file of matrices")
+    w.add_argument("--seeds", required=True, help="0-9, 1,3,5 or 2")
+    w.add_argument("--hidden", type=int, default=150)
+    w.add_argument("--input", type=int, default=100)
+    w.add_argument("--epochs", type=int, default=500)
+    w.add_argument("--batch", type=int, default=4096)
+    w.add_argument("--n-sequences", type=int, default=30000)
+    w.add_argument("--seq-len", type=int, default=None, help="default: the paper's length for the family")
+    w.add_argument("--evolution-every", type=int, default=10)
+    w.add_argument("--out", required=True, help="one folder per run (NAME like linear2-seed3) and manifest.json")
+    w.add_argument("--ray-address", default=None, help="an existing Ray cluster (default: a local instance)")
+    w.add_argument("--num-cpus", type=int, default=None, help="CPUs of the local instance (default: all)")
+    w.add_argument("--gpus-per-task", type=float, default=0, help="GPUs each run asks Ray for (default 0: CPU)")
+    w.add_argument("--fixtures-manifest", default=None, help="also add the entries to this manifest.json")
+    w.set_defaults(func=_sweep)
     f = sub.add_parser("fixture", help="add a trained run's final checkpoint to fixtures/manifest.json")
     f.add_argument("--run", required=True, help="training output folder (holds final.pt)")
     f.add_argument("--name", required=True)

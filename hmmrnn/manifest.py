@@ -54,9 +54,17 @@ def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm:
     }
     entries = []
     for kind, (model, extra) in built.items():
-        ck = save(out / f"{base_name}-{kind}", model, {"name": f"{base_name}-{kind}", "kind": "control",
-                                                      "control": kind, "hmm": meta["hmm"], "built_from": base_name,
-                                                      **extra})
+        meta_c = {"name": f"{base_name}-{kind}", "kind": "control", "control": kind, "hmm": meta["hmm"],
+                  "built_from": base_name, **extra}
+        if kind == "pre-bifurcation":  # a run folder cut before the bifurcation, for the emergence claim too
+            target = out / f"{base_name}-{kind}" / "final"
+            for e in (e for e in evo if e <= pre_epoch):
+                src = load(run_dir / "evolution" / f"epoch_{e:04d}.pt")
+                save(target.parent / "evolution" / f"epoch_{e:04d}", src.model, dict(src.meta, kind="evolution"))
+            meta_c["history"] = [h for h in meta["history"] if h["epoch"] <= pre_epoch]
+        else:
+            target = out / f"{base_name}-{kind}"
+        ck = save(target, model, meta_c)
         entries.append({"name": f"{base_name}-{kind}", "path": str(Path(ck.path).relative_to(fixtures_dir)),
                         "control": kind, "hmm": meta["hmm"]["name"], "sha256": ck.sha256, "built_by": rebuild,
                         "claims": ["fixed-point.single"] if kind == "untrained" else [], **extra,

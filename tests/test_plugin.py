@@ -223,3 +223,50 @@ def test_control_that_passes_fails_the_run(ptr):
     assert "XPASS(strict)" in out and "control 'line-attractor' must fail fixed-point.single" in out, out
     row = rows_by_name(rep)["fake"]
     assert (row["verdict"], row["expected"], row["role"]) == ("pass", "fail", "control"), row
+
+
+WRITES_SPY = """
+import os
+from pathlib import Path
+import hmmrnn.report as report
+_write = report.write_report
+def _spy(*a, **k):  # who writes the report: the controller or an xdist worker
+    with open(Path(__file__).parent / "writes.log", "a") as f:
+        f.write(os.environ.get("PYTEST_XDIST_WORKER", "controller") + "\\n")
+    return _write(*a, **k)
+report.write_report = _spy
+"""
+
+
+def test_parallel_run_gives_the_serial_results(ptr):
+    """-n 2 (pytest-xdist): the same rows as a serial run, and the report written once, by the controller."""
+    pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install -e .[dev])")
+    (ptr.path / "conftest.py").write_text(WRITES_SPY)
+    names = [f"net{i}" for i in range(4)]
+    for i, name in enumerate(names):
+        put(ptr.path / f"{name}.pt", tiny(i))
+    (ptr.path / "lfs.pt").write_text(LFS_POINTER)  # an error row travels too
+    args = [a for n in names + ["lfs"] for a in ("--checkpoint", f"{n}.pt")] + ["-k", "fixed-point"]
+    reps = {}
+    for label, extra in (("serial", []), ("parallel", ["-n", "2"])):
+        reps[label] = rep = ptr.path / f"rep-{label}"
+        result, out = run(ptr, *args, "--report-dir", rep, *extra)
+        assert result.ret == 1, out  # the LFS pointer is an error
+        result.assert_outcomes(passed=len(names), errors=1)  # (xdist does not report the deselected)
+        assert len(re.findall(r"^hmmrnn: 5 claim results \(4 pass, 0 fail, 1 error\)", out, re.M)) == 1, out
+        log = ptr.path / "writes.log"
+        assert log.read_text().split() == ["controller"], (label, log.read_text())
+        log.unlink()
+
+    def rows(rep):  # every field but the timing, order aside
+        return sorted(json.dumps({k: v for k, v in r.items() if k != "seconds"}, sort_keys=True)
+                      for r in results(rep)["claims"])
+    serial, parallel = rows(reps["serial"]), rows(reps["parallel"])
+    assert len(serial) == len(names) + 1 and serial == parallel
+    assert {json.loads(r)["verdict"] for r in parallel} == {"pass", "error"}
+
+    def files(rep):
+        return sorted(str(p.relative_to(rep)) for p in rep.rglob("*") if p.is_file())
+    assert (reps["parallel"] / "claims.html").is_file()
+    assert files(reps["parallel"]) == files(reps["serial"])  # nothing extra (worker or temporary files)
+    assert {"results.json", "claims.md", "claims.html"} <= set(files(reps["serial"]))

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Trains the fixture zoo one run after the other, each resumable: run it again after an interruption and
+# every run picks up after its last finished epoch (fixtures/NAME/state.pt). Logs go to runs/NAME.log.
+# Usage: bash scripts/train_zoo.sh [NAME...]   (default: all, in this order)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p runs
+declare -A SPEC=(
+  [linear2-seed1]="--hmm linear:2 --seed 1 --epochs 300"
+  [linear2-seed2]="--hmm linear:2 --seed 2 --epochs 300"
+  [linear3-seed0]="--hmm linear:3 --seed 0 --epochs 300"
+  [fully3-seed0]="--hmm fully:3 --seed 0 --epochs 500"
+  [cyclic4-seed0]="--hmm cyclic:4 --seed 0 --epochs 500"
+)
+ORDER=(linear2-seed1 linear2-seed2 linear3-seed0 fully3-seed0 cyclic4-seed0)
+NAMES=("${@:-${ORDER[@]}}")
+for name in "${NAMES[@]}"; do
+  args=${SPEC[$name]:?unknown run $name}
+  echo "== $name: hmmrnn train $args" >&2
+  .venv/bin/hmmrnn train $args --hidden 150 --input 100 --evolution-every 10 --out "fixtures/$name" \
+    >>"runs/$name.log" 2>&1
+done
