@@ -7,8 +7,9 @@ CLAIM = get("kick.ablation-traps")
 
 
 def test_claim(case, checkpoint, claims_seed, record):
-    found = kick.discover(checkpoint.model, seed=claims_seed)
+    found = kick.discover(checkpoint.model, seed=claims_seed, group_size=3)  # the paper's triplets
     effects = kick.ablation(checkpoint.model, found, seed=claims_seed)
     stats = kick.summary(found, effects, kick.example_trace(checkpoint.model, found, seed=claims_seed))
+    stats["trap_size"] = kick.trap_size(checkpoint.model, seed=claims_seed)  # reported, not thresholded
     failed = record(CLAIM, stats)
     assert not failed, "; ".join(failed)

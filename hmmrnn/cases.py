@@ -21,6 +21,7 @@ class Case:
     control: str | None = None
     claims: tuple[str, ...] | None = None
     info: dict = field(default_factory=dict)
+    known_fail: dict = field(default_factory=dict)  # claim id -> why this trained model fails it (manifest)
 
     @property
     def role(self) -> str:
@@ -28,6 +29,15 @@ class Case:
 
     def must_fail(self, claim) -> bool:
         return self.control is not None and self.control in claim.controls
+
+    def expected_fail(self, claim) -> str | None:
+        """Why this case is expected to fail the claim (a control it must reject, or a known failure of a
+        trained model recorded in the manifest), or None when it is expected to pass."""
+        if self.must_fail(claim):
+            return f"control '{self.control}' must fail {claim.id}"
+        if claim.id in self.known_fail:
+            return f"expected failure recorded in the manifest: {self.known_fail[claim.id]}"
+        return None
 
     def runs(self, claim) -> bool:
         return self.claims is None or claim.id in self.claims or self.must_fail(claim)
@@ -43,7 +53,7 @@ def from_manifest(fixtures_dir: Path) -> list[Case]:
     for e in data.get("fixtures", []):
         cases.append(Case(e["name"], str(Path(fixtures_dir) / e["path"]), e.get("hmm"), e.get("control"),
                           tuple(e["claims"]) if e.get("claims") is not None else None,
-                          {k: e[k] for k in ("seed", "family") if k in e}))
+                          {k: e[k] for k in ("seed", "family") if k in e}, dict(e.get("expected_fail") or {})))
     return cases
 
 

@@ -23,12 +23,15 @@ register(Claim(
     id="orbit.radius-scaling", title="Under noise the state rotates on a closed orbit whose radius grows linearly with input scale",
     section="4.1, Fig 3D, App. H",
     statistic="PCA(2) of a scale-1 run; median PC-plane distance from the projected fixed point at s in "
-              "{0.25,...,4}; fit r = a s + c; rotation coherence and revolutions per 1000 steps",
+              "{0.25,...,4}; fit r = a s + c; rotation coherence, revolutions per 1000 steps, and the share of "
+              "variance in the PC1-PC2 plane",
     thresholds=(T("r_squared", ">=", 0.99, "SPEC"),
                 T("slope", ">", 0.0, "SPEC"),
                 T("intercept_rel", "<", 0.05, "|c| small against r(s=1)"),
-                T("rotation_coherence", ">=", 0.2, "set from fixture/control separation (README)"),
-                T("revolutions_per_1000", ">=", 10.0, "set from fixture/control separation (README)")),
+                T("rotation_coherence", ">=", 0.2, "fixture 0.33 vs untrained 0.025, pre-bifurcation 0.032"),
+                T("revolutions_per_1000", ">=", 10.0, "fixture 13.4 vs untrained 6.2, pre-bifurcation 8.0 (thin)"),
+                T("pc_variance_explained", ">=", 0.5,
+                  "the orbit is planar: fixture 0.71 vs shuffled 0.27, pre-bifurcation 0.09, untrained 0.05")),
     by_construction="radius linearity holds for every bias-free net (homogeneity); only the rotation separates",
     controls=("untrained", "pre-bifurcation", "shuffled"), key="rotation_coherence",
     notes=("Sub-check expected to fail: the paper labels its sweep 'variance', but radius ~ s = sqrt(variance); "
@@ -107,7 +110,7 @@ register(Claim(
     statistic="per evolution checkpoint: rotation, critical-pair fraction, sampled volatility; orbit epoch = first "
               "checkpoint passing the orbit claim's rotation thresholds; loss epoch = steepest smoothed drop",
     thresholds=(T("epoch_gap", "<=", 30, "orbit appears with the second descent (3 evolution checkpoints)"),
-                T("orbit_stays", "==", True, "once formed, the orbit persists"),
+                T("orbit_stays_fraction", ">=", 0.8, "once formed, the orbit persists (later checkpoints)"),
                 T("critical_jump", ">", 0.0, "critical eigenvalue pairs appear with the orbit"),
                 T("final_volatility_err", "<=", 0.02, "the transition rate converges to the HMM's"),
                 T("late_volatility_spread", "<=", 0.02, "and stays there (last 4 checkpoints)")),

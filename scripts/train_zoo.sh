@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the fixture zoo one run after the other, each resumable: run it again after an interruption and
 # every run picks up after its last finished epoch (fixtures/NAME/state.pt). Logs go to runs/NAME.log.
-# Usage: bash scripts/train_zoo.sh [NAME...]   (default: all, in this order)
+# Usage: [THREADS=1] bash scripts/train_zoo.sh [NAME...]   (default: all, in this order; THREADS=1 leaves a core free)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p runs
@@ -17,6 +17,7 @@ NAMES=("${@:-${ORDER[@]}}")
 for name in "${NAMES[@]}"; do
   args=${SPEC[$name]:?unknown run $name}
   echo "== $name: hmmrnn train $args" >&2
-  .venv/bin/hmmrnn train $args --hidden 150 --input 100 --evolution-every 10 --out "fixtures/$name" \
+  .venv/bin/hmmrnn train $args --hidden 150 --input 100 --evolution-every 10 --threads "${THREADS:-0}" \
+    --out "fixtures/$name" \
     >>"runs/$name.log" 2>&1
 done

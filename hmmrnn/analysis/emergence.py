@@ -1,9 +1,9 @@
 """Paper 4.1, Fig 4 and 16: emergence during training, over a run's evolution checkpoints.
 
-At each checkpoint: rotation of the noise-driven state (as in the orbit claim), the fraction of visited
+At each checkpoint: the orbit claim's own statistics at input scale 1, the fraction of visited
 states whose Jacobian diag(W_hh h > 0) W_hh has a critical eigenvalue pair (Moebius m = (l-1)/(l+1):
 |Re m| < 0.1, Im m > 0.05), and the sampled output volatility. The orbit's bifurcation epoch is the
-first checkpoint whose rotation passes the orbit claim's thresholds; it is compared with the loss's
+first checkpoint that passes the orbit claim's rotation and planarity thresholds; it is compared with the loss's
 second descent (controls.bifurcation_epoch), found from the loss alone.
 """
 from __future__ import annotations
@@ -17,10 +17,11 @@ from ..checkpoint import load
 from ..controls import bifurcation_epoch
 from ..hmm import HMM, expected_volatility, train_seq_len
 from ..registry import ClaimError
-from ..rnn import RNN, draw_noise, rollout
-from .common import seed_for
+from ..rnn import RNN
+from ..registry import ModelDiverged
+from .common import noise_run, seed_for
 from .emission import rnn_sample
-from .orbit import rotation
+from .orbit import radius_scaling
 
 
 def critical_fraction(model: RNN, states: torch.Tensor) -> float:
@@ -39,25 +40,24 @@ def critical_fraction(model: RNN, states: torch.Tensor) -> float:
 
 
 @torch.no_grad()
-def checkpoint_stats(model: RNN, hmm: HMM, seed: int, steps: int = 400, batch: int = 4) -> dict:
-    noise = draw_noise(batch, steps + 50, model.inputs, seed_for(seed, "emerge"))
-    st = rollout(model, noise).states[:, 50:]
-    if not torch.isfinite(st).all():
-        return {"rotation_coherence": float("nan"), "revolutions_per_1000": float("nan"),
-                "critical_fraction": float("nan"), "volatility": float("nan"), "diverged": True}
-    X = st.reshape(-1, model.hidden)
-    Xc = X - X.mean(0)
-    _, _, V = torch.pca_lowrank(Xc, q=2, center=False)
-    proj = (Xc @ V[:, :2]).reshape(batch, steps, 2).numpy()
-    coh, revs = rotation(proj, np.zeros(2))
+def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
+    """Orbit statistics (as the orbit claim computes them), critical-pair fraction, sampled volatility."""
+    nan = float("nan")
+    try:
+        o = radius_scaling(model, seed, scales=(1.0,))
+    except ModelDiverged:
+        return {"rotation_coherence": nan, "revolutions_per_1000": nan, "pc_variance_explained": nan,
+                "critical_fraction": nan, "volatility": nan, "diverged": True}
+    run = noise_run(model, 4, 200, seed_for(seed, "emerge"))
+    X = run.states.reshape(-1, model.hidden)
     sub = X[torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:150]]
-    L = train_seq_len(hmm)
-    seqs = rnn_sample(model, 400, L, seed)
-    return {"rotation_coherence": coh, "revolutions_per_1000": revs, "critical_fraction": critical_fraction(model, sub),
+    seqs = rnn_sample(model, 400, train_seq_len(hmm), seed)
+    return {**{k: o[k] for k in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")},
+            "critical_fraction": critical_fraction(model, sub),
             "volatility": float((seqs[:, 1:] != seqs[:, :-1]).mean()), "diverged": False}
 
 
-def emergence(final_path: str, hmm: HMM, seed: int, coherence_min: float, revs_min: float) -> dict:
+def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict) -> dict:
     """Statistics per evolution checkpoint beside final_path, the two bifurcation epochs, and the
     before/after contrast of the critical-pair fraction."""
     evo = sorted(Path(final_path).parent.glob("evolution/epoch_*.pt"))
@@ -72,8 +72,11 @@ def emergence(final_path: str, hmm: HMM, seed: int, coherence_min: float, revs_m
     if not history:
         raise ClaimError(f"{final_path}: no loss history in its metadata")
     loss_epoch = bifurcation_epoch(history)
-    on = [r["epoch"] for r in rows if r["rotation_coherence"] >= coherence_min and r["revolutions_per_1000"] >= revs_min]
+    def is_orbit(r):
+        return all(r[k] >= v for k, v in orbit_rule.items())  # NaN (diverged) compares False
+    on = [r["epoch"] for r in rows if is_orbit(r)]
     orbit_epoch = on[0] if on else None
+    later = [is_orbit(r) for r in rows if orbit_epoch is not None and r["epoch"] > orbit_epoch]
     before = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] < orbit_epoch]
     after = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] >= orbit_epoch]
     vol = np.array([r["volatility"] for r in rows])
@@ -83,8 +86,8 @@ def emergence(final_path: str, hmm: HMM, seed: int, coherence_min: float, revs_m
         "orbit_epoch": orbit_epoch if orbit_epoch is not None else float("nan"),
         "loss_descent_epoch": loss_epoch,
         "epoch_gap": abs(orbit_epoch - loss_epoch) if orbit_epoch is not None else float("nan"),
-        "orbit_stays": bool(orbit_epoch is not None and all(
-            r["rotation_coherence"] >= coherence_min for r in rows if r["epoch"] >= orbit_epoch)),
+        "orbit_stays_fraction": float(np.mean(later)) if later else float("nan"),
+        "orbit_at_final": bool(is_orbit(rows[-1])),
         "critical_before": float(np.nanmean(before)) if before else float("nan"),
         "critical_after": float(np.nanmean(after)) if after else float("nan"),
         "critical_jump": float(np.nanmean(after) - np.nanmean(before)) if before and after else float("nan"),

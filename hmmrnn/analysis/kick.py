@@ -210,3 +210,18 @@ def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs:
         "min_transition_minus_kick": agg("transition", min) - agg("kick", max) if per else float("nan"),
         "_plot": {"per_direction": per},
     }
+
+
+def trap_size(model: RNN, seed: int, sizes=range(1, 7), ablated_max: float = 0.10, random_min: float = 0.50) -> int | None:
+    """Smallest kick-group size whose silencing traps every direction (ratio <= ablated_max) while as many
+    matched random neurons do not (>= random_min); None if no size up to max(sizes) does. A diagnostic
+    beside the claim's fixed group size."""
+    for k in sizes:
+        try:
+            found = discover(model, seed, group_size=k)
+            res = ablation(model, found, seed, n_random=3)
+        except ClaimError:
+            return None
+        if all(r["ablated_ratio"] <= ablated_max and r["random_ratio"] >= random_min for r in res.values()):
+            return int(k)
+    return None

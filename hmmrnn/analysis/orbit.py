@@ -50,12 +50,16 @@ def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, wa
         radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
     radii = np.array(radii)
     s_arr = np.array(scales, dtype=float)
-    a, c = np.polyfit(s_arr, radii, 1)
-    pred = a * s_arr + c
-    r2 = 1 - ((radii - pred) ** 2).sum() / max(((radii - radii.mean()) ** 2).sum(), 1e-300)
+    if len(scales) >= 2:
+        a, c = np.polyfit(s_arr, radii, 1)
+        pred = a * s_arr + c
+        r2 = 1 - ((radii - pred) ** 2).sum() / max(((radii - radii.mean()) ** 2).sum(), 1e-300)
+    else:  # one scale (rotation only, e.g. per training checkpoint): no fit
+        a = c = r2 = float("nan")
     proj = pca.transform(X).reshape(batch, steps, 2)
     coherence, revs = rotation(proj, proj.reshape(-1, 2).mean(0))
-    slope_var = float(np.polyfit(np.log(s_arr**2), np.log(np.maximum(radii, 1e-300)), 1)[0])
+    slope_var = float(np.polyfit(np.log(s_arr**2), np.log(np.maximum(radii, 1e-300)), 1)[0]) \
+        if len(scales) >= 2 else float("nan")
     r1 = radii[list(scales).index(1.0)] if 1.0 in scales else float(np.interp(1.0, s_arr, radii))
     return {
         "scales": list(map(float, scales)),
