@@ -53,7 +53,8 @@ def residency(d: dict, path: Path, title: str) -> Path:
     X = PCA(n_components=2, random_state=0).fit_transform(d["states"])
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
     sc = a1.scatter(X[:, 0], X[:, 1], c=d["rt"], s=4, cmap="viridis")
-    fig.colorbar(sc, ax=a1, label="residency time")
+    fig.colorbar(sc, ax=a1, label="residency time", pad=0.02)
+    fig.subplots_adjust(wspace=0.35)
     a1.set(xlabel="PC1", ylabel="PC2", title=title)
     names, colours = ("transition", "kick zone", "cluster", "unassigned"), ("tab:red", "tab:orange", "tab:blue", "0.8")
     for k in (3, 2, 1, 0):
