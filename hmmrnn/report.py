@@ -144,14 +144,26 @@ def replication_table(results: dict):
         first = [cell(_dagger(results, c)), cell(fam), cell(n),
                  cell(f"{npass}/{n} ({100 * npass / n:.0f}%)", "pass" if npass == n else "fail")]
         if not names:
-            body.append(first + [cell("-"), cell("-"), cell("-")])
+            body.append(first + [cell("-"), cell("-"), cell("-"), cell("-")])
         for i, name in enumerate(names):
             vals = [float(_scalar(r["statistics"][name])) for r in rs if _is_num(r.get("statistics", {}).get(name))]
             sd = fmt(st.stdev(vals)) if len(vals) > 1 else "-"
+            lo, hi = mean_ci(vals)
+            ci = f"[{fmt(lo)}, {fmt(hi)}]" if len(vals) > 1 else "-"
             lead = first if i == 0 else [cell("")] * 4
             body.append(lead + [cell(name if len(vals) == n else f"{name} (n={len(vals)})"),
-                                cell(fmt(st.fmean(vals))), cell(sd)])
-    return ["claim", "family", "checkpoints", "pass rate", "statistic", "mean", "sd"], body
+                                cell(fmt(st.fmean(vals))), cell(sd), cell(ci)])
+    return ["claim", "family", "checkpoints", "pass rate", "statistic", "mean", "sd", "95% CI of mean"], body
+
+
+def mean_ci(vals: list[float], level: float = 0.95) -> tuple[float, float]:
+    """Student-t confidence interval of the mean across checkpoints (seeds); (nan, nan) below 2 values."""
+    if len(vals) < 2:
+        return float("nan"), float("nan")
+    from scipy.stats import t
+    half = t.ppf(0.5 + level / 2, len(vals) - 1) * st.stdev(vals) / math.sqrt(len(vals))
+    m = st.fmean(vals)
+    return m - half, m + half
 
 
 def _control_status(r: dict) -> tuple[str, str, str]:

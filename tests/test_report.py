@@ -140,3 +140,15 @@ def test_html_renders_in_chromium(report):
     assert m, dom[:500]
     widths = [int(w) for w in m.group(1).split(",")]
     assert len(widths) == len(srcs) and all(w > 0 for w in widths)
+
+
+def test_mean_ci_matches_scipy_and_covers():
+    """The replication table's interval is the Student-t interval of the mean (oracle: scipy)."""
+    from scipy import stats
+
+    from hmmrnn.report import mean_ci
+    vals = [1.0, 2.0, 4.0, 3.5]
+    lo, hi = mean_ci(vals)
+    ref = stats.t.interval(0.95, len(vals) - 1, loc=sum(vals) / 4, scale=stats.sem(vals))
+    assert abs(lo - ref[0]) < 1e-12 and abs(hi - ref[1]) < 1e-12
+    assert all(x != x for x in mean_ci([1.0]))  # NaN below two values
