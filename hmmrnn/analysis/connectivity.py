@@ -41,7 +41,7 @@ def motif_stats(W: np.ndarray, A: list[int], B: list[int], size: int) -> dict:
             "pop_within": np.nanmean([block(W, P, P, True), block(W, Q, Q, True)]),
             "pop_across": np.nanmean([block(W, P, Q), block(W, Q, P)]),
             "pop_drive_contrast": np.nanmean([block(W, A, P) - block(W, B, P), block(W, B, Q) - block(W, A, Q)]),
-            "sizes": (len(P), len(Q))}
+            "sizes": (len(P), len(Q)), "populations": (P, Q)}
 
 
 SIGNS = {"kick_within": 1, "kick_across": -1, "pop_within": 1, "pop_across": -1, "pop_drive_contrast": 1}
@@ -69,6 +69,6 @@ def kick_motif(W: np.ndarray, groups: dict, seed: int, pop_size: int = 70, n_nul
         out[k] = float(obs[k])
         out[f"{k}_z"] = float(sign * (obs[k] - mu) / sd)
     out["min_z"] = min(out[f"{k}_z"] for k in SIGNS)
-    out["_plot"] = {"W": W, "order": A + B + integrating_populations(W, A, B, pop_size)[0]
-                    + integrating_populations(W, A, B, pop_size)[1], "sizes": [len(A), len(B), *obs["sizes"]]}
+    P, Q = obs["populations"]  # selected once, in motif_stats
+    out["_plot"] = {"W": W, "order": A + B + P + Q, "sizes": [len(A), len(B), *obs["sizes"]]}
     return out
