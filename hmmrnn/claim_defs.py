@@ -81,14 +81,20 @@ register(Claim(
 register(Claim(
     id="noise.cluster-vs-transition", title="Clusters disperse under resampled noise; transitions stay nearly deterministic",
     section="4.2, Fig 5B",
-    statistic="100 rollouts x 5 steps from 20 cluster and 20 transition states with noise sqrt(1-g^2) xi0 + g xi "
-              "(g = 0, 0.5, 1); dispersion = trace of the covariance across rollouts / |W_ih|_F^2",
-    thresholds=(T("cluster_monotone", "==", True, "dispersion from clusters grows with g"),
-                T("cluster_over_transition", ">=", 2.0,
-                  "provisional: fixture 1.09 vs shuffled 1.10, the statistic does not separate (harness, see manifest)")),
+    statistic="100 rollouts x 5 steps from 50 cluster and 50 transition states with noise sqrt(1-g^2) xi0 + g xi "
+              "(g = 0, 0.5, 1); relative dispersion = trace of the covariance of the end states across rollouts / "
+              "squared displacement of their mean from the start (noise against deterministic motion); at g = 1 "
+              "the ratio of the cluster and transition medians and a one-sided Mann-Whitney test",
+    thresholds=(T("cluster_monotone", "==", True, "median relative dispersion from clusters grows with g"),
+                T("mannwhitney_p", "<", 0.01, "clusters more noise-sensitive than transitions, not by chance"),
+                T("cluster_over_transition", ">=", 1.5,
+                  "set after measuring linear2-seed0 (1.7-2.2 over 4 claim seeds), linear3-seed0 (2.0-2.8) and "
+                  "shuffled (1.2); held out: every other fixture")),
     controls=("untrained", "pre-bifurcation", "shuffled"), key="cluster_over_transition",
     notes=("g = 0 gives identical rollouts (dispersion 0) by construction; the content is the growth to g = 1 "
-           "and the contrast with transitions. The mix is variance preserving (not the authors' (1-g) xi0 + g xi).",)))
+           "and the contrast with transitions. The mix is variance preserving (not the authors' (1-g) xi0 + g xi).",
+           "The raw spread (statistic spread_cluster_over_transition) is reported but not decided on: the noise "
+           "injected at every step dominates it, and it is about 1.1 on fixtures and controls alike.")))
 
 register(Claim(
     id="kick.preactivation-profile", title="Kick neurons: strongly negative in clusters, near zero in kick zones, positive in transitions",

@@ -101,12 +101,12 @@ def emission(d: dict, path: Path, title: str) -> Path:
 
 
 def noise(d: dict, path: Path, title: str) -> Path:
-    """Dispersion across rollouts vs noise resampling, from cluster and from transition states."""
+    """Relative dispersion across rollouts vs noise resampling, from cluster and from transition states."""
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for key, col in (("cluster", "tab:blue"), ("transition", "tab:red")):
         ax.plot(d["gammas"], d[key].T, color=col, alpha=0.15, lw=0.8)
         ax.plot(d["gammas"], d[key].mean(0), "o-", color=col, lw=2, label=f"{key} states (mean)")
-    ax.set(xlabel="resampled fraction g", ylabel="dispersion / |W_ih|_F^2", title=title)
+    ax.set(xlabel="resampled fraction g", ylabel="spread / drift$^2$ after 5 steps", yscale="log", title=title)
     ax.legend(fontsize=7)
     return _save(fig, path)
 
