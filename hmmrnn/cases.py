@@ -39,8 +39,29 @@ class Case:
             return f"expected failure recorded in the manifest: {self.known_fail[claim.id]}"
         return None
 
+    @property
+    def family(self) -> str | None:
+        """The target HMM's family from its spec ('linear:3' -> 'linear'); None when not known here."""
+        return self.hmm.split(":")[0] if self.hmm and ":" in self.hmm else None
+
     def runs(self, claim) -> bool:
+        if claim.across or not claim.applies(self.family):
+            return False
         return self.claims is None or claim.id in self.claims or self.must_fail(claim)
+
+
+def cohort(claim, cases: list[Case], known_fail: dict | None = None) -> Case:
+    """The one case of a claim decided across checkpoints: every trained case of the claim's families."""
+    members = [c for c in cases if c.control is None and claim.applies(c.family)]
+    why = (known_fail or {}).get(claim.id)
+    return Case(claim.across, "", None, None, None, {"members": members},
+                {claim.id: why} if why else {})
+
+
+def cohort_known_fail(fixtures_dir: Path) -> dict:
+    """Claim id -> why the manifest expects its across-checkpoint verdict to fail ('cohort_expected_fail')."""
+    path = Path(fixtures_dir) / MANIFEST
+    return dict(json.loads(path.read_text()).get("cohort_expected_fail") or {}) if path.exists() else {}
 
 
 def from_manifest(fixtures_dir: Path) -> list[Case]:

@@ -135,3 +135,27 @@ register(Claim(
                 T("variance_exponent", "<=", 1.25, "scales with variance (exponent 1)"),
                 T("kick_in_top10", ">=", 1, "kick neurons among the top components")),
     controls=("untrained",), key="variance_exponent"))
+
+register(Claim(
+    id="orbit.per-output-pair", title="Fully-connected and cyclic HMMs: one orbit plane per output pair",
+    section="4.1, Fig 3G",
+    statistic="PCA(2) plane of the states within 5 steps of every switch of each output pair (pairs carrying >= 10% "
+              "of the HMM's switches), 16 x 3000 noisy steps; largest principal angle between the planes of two "
+              "pairs, and between the planes of the odd and even switches of one pair (split half)",
+    thresholds=(T("min_cross_angle_deg", ">=", 30.0, "set before any fully/cyclic fixture existed: distinct planes"),
+                T("cross_over_split", ">=", 2.0,
+                  "set before any fully/cyclic fixture existed: pairs differ well beyond how well one plane is fixed")),
+    controls=("untrained", "shuffled"), key="min_cross_angle_deg", applies_to=("fully", "cyclic"),
+    notes=("Runs on fully-connected and cyclic checkpoints only; a linear chain has a single output pair (0-2).",)))
+
+register(Claim(
+    id="readout.alignment", title="Linear chains: readout-row alignment with the orbit plane changes with the number of states",
+    section="App. L",
+    statistic="per trained linear-chain checkpoint: mean over outputs of |P w_o| / |w_o|, P the PC1-PC2 plane of a "
+              "noisy run (random direction: sqrt(2/H)); Spearman correlation of it with S over S = 2..5",
+    thresholds=(T("abs_spearman_rho", ">=", 0.8, "a consistent trend with S (the paper gives no number)"),
+                T("monotone", "==", True, "the mean alignment per S moves one way from S=2 to S=5")),
+    key="abs_spearman_rho", applies_to=("linear",), across="linear-chains",
+    notes=("One verdict over every trained linear-chain checkpoint of the run; ERROR names each S in 2..5 "
+           "without a fixture. Controls are not separate checkpoints here: per checkpoint the random-direction "
+           "level sqrt(2/H) is reported beside the alignment.",)))

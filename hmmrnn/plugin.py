@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from . import __version__
-from .cases import Case, from_manifest, from_paths
+from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
 from .checkpoint import CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
 from .registry import DEFAULT_SEED, Claim, ClaimError, ModelDiverged
@@ -40,7 +40,8 @@ def pytest_configure(config):
     fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
     paths = config.getoption("checkpoint")
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
-    config.stash[_state] = {"cases": cases, "models": {}, "rows": [], "started": datetime.now(timezone.utc)}
+    config.stash[_state] = {"cases": cases, "models": {}, "rows": [], "started": datetime.now(timezone.utc),
+                            "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}
 
 
 def pytest_report_header(config):
@@ -54,7 +55,14 @@ def pytest_generate_tests(metafunc):
     if claim is None or "case" not in metafunc.fixturenames:
         return
     params = []
-    for case in metafunc.config.stash[_state]["cases"]:
+    st = metafunc.config.stash[_state]
+    if claim.across:  # one verdict over the trained checkpoints of the claim's families
+        case = cohort(claim, st["cases"], st["cohort_known_fail"])
+        why = case.expected_fail(claim)
+        marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+        metafunc.parametrize("case", [pytest.param(case, id=case.name, marks=marks)])
+        return
+    for case in st["cases"]:
         if not case.runs(claim):
             continue
         why = case.expected_fail(claim)
@@ -97,16 +105,37 @@ def checkpoint(case: Case, pytestconfig):
 
 
 @pytest.fixture
-def target_hmm(case: Case, checkpoint, pytestconfig):
+def members(case: Case, pytestconfig):
+    """[(name, target HMM, model)] of a cohort case; unreadable members are left out with a warning."""
+    import warnings
+    out = []
+    for m in case.info.get("members", []):
+        try:
+            ck = load(m.path)
+            hmm = parse_spec(m.hmm) if m.hmm else ck.hmm
+        except (CheckpointError, HMMSpecError) as e:
+            warnings.warn(f"{m.name} left out of {case.name}: {_one_line(e)}")
+            continue
+        if hmm is None:
+            warnings.warn(f"{m.name} left out of {case.name}: no target HMM in its metadata")
+            continue
+        out.append((m.name, hmm, ck.model))
+    return out
+
+
+@pytest.fixture
+def target_hmm(case: Case, checkpoint, pytestconfig, request):
     """The HMM the checkpoint is checked against: the case's, then --hmm, then the checkpoint's metadata."""
     spec = case.hmm or pytestconfig.getoption("hmm")
     try:
-        if spec:
-            return parse_spec(spec)
-        if checkpoint.hmm is not None:
-            return checkpoint.hmm
+        hmm = parse_spec(spec) if spec else checkpoint.hmm
     except HMMSpecError as e:
         raise ClaimError(f"{case.path}: target HMM: {e}") from None
+    claim = getattr(request.module, "CLAIM", None)
+    if hmm is not None and claim is not None and not claim.applies(hmm.family):
+        raise ClaimError(f"{claim.id} is about {'/'.join(claim.applies_to)} HMMs, not {hmm.name}")
+    if hmm is not None:
+        return hmm
     raise ClaimError(f"{case.path}: no target HMM in its metadata; pass --hmm (linear:2, fully:3, cyclic:4 or a JSON file)")
 
 
@@ -161,7 +190,7 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     claim: Claim | None = getattr(getattr(item, "module", None), "CLAIM", None)
     case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
-    if claim is None or case is None:
+    if claim is None or not isinstance(case, Case):  # not a claim, or a claim with no checkpoint to run on
         return
     exc = call.excinfo.value if call.excinfo is not None else None
     is_error = isinstance(exc, (ClaimError, CheckpointError))

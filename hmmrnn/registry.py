@@ -43,6 +43,12 @@ class Claim:
     controls: tuple[str, ...] = ()  # controls that must FAIL this claim
     key: str = ""  # the statistic shown in summary tables
     notes: tuple[str, ...] = field(default=())
+    applies_to: tuple[str, ...] = ()  # HMM families the claim is about (empty: every family)
+    across: str = ""  # non-empty: one verdict over all trained checkpoints of applies_to (the cohort's name)
+
+    def applies(self, family: str | None) -> bool:
+        """Whether the claim is about checkpoints of this HMM family (unknown family: yes)."""
+        return not self.applies_to or family is None or family in self.applies_to
 
     def evaluate(self, stats: dict) -> list[str]:
         """Failed thresholds, each described with the observed value; empty when the claim passes."""

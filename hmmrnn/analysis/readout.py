@@ -1,0 +1,60 @@
+"""Paper App. L: in linear chains with more latent states, finer emission levels come from how the
+readout rows align with the orbit plane.
+
+Alignment of readout row w_o: |P w_o| / |w_o|, P the projection onto the PC1-PC2 plane of a noise-driven
+run (the orbit plane). A random direction in H dimensions has alignment about sqrt(2 / H), the null level.
+The trend claim needs one value per number of states S = 2..5 (several seeds per S are averaged).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from scipy.stats import spearmanr
+from sklearn.decomposition import PCA
+
+from ..registry import ClaimError
+from ..rnn import RNN
+from .common import noise_run, require_finite, seed_for
+
+STATES = (2, 3, 4, 5)
+
+
+@torch.no_grad()
+def alignment(model: RNN, seed: int, batch: int = 16, steps: int = 1000) -> dict:
+    """Projection magnitude of each unit readout row onto the orbit plane; their mean; the random-direction level."""
+    run = noise_run(model, batch, steps, seed_for(seed, "orbit"), warmup=50)
+    X = require_finite(run.states, f"noise-driven activity over {steps} steps").reshape(-1, model.hidden).numpy()
+    P = PCA(n_components=2, random_state=0).fit(X).components_  # [2, H]
+    W = model.weight_o.detach().numpy()
+    unit = W / np.maximum(np.linalg.norm(W, axis=1, keepdims=True), 1e-12)
+    per_row = np.linalg.norm(unit @ P.T, axis=1)
+    return {"per_output": per_row.tolist(), "mean_alignment": float(per_row.mean()),
+            "random_level": float(np.sqrt(2 / model.hidden))}
+
+
+def alignment_by_states(members: list[tuple], seed: int) -> tuple[dict[int, list[float]], dict[str, dict]]:
+    """Alignment of each (name, hmm, model) member, grouped by the HMM's number of states."""
+    by_states: dict[int, list[float]] = {}
+    per_member = {}
+    for name, hmm, model in members:
+        a = alignment(model, seed)
+        per_member[name] = {"S": hmm.n_states, **a}
+        by_states.setdefault(hmm.n_states, []).append(a["mean_alignment"])
+    return by_states, per_member
+
+
+def trend(by_states: dict[int, list[float]], states=STATES) -> dict:
+    """Spearman correlation of mean alignment with S over S = 2..5; ClaimError naming the missing S."""
+    missing = [s for s in states if not by_states.get(s)]
+    means = {s: float(np.mean(v)) for s, v in sorted(by_states.items()) if v}
+    if missing:
+        have = ", ".join(f"S={s}" for s in means) or "none"
+        raise ClaimError(f"needs a trained linear-chain fixture for every S in {list(states)}; missing "
+                         f"{', '.join(f'linear:{s}' for s in missing)} (have {have})")
+    xs = [s for s in states for _ in by_states[s]]
+    ys = [v for s in states for v in by_states[s]]
+    rho = float(spearmanr(xs, ys).statistic)
+    return {"mean_alignment_by_S": {str(s): means[s] for s in states}, "spearman_rho": rho,
+            "abs_spearman_rho": abs(rho), "direction": "increases" if rho > 0 else "decreases",
+            "monotone": bool(np.all(np.diff([means[s] for s in states]) > 0)
+                             or np.all(np.diff([means[s] for s in states]) < 0))}

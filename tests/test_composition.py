@@ -1,0 +1,99 @@
+"""Per-output-pair orbit planes and the readout-alignment trend (hmmrnn/analysis/composition.py, readout.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hmmrnn.analysis import composition, readout
+from hmmrnn.hmm import parse_spec
+from hmmrnn.registry import ClaimError
+from hmmrnn.rnn import RNN
+
+torch.set_num_threads(1)
+HYP = settings(max_examples=20, deadline=None, derandomize=True)
+
+
+@pytest.mark.parametrize("spec, pairs", [("fully:3", [(0, 1), (0, 2), (1, 2)]), ("cyclic:4", [(0, 1), (1, 2)]),
+                                         ("linear:3", [(0, 2)])])
+def test_expected_pairs_of_the_families(spec, pairs):
+    assert composition.expected_pairs(parse_spec(spec)) == pairs
+
+
+def _basis(rng, H, k=2):
+    return np.linalg.qr(rng.normal(size=(H, k)))[0]
+
+
+@HYP
+@given(seed=st.integers(0, 10**6), angle=st.floats(0.0, np.pi / 2))
+def test_largest_angle_of_a_rotated_plane(seed, angle):
+    # plane (e1, e2) against (e1, cos a e2 + sin a e3): one principal angle 0, the other a
+    rng = np.random.default_rng(seed)
+    Q = _basis(rng, 9, 3)
+    P1 = Q[:, :2]
+    P2 = np.stack([Q[:, 0], np.cos(angle) * Q[:, 1] + np.sin(angle) * Q[:, 2]], 1)
+    assert composition.largest_angle_deg(P1, P2) == pytest.approx(np.degrees(angle), abs=1e-4)
+
+
+def test_plane_of_points_in_a_plane_is_that_plane():
+    rng = np.random.default_rng(0)
+    B = _basis(rng, 20)
+    X = rng.normal(size=(500, 2)) * [3.0, 1.0] @ B.T + rng.normal(size=20)
+    assert composition.largest_angle_deg(composition.plane(X), B) < 1e-3
+
+
+def test_pair_windows_hand_made():
+    out = np.array([[0, 0, 0, 1, 1, 1, 2, 2, 2, 1, 1, 0, 0, 0, 0]])
+    states = np.arange(out.size, dtype=float).reshape(1, -1, 1)
+    w01 = composition.pair_windows(states, out, (0, 1), window=2)
+    # switches 0->1 at t=3 and 1->0 at t=11; the 1->2 (t=6) and 2->1 (t=9) switches belong to pair (1, 2)
+    assert [x[:, 0].tolist() for x in w01] == [[1, 2, 3, 4, 5], [9, 10, 11, 12, 13]]
+    assert len(composition.pair_windows(states, out, (1, 2), window=2)) == 2
+    assert len(composition.pair_windows(states, out, (0, 1), window=3)) == 2
+    assert composition.pair_windows(states, out, (0, 1), window=4) == []  # t=3 and t=11 too near the ends
+
+
+def test_pair_orbits_needs_two_pairs():
+    model = RNN(8, 4, 3, generator=torch.Generator().manual_seed(0)).requires_grad_(False)
+    with pytest.raises(ClaimError, match="linear:3 has 1 output pair"):
+        composition.pair_orbits(model, parse_spec("linear:3"), seed=0, batch=2, steps=50)
+
+
+def test_pair_orbits_names_the_pair_without_switches():
+    # a net whose output never changes: no switches at all
+    model = RNN(8, 4, 3, generator=torch.Generator().manual_seed(0)).requires_grad_(False)
+    model.weight_o.zero_()
+    with pytest.raises(ClaimError, match="only 0 switches between outputs 0 and 1"):
+        composition.pair_orbits(model, parse_spec("fully:3"), seed=0, batch=2, steps=50)
+
+
+def test_alignment_of_a_readout_in_the_orbit_plane_is_one():
+    # ReLU of a 2-D drive: activity lives in a 2-D plane when W_hh = 0 and W_ih maps into 2 positive neurons
+    H = 6
+    model = RNN(H, 2, 3, generator=torch.Generator().manual_seed(0)).requires_grad_(False)
+    model.weight_hh.zero_()
+    model.weight_ih.zero_()
+    model.weight_ih[0, 0] = model.weight_ih[1, 1] = 1.0
+    model.weight_o.zero_()
+    model.weight_o[0, 0] = 2.0
+    model.weight_o[1, 1] = -1.0
+    model.weight_o[2, 5] = 1.0  # off the plane
+    a = readout.alignment(model, seed=0, batch=2, steps=200)
+    assert a["per_output"] == pytest.approx([1.0, 1.0, 0.0], abs=1e-5)
+    assert a["random_level"] == pytest.approx(np.sqrt(2 / H))
+
+
+def test_trend_names_every_missing_S():
+    with pytest.raises(ClaimError, match=r"missing linear:4, linear:5 \(have S=2, S=3\)"):
+        readout.trend({2: [0.3, 0.2], 3: [0.1]})
+
+
+@pytest.mark.parametrize("values, rho, monotone", [({2: [.4], 3: [.3], 4: [.2], 5: [.1]}, -1.0, True),
+                                                   ({2: [.1], 3: [.2], 4: [.3], 5: [.4]}, 1.0, True),
+                                                   ({2: [.1], 3: [.4], 4: [.2], 5: [.3]}, 0.4, False)])
+def test_trend_hand_made(values, rho, monotone):
+    t = readout.trend(values)
+    assert t["spearman_rho"] == pytest.approx(rho)
+    assert t["monotone"] is monotone
