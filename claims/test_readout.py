@@ -11,7 +11,7 @@ def test_claim(case, members, claims_seed, record):
     try:
         stats = readout.trend(by_states)
     except ClaimError:  # keep the per-checkpoint numbers in the report, then report what is missing
-        record(CLAIM, {"per_checkpoint": per_member})
+        record(CLAIM, {"per_checkpoint": per_member, "_plot": {"per_checkpoint": per_member}})
         raise
-    failed = record(CLAIM, {**stats, "per_checkpoint": per_member})
+    failed = record(CLAIM, {**stats, "per_checkpoint": per_member, "_plot": {"per_checkpoint": per_member}})
     assert not failed, "; ".join(failed)

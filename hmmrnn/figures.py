@@ -172,7 +172,41 @@ def second_order(d: dict, path: Path, title: str) -> Path:
     return _save(fig, path)
 
 
+def pair_orbits(d: dict, path: Path, title: str) -> Path:
+    """Per output pair: the states around its switches in its own PCA(2) plane, coloured by output."""
+    pairs = d["pairs"]
+    fig, axes = plt.subplots(1, len(pairs), figsize=(3.2 * len(pairs), 3.0), squeeze=False)
+    states, outputs, w = d["states"], d["outputs"], d["window"]
+    for ax, p in zip(axes[0], pairs):
+        name = f"{p[0]}-{p[1]}"
+        B = d["planes"][name]
+        T = outputs.shape[1]
+        for b, t in zip(*np.nonzero(outputs[:, 1:] != outputs[:, :-1])):
+            t = t + 1
+            if {int(outputs[b, t - 1]), int(outputs[b, t])} == set(p) and w <= t < T - w:
+                seg = states[b, t - w:t + w + 1] @ B
+                ax.plot(seg[:, 0], seg[:, 1], color="0.7", lw=0.4, zorder=1)
+                ax.scatter(seg[:, 0], seg[:, 1], c=[f"C{o}" for o in outputs[b, t - w:t + w + 1]], s=3, zorder=2)
+        ax.set(title=f"{title}: outputs {name}", xticks=[], yticks=[], xlabel="PC1 of the pair", ylabel="PC2")
+    return _save(fig, path)
+
+
+def readout(d: dict, path: Path, title: str) -> Path:
+    """Readout-row alignment with the orbit plane per trained linear chain, against the number of states."""
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for name, m in d["per_checkpoint"].items():
+        ax.scatter(m["S"], m["mean_alignment"], color="tab:blue")
+        ax.annotate(name, (m["S"], m["mean_alignment"]), fontsize=6)
+    level = next(iter(d["per_checkpoint"].values()))["random_level"] if d["per_checkpoint"] else None
+    if level is not None:
+        ax.axhline(level, color="0.5", ls="--", lw=1, label="random direction sqrt(2/H)")
+        ax.legend(fontsize=7)
+    ax.set(xlabel="latent states S", ylabel="mean |P w_o| / |w_o|", title=title, xticks=[2, 3, 4, 5])
+    return _save(fig, path)
+
+
 PLOTS = {"fixed-point.single": fixed_point, "orbit.radius-scaling": orbit, "residency.three-zones": residency,
          "kick.ablation-traps": kick, "emission.hmm-agreement": emission, "noise.cluster-vs-transition": noise,
          "kick.preactivation-profile": kick_profile, "connectivity.kick-motif": connectivity,
-         "training.emergence": emergence, "second-order.variance": second_order}
+         "training.emergence": emergence, "second-order.variance": second_order,
+         "orbit.per-output-pair": pair_orbits, "readout.alignment": readout}

@@ -27,10 +27,9 @@ def block(W: np.ndarray, post: list[int], pre: list[int], no_diag: bool = False)
     if not post or not pre:
         return float("nan")
     M = W[np.ix_(post, pre)]
-    if no_diag and post == pre:
-        if len(post) < 2:
-            return float("nan")
-        return float(M[~np.eye(len(post), dtype=bool)].mean())
+    if no_diag:  # drop W[i, i] wherever neuron i is in both groups, whatever their order
+        keep = np.asarray(post)[:, None] != np.asarray(pre)[None, :]
+        return float(M[keep].mean()) if keep.any() else float("nan")
     return float(M.mean())
 
 

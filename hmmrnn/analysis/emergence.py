@@ -27,7 +27,10 @@ from .orbit import radius_scaling
 def critical_fraction(model: RNN, states: torch.Tensor) -> float:
     """Fraction of states whose Jacobian (active block of W_hh) has a critical pair."""
     W = model.weight_hh.double()
-    active = (states.double() @ W.T) > 0
+    drive = states.double() @ W.T
+    if model.bias_h is not None:  # the same gating as residency.unstable_directions
+        drive = drive + model.bias_h.double()
+    active = drive > 0
     hits = 0
     for a in active:
         idx = a.nonzero()[:, 0]

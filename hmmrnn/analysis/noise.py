@@ -46,7 +46,7 @@ def dispersion(model: RNN, states: torch.Tensor, seed: int, gammas=GAMMAS, rollo
             drift2 = float((last.mean(0) - h).pow(2).sum())
             spread[i, j] = cov_trace
             relative[i, j] = cov_trace / max(drift2, 1e-12)
-    return spread / float(model.weight_ih.pow(2).sum()), relative
+    return spread / max(float(model.weight_ih.pow(2).sum()), 1e-30), relative
 
 
 def cluster_vs_transition(model: RNN, zones: np.ndarray, locations: torch.Tensor, seed: int,
