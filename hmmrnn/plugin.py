@@ -105,9 +105,11 @@ def checkpoint(case: Case, pytestconfig):
 
 
 @pytest.fixture
-def members(case: Case, pytestconfig):
-    """[(name, target HMM, model)] of a cohort case; unreadable members are left out with a warning."""
+def members(case: Case, request):
+    """[(name, target HMM, model)] of a cohort case: its trained checkpoints of the claim's families.
+    Unreadable members are left out with a warning; fewer than two members skip the claim."""
     import warnings
+    claim = request.module.CLAIM
     out = []
     for m in case.info.get("members", []):
         try:
@@ -118,8 +120,10 @@ def members(case: Case, pytestconfig):
             continue
         if hmm is None:
             warnings.warn(f"{m.name} left out of {case.name}: no target HMM in its metadata")
-            continue
-        out.append((m.name, hmm, ck.model))
+        elif claim.applies(hmm.family):
+            out.append((m.name, hmm, ck.model))
+    if len(out) < 2:
+        pytest.skip(f"{claim.id} compares checkpoints: {len(out)} trained {'/'.join(claim.applies_to)} checkpoint(s) here")
     return out
 
 
@@ -192,6 +196,8 @@ def pytest_runtest_makereport(item, call):
     case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
     if claim is None or not isinstance(case, Case):  # not a claim, or a claim with no checkpoint to run on
         return
+    if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
+        return  # not applicable to this run (no row)
     exc = call.excinfo.value if call.excinfo is not None else None
     is_error = isinstance(exc, (ClaimError, CheckpointError))
     if is_error:  # one line, never a traceback

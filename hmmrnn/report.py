@@ -135,6 +135,13 @@ def replication_table(results: dict):
     for r in results.get("claims", []):
         if r.get("role") == "trained":
             groups.setdefault((r["claim"], r.get("family") or "-"), []).append(r)
+    for c in {c for c, _ in groups}:  # pass rate over seeds and families together
+        fams = [rs for (c2, _), rs in groups.items() if c2 == c]
+        if len(fams) > 1:
+            groups[(c, f"all {len(fams)} families")] = [r for rs in fams for r in rs]
+    groups = dict(sorted(groups.items(), key=lambda kv: (_claim_ids(results).index(kv[0][0])
+                                                          if kv[0][0] in _claim_ids(results) else 99,
+                                                          kv[0][1].startswith("all "), kv[0][1])))
     body = []
     for (c, fam), rs in groups.items():
         n, npass = len(rs), sum(r.get("verdict") == "pass" for r in rs)
@@ -276,7 +283,7 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
                     "'-' means the control is not required to fail that claim (its verdict in small text)."),
               ("table", *controls_table(results))]
     else:
-        b.append(("p", "No controls in this run (checkpoints given with --checkpoint). Run `pytest claims` without "
+        b.append(("p", "No controls in this run. Run `pytest claims` without "
                        "--checkpoint to see every claim reject its negative controls."))
     for c in _claim_ids(results):
         m = _meta(results, c)

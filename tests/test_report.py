@@ -152,3 +152,17 @@ def test_mean_ci_matches_scipy_and_covers():
     ref = stats.t.interval(0.95, len(vals) - 1, loc=sum(vals) / 4, scale=stats.sem(vals))
     assert abs(lo - ref[0]) < 1e-12 and abs(hi - ref[1]) < 1e-12
     assert all(x != x for x in mean_ci([1.0]))  # NaN below two values
+
+
+def test_replication_pools_families():
+    """Per family, then one row over all families: pass rate over seeds and families together."""
+    from hmmrnn.report import replication_table
+    res = _results()
+    extra = _row("orbit.radius", "fully3-seed0", "trained", "pass", "pass", {"radius": 0.5})
+    extra["family"] = "fully:3"
+    res["claims"].append(extra)
+    _, body = replication_table(res)
+    lead = [(r[1][0], r[3][0]) for r in body if r[1][0]]
+    assert ("fully:3", "1/1 (100%)") in lead and ("linear:2", "1/2 (50%)") in lead
+    assert ("all 2 families", "2/3 (67%)") in lead
+    assert [f for f, _ in lead].index("all 2 families") > [f for f, _ in lead].index("linear:2")
