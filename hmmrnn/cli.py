@@ -1,4 +1,4 @@
-"""Command line: ``hmmrnn train | sweep | fixture | controls | check | audit``."""
+"""Command line: ``hmmrnn train | sweep | fixture | thin | controls | check | audit``."""
 from __future__ import annotations
 
 import argparse
@@ -86,6 +86,17 @@ def _fixture(a) -> int:
         return 2
     manifest.upsert(fx / "manifest.json", e)
     print(f"{e['name']}: {e['hmm']} seed {e['seed']}, {e['epochs']} epochs, val loss {e['final_val_loss']:.4f}")
+    return 0
+
+
+def _thin(a) -> int:
+    from . import manifest
+    run = Path(a.run)
+    if not (run / "evolution").is_dir():
+        print(f"hmmrnn thin: {run}: no evolution/ folder", file=sys.stderr)
+        return 2
+    gone = manifest.thin_evolution(run, a.every)
+    print(f"{run}: removed {len(gone)} evolution checkpoints; kept epochs {manifest.evolution_epochs(run)}")
     return 0
 
 
@@ -179,6 +190,10 @@ def main(argv=None) -> int:
     f.add_argument("--command", required=True, help="the command that trained it (provenance)")
     f.add_argument("--fixtures", default="fixtures")
     f.set_defaults(func=_fixture)
+    n = sub.add_parser("thin", help="keep a run's evolution checkpoints every N epochs (and the last)")
+    n.add_argument("--run", required=True, help="training output folder (evolution/)")
+    n.add_argument("--every", type=int, default=20)
+    n.set_defaults(func=_thin)
     c = sub.add_parser("controls", help="build the negative controls of a trained run into fixtures/controls")
     c.add_argument("--run", required=True, help="training output folder (final.pt, evolution/)")
     c.add_argument("--name", required=True, help="name of the trained fixture the controls derive from")

@@ -23,6 +23,23 @@ def upsert(path: Path, entry: dict) -> None:
     atomic_write_json(path, m)
 
 
+def evolution_epochs(run_dir: Path) -> list[int]:
+    """Epochs of the evolution checkpoints of a run (evolution/epoch_NNNN.pt), ascending."""
+    return sorted(int(p.stem.split("_")[1]) for p in (Path(run_dir) / "evolution").glob("epoch_*.pt"))
+
+
+def thin_evolution(run_dir: Path, every: int) -> list[int]:
+    """Keep the evolution checkpoints at multiples of `every` epochs and the last one; delete the rest
+    (their .pt and .json). Returns the removed epochs. Keeps fixtures/ small; training dynamics then
+    have `every`-epoch resolution."""
+    epochs = evolution_epochs(run_dir)
+    drop = [e for e in epochs[:-1] if e % every]
+    for e in drop:
+        for ext in (".pt", ".json"):
+            (Path(run_dir) / "evolution" / f"epoch_{e:04d}{ext}").unlink(missing_ok=True)
+    return drop
+
+
 def trained_entry(fixtures_dir: Path, run_dir: Path, name: str, command: str) -> dict:
     """Manifest entry of a trained run's final checkpoint, with its provenance from the metadata."""
     ck = load(Path(run_dir) / "final.pt")
@@ -32,7 +49,7 @@ def trained_entry(fixtures_dir: Path, run_dir: Path, name: str, command: str) ->
             "final_train_loss": hist[-1]["train"] if hist else None,
             "final_val_loss": hist[-1]["val"] if hist else None,
             "wall_seconds": meta.get("wall_seconds"), "device": meta.get("device"), "sha256": ck.sha256,
-            "command": command, "torch": meta.get("torch")}
+            "command": command, "torch": meta.get("torch"), "evolution_epochs": evolution_epochs(run_dir)}
 
 
 def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm: str, seed: int) -> list[dict]:

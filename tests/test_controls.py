@@ -145,3 +145,21 @@ def test_bifurcation_epoch_too_short_history():
     with pytest.raises(ValueError, match="at least 12 epochs"):
         controls.bifurcation_epoch(_history(last=10))
     assert controls.bifurcation_epoch(_history(first=0, last=11, descent=False)) >= 0  # 12 epochs are enough
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(last=st.integers(1, 120), every=st.integers(1, 40))
+def test_thin_evolution_keeps_multiples_and_the_last(tmp_path_factory, last, every):
+    from hmmrnn.manifest import evolution_epochs, thin_evolution
+    run = tmp_path_factory.mktemp("run")
+    (run / "evolution").mkdir()
+    made = sorted(set(range(0, last + 1, 10)) | {last})
+    for e in made:
+        for ext in (".pt", ".json"):
+            (run / "evolution" / f"epoch_{e:04d}{ext}").write_text("x")
+    gone = thin_evolution(run, every)
+    kept = evolution_epochs(run)
+    assert kept == [e for e in made if e % every == 0 or e == last]
+    assert sorted(gone + kept) == made
+    assert sorted(p.name for p in (run / "evolution").iterdir()) == sorted(
+        f"epoch_{e:04d}{x}" for e in kept for x in (".pt", ".json"))
