@@ -54,17 +54,13 @@ def pytest_generate_tests(metafunc):
     claim: Claim | None = getattr(metafunc.module, "CLAIM", None)
     if claim is None or "case" not in metafunc.fixturenames:
         return
-    params = []
     st = metafunc.config.stash[_state]
     if claim.across:  # one verdict over the trained checkpoints of the claim's families
-        case = cohort(claim, st["cases"], st["cohort_known_fail"])
-        why = case.expected_fail(claim)
-        marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
-        metafunc.parametrize("case", [pytest.param(case, id=case.name, marks=marks)])
-        return
-    for case in st["cases"]:
-        if not case.runs(claim):
-            continue
+        cases = [cohort(claim, st["cases"], st["cohort_known_fail"])]
+    else:
+        cases = [c for c in st["cases"] if c.runs(claim)]
+    params = []
+    for case in cases:
         why = case.expected_fail(claim)
         marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
         params.append(pytest.param(case, id=case.name, marks=marks))

@@ -270,3 +270,26 @@ def test_parallel_run_gives_the_serial_results(ptr):
     assert (reps["parallel"] / "claims.html").is_file()
     assert files(reps["parallel"]) == files(reps["serial"])  # nothing extra (worker or temporary files)
     assert {"results.json", "claims.md", "claims.html"} <= set(files(reps["serial"]))
+
+
+def test_family_and_cohort_claims(ptr):
+    """A claim about fully/cyclic HMMs does not run on linear chains; a cohort claim gives one row over the
+    run's linear chains (ERROR naming the missing S), and is skipped with fewer than two of them."""
+    for name in ("test_readout.py", "test_pair_orbits.py"):
+        (ptr.path / name).write_text((REPO / "claims" / name).read_text())
+    put(ptr.path / "a.pt", tiny(0))
+    put(ptr.path / "b.pt", tiny(1))
+    rep = ptr.path / "rep"
+    result, out = run(ptr, "--checkpoint", "a.pt", "--checkpoint", "b.pt", "--hmm", "linear:2",
+                      "-k", "readout or pair", "--report-dir", rep, "-rA")
+    assert_no_traceback(out)
+    result.assert_outcomes(errors=1, skipped=1, deselected=4)  # the pair-orbit claim has no checkpoint
+    assert any(l.startswith("ERROR readout.alignment[linear-chains]: ") and "missing linear:3, linear:4, linear:5"
+               in l for l in out.splitlines()), out
+    rows = results(rep)["claims"]
+    assert [(r["claim"], r["checkpoint"], r["verdict"]) for r in rows] == [
+        ("readout.alignment", "linear-chains", "error")]
+    assert set(rows[0]["statistics"]["per_checkpoint"]) == {"a", "b"}
+
+    result, out = run(ptr, "--checkpoint", "a.pt", "--hmm", "linear:2", "-k", "readout", "--report-dir", rep)
+    result.assert_outcomes(skipped=1, deselected=3)
