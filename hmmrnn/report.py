@@ -128,6 +128,21 @@ def known_failures(results: dict) -> list[str]:
             for r in results.get("claims", []) if r.get("role") == "trained" and r.get("expected") == "fail"]
 
 
+CONVERGENCE_CLAIM = "emission.hmm-agreement"  # issue 4: convergence is decided by this claim, not by eye
+
+
+def convergence_line(results: dict) -> str | None:
+    """Which trained checkpoints count as converged: those that pass the emission-agreement claim."""
+    rows = [r for r in results.get("claims", []) if r.get("role") == "trained" and r["claim"] == CONVERGENCE_CLAIM]
+    if not rows:
+        return None
+    ok = [r["checkpoint"] for r in rows if r.get("verdict") == "pass"]
+    bad = [f"{r['checkpoint']} ({r.get('verdict')})" for r in rows if r.get("verdict") != "pass"]
+    return (f"Converged, as decided by {CONVERGENCE_CLAIM}: {len(ok)} of {len(rows)} trained checkpoints"
+            + (f" ({', '.join(ok)})" if ok else "") + (f"; not converged: {', '.join(bad)}" if bad else "")
+            + ". Every checkpoint stays in the tables either way.")
+
+
 def replication_table(results: dict):
     """Trained results grouped by (claim, family): count, pass rate, mean and sd of the key statistic and
     of every thresholded one (the full set is in results.json)."""
@@ -276,8 +291,11 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
     b += [("h", 2, "Replication across seeds"),
           ("p", "Trained checkpoints grouped by claim and family; mean and sample sd of the key and thresholded "
                 "statistics (all statistics are in results.json)."),
-          ("table", *replication_table(results)),
-          ("h", 2, "Controls")]
+          ("table", *replication_table(results))]
+    conv = convergence_line(results)
+    if conv:
+        b.append(("p", conv))
+    b.append(("h", 2, "Controls"))
     if any(r.get("role") == "control" for r in results.get("claims", [])):
         b += [("p", "Each control must be rejected by the claims it is listed for. NOT REJECTED is a harness defect. "
                     "'-' means the control is not required to fail that claim (its verdict in small text)."),

@@ -166,3 +166,14 @@ def test_replication_pools_families():
     assert ("fully:3", "1/1 (100%)") in lead and ("linear:2", "1/2 (50%)") in lead
     assert ("all 2 families", "2/3 (67%)") in lead
     assert [f for f, _ in lead].index("all 2 families") > [f for f, _ in lead].index("linear:2")
+
+
+def test_convergence_is_decided_by_the_emission_claim():
+    from hmmrnn.report import convergence_line
+    res = _results()
+    assert convergence_line(res) is None
+    res["claims"] += [_row("emission.hmm-agreement", "linear2-seed0", "trained", "fail", "pass", {}),
+                      _row("emission.hmm-agreement", "linear2-seed1", "trained", "pass", "pass", {}),
+                      _row("emission.hmm-agreement", "untrained", "control", "fail", "fail", {}, control="untrained")]
+    line = convergence_line(res)
+    assert "1 of 2 trained checkpoints (linear2-seed1)" in line and "not converged: linear2-seed0 (fail)" in line
