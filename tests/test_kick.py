@@ -122,3 +122,49 @@ def test_matched_random_stays_within_the_activity_pool():
     for s in range(10):
         got = kick.matched_random(30, [10], {10}, act, np.random.default_rng(s), pool=4)
         assert got[0] in {8, 9, 11, 12}
+
+
+# ---------------------------------------------------------------- zone profile
+
+
+@HYP
+@given(seed=st.integers(0, 10**6))
+def test_zone_profile_uses_the_source_output_of_each_direction_oracle(seed):
+    """Loop oracle: per direction a->c, the group's mean z over states of each zone whose output is a;
+    the orderings are per direction (transitions of the opposite direction never count)."""
+    from hmmrnn.analysis.residency import CLUSTER, KICK, TRANSITION, UNASSIGNED
+    rng = np.random.default_rng(seed)
+    T, H = 300, 6
+    pre = torch.as_tensor(rng.normal(size=(T, H)), dtype=torch.float32)
+    zones = rng.choice([CLUSTER, KICK, TRANSITION, UNASSIGNED], size=T)
+    outputs = rng.choice([0, 2], size=T)
+    found = {"groups": {(0, 2): {"neurons": [0, 1]}, (2, 0): {"neurons": [3, 4, 5]}}}
+    got = kick.zone_profile(found, zones, pre, outputs)
+    P = pre.numpy()
+    sd = P.std(0) + 1e-6
+    want = {}
+    for (a, c), g in found["groups"].items():
+        row = {}
+        for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
+            vals = [P[t, n] / sd[n] for t in range(T) if zones[t] == z and outputs[t] == a for n in g["neurons"]]
+            row[name] = float(np.mean(vals))
+        want[f"{a}->{c}"] = row
+    for d in want:
+        for k in want[d]:
+            assert got["per_direction"][d][k] == pytest.approx(want[d][k], rel=1e-5, abs=1e-6)
+    assert got["min_transition_minus_kick"] == pytest.approx(min(r["transition"] - r["kick"] for r in want.values()), abs=1e-5)
+    assert got["min_kick_minus_cluster"] == pytest.approx(min(r["kick"] - r["cluster"] for r in want.values()), abs=1e-5)
+    assert got["max_cluster_z"] == pytest.approx(max(r["cluster"] for r in want.values()), abs=1e-5)
+
+
+def test_zone_profile_opposite_transitions_do_not_count():
+    from hmmrnn.analysis.residency import CLUSTER, KICK, TRANSITION
+    # group 0->2 is -1 in cluster 0, 0 in its kick zone, +1 in its transitions, and -5 in transitions out of 2
+    zones = np.array([CLUSTER] * 4 + [KICK] * 4 + [TRANSITION] * 4 + [TRANSITION] * 4)
+    outputs = np.array([0] * 12 + [2] * 4)
+    vals = np.array([-1.0] * 4 + [0.0] * 4 + [1.0] * 4 + [-5.0] * 4)
+    pre = torch.as_tensor(np.stack([vals, vals], 1), dtype=torch.float32)
+    sd = float(vals.std() + 1e-6)
+    got = kick.zone_profile({"groups": {(0, 2): {"neurons": [0, 1]}}}, zones, pre, outputs)
+    assert got["per_direction"]["0->2"] == pytest.approx({"cluster": -1 / sd, "kick": 0.0, "transition": 1 / sd})
+    assert got["min_transition_minus_kick"] > 0 and got["max_cluster_z"] < 0

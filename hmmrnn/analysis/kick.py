@@ -186,7 +186,9 @@ def summary(found: dict, res: dict, trace: dict | None = None) -> dict:
 
 def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs: np.ndarray) -> dict:
     """Paper 5, App. J: mean pre-activation of each kick group (in units of each neuron's s.d. over the
-    run) in clusters, kick zones and transitions of its own direction's source output."""
+    run) in the clusters, kick zones and transitions of its own direction's source output: the states
+    whose output is still the source a of the group's switches a -> c (a transition state is one the
+    output leaves within 2 steps, so it still shows a). Orderings are checked per direction."""
     from .residency import CLUSTER, KICK, TRANSITION
     pre = preacts.numpy()
     sd = pre.std(0) + 1e-6
@@ -196,18 +198,19 @@ def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs:
         src = outputs == a
         row = {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
-            m = (zones == z) & (src if name != "transition" else np.ones_like(src))
+            m = (zones == z) & src
             row[name] = float((pre[m][:, n] / sd[n]).mean()) if m.sum() >= 3 else float("nan")
         per[f"{a}->{c}"] = row
 
-    def agg(key, fn):
-        vals = [r[key] for r in per.values() if not np.isnan(r[key])]
-        return float(fn(vals)) if vals else float("nan")
+    def agg(fn, key):
+        vals = [key(r) for r in per.values()]
+        vals = [v for v in vals if not np.isnan(v)]
+        return float(fn(vals)) if vals and len(vals) == len(per) else float("nan")
     return {
         "per_direction": per,
-        "max_cluster_z": agg("cluster", max), "min_transition_z": agg("transition", min),
-        "min_kick_minus_cluster": agg("kick", min) - agg("cluster", max) if per else float("nan"),
-        "min_transition_minus_kick": agg("transition", min) - agg("kick", max) if per else float("nan"),
+        "max_cluster_z": agg(max, lambda r: r["cluster"]), "min_transition_z": agg(min, lambda r: r["transition"]),
+        "min_kick_minus_cluster": agg(min, lambda r: r["kick"] - r["cluster"]),
+        "min_transition_minus_kick": agg(min, lambda r: r["transition"] - r["kick"]),
         "_plot": {"per_direction": per},
     }
 
