@@ -17,8 +17,12 @@ def read(path: Path) -> dict:
 
 
 def upsert(path: Path, entry: dict) -> None:
-    """Add or replace the entry of that name; atomic write."""
+    """Add or replace the entry of that name; atomic write. The investigated failures (expected_fail) of
+    an entry for the same checkpoint (same sha256) are kept."""
     m = read(path)
+    old = next((e for e in m["fixtures"] if e["name"] == entry["name"]), None)
+    if old and old.get("expected_fail") and old.get("sha256") == entry.get("sha256") and "expected_fail" not in entry:
+        entry = {**entry, "expected_fail": old["expected_fail"]}
     m["fixtures"] = [e for e in m["fixtures"] if e["name"] != entry["name"]] + [entry]
     atomic_write_json(path, m)
 

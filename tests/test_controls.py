@@ -163,3 +163,13 @@ def test_thin_evolution_keeps_multiples_and_the_last(tmp_path_factory, last, eve
     assert sorted(gone + kept) == made
     assert sorted(p.name for p in (run / "evolution").iterdir()) == sorted(
         f"epoch_{e:04d}{x}" for e in kept for x in (".pt", ".json"))
+
+
+def test_upsert_keeps_investigated_failures_of_the_same_checkpoint(tmp_path):
+    from hmmrnn.manifest import read, upsert
+    path = tmp_path / "manifest.json"
+    upsert(path, {"name": "a", "sha256": "1", "expected_fail": {"c": "model: why"}})
+    upsert(path, {"name": "a", "sha256": "1", "epochs": 3})  # provenance refreshed: reasons kept
+    assert read(path)["fixtures"] == [{"name": "a", "sha256": "1", "epochs": 3, "expected_fail": {"c": "model: why"}}]
+    upsert(path, {"name": "a", "sha256": "2"})  # a different checkpoint: its failures are not known yet
+    assert read(path)["fixtures"] == [{"name": "a", "sha256": "2"}]
