@@ -137,8 +137,9 @@ def test_zone_profile_uses_the_source_output_of_each_direction_oracle(seed):
     T, H = 300, 6
     pre = torch.as_tensor(rng.normal(size=(T, H)), dtype=torch.float32)
     zones = rng.choice([CLUSTER, KICK, TRANSITION, UNASSIGNED], size=T)
-    outputs = rng.choice([0, 2], size=T)
-    found = {"groups": {(0, 2): {"neurons": [0, 1]}, (2, 0): {"neurons": [3, 4, 5]}}}
+    outputs = rng.choice([0, 1, 2], size=T)
+    found = {"groups": {(0, 2): {"neurons": [0, 1]}, (2, 0): {"neurons": [3, 4, 5]}, (1, 2): {"neurons": [2]},
+                        (0, 1): {"neurons": [1, 5]}}}
     got = kick.zone_profile(found, zones, pre, outputs)
     P = pre.numpy()
     sd = P.std(0) + 1e-6
@@ -146,7 +147,9 @@ def test_zone_profile_uses_the_source_output_of_each_direction_oracle(seed):
     for (a, c), g in found["groups"].items():
         row = {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
-            vals = [P[t, n] / sd[n] for t in range(T) if zones[t] == z and outputs[t] == a for n in g["neurons"]]
+            nxt = [next((int(o) for o in outputs[t + 1:] if o != outputs[t]), -1) for t in range(T)]
+            vals = [P[t, n] / sd[n] for t in range(T) if zones[t] == z and outputs[t] == a and nxt[t] == c
+                    for n in g["neurons"]]
             row[name] = float(np.mean(vals))
         want[f"{a}->{c}"] = row
     for d in want:
@@ -157,12 +160,16 @@ def test_zone_profile_uses_the_source_output_of_each_direction_oracle(seed):
     assert got["max_cluster_z"] == pytest.approx(max(r["cluster"] for r in want.values()), abs=1e-5)
 
 
+def test_next_output_hand_made():
+    assert kick.next_output(np.array([0, 0, 1, 1, 1, 2, 2, 0])).tolist() == [1, 1, 2, 2, 2, 0, 0, -1]
+
+
 def test_zone_profile_opposite_transitions_do_not_count():
     from hmmrnn.analysis.residency import CLUSTER, KICK, TRANSITION
     # group 0->2 is -1 in cluster 0, 0 in its kick zone, +1 in its transitions, and -5 in transitions out of 2
-    zones = np.array([CLUSTER] * 4 + [KICK] * 4 + [TRANSITION] * 4 + [TRANSITION] * 4)
-    outputs = np.array([0] * 12 + [2] * 4)
-    vals = np.array([-1.0] * 4 + [0.0] * 4 + [1.0] * 4 + [-5.0] * 4)
+    zones = np.array([CLUSTER] * 4 + [KICK] * 4 + [TRANSITION] * 4 + [TRANSITION] * 4 + [CLUSTER])
+    outputs = np.array([0] * 12 + [2] * 4 + [0])
+    vals = np.array([-1.0] * 4 + [0.0] * 4 + [1.0] * 4 + [-5.0] * 4 + [0.0])
     pre = torch.as_tensor(np.stack([vals, vals], 1), dtype=torch.float32)
     sd = float(vals.std() + 1e-6)
     got = kick.zone_profile({"groups": {(0, 2): {"neurons": [0, 1]}}}, zones, pre, outputs)

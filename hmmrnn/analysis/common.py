@@ -41,11 +41,13 @@ def switches(outputs: np.ndarray) -> list[tuple[int, int, int, int]]:
 BLOW_UP = 1e8  # activity beyond this is counted as diverged (float32 PCA/covariances overflow near 1e19)
 
 
-def require_finite(x: torch.Tensor, what: str) -> torch.Tensor:
-    """Raise ModelDiverged (a FAIL of the claim, not a harness error) when activity blew up."""
+def require_finite(x: torch.Tensor, what: str, bound: float = BLOW_UP) -> torch.Tensor:
+    """Raise ModelDiverged (a FAIL of the claim, not a harness error) when activity blew up: beyond
+    `bound`, or inf/NaN. bound=inf for what stays well defined at any finite size (argmax, softmax samples)."""
     from ..registry import ModelDiverged
-    if not torch.isfinite(x).all() or x.abs().max() > BLOW_UP:
-        bad = (~(x.abs() <= BLOW_UP)).flatten(2).any(-1) if x.ndim >= 3 else None
+    if not torch.isfinite(x).all() or x.abs().max() > bound:
+        bad = (~(x.abs() <= bound)).flatten(2).any(-1) if x.ndim >= 3 else None
         when = f" (first at step {int(bad.any(0).float().argmax())})" if bad is not None and bad.any() else ""
-        raise ModelDiverged(f"{what} diverges (|h| > {BLOW_UP:g} or inf/NaN){when}")
+        size = f"|h| > {bound:g} or " if bound < float("inf") else ""
+        raise ModelDiverged(f"{what} diverges ({size}inf/NaN){when}")
     return x

@@ -184,21 +184,30 @@ def summary(found: dict, res: dict, trace: dict | None = None) -> dict:
     }
 
 
+def next_output(outputs: np.ndarray) -> np.ndarray:
+    """[T] the next output different from outputs[t] after step t (-1 if the output never changes again)."""
+    nxt = np.full(len(outputs), -1)
+    for t in range(len(outputs) - 2, -1, -1):
+        nxt[t] = outputs[t + 1] if outputs[t + 1] != outputs[t] else nxt[t + 1]
+    return nxt
+
+
 def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs: np.ndarray) -> dict:
     """Paper 5, App. J: mean pre-activation of each kick group (in units of each neuron's s.d. over the
-    run) in the clusters, kick zones and transitions of its own direction's source output: the states
-    whose output is still the source a of the group's switches a -> c (a transition state is one the
-    output leaves within 2 steps, so it still shows a). Orderings are checked per direction."""
+    run) in the clusters, kick zones and transitions of its own direction a -> c: the states whose output
+    is a and whose next different output is c (a transition state is one the output leaves within 2
+    steps, so it still shows a). Orderings are checked per direction."""
     from .residency import CLUSTER, KICK, TRANSITION
     pre = preacts.numpy()
     sd = pre.std(0) + 1e-6
+    nxt = next_output(outputs)
     per = {}
     for (a, c), g in found["groups"].items():
         n = g["neurons"]
-        src = outputs == a
+        own = (outputs == a) & (nxt == c)
         row = {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
-            m = (zones == z) & src
+            m = (zones == z) & own
             row[name] = float((pre[m][:, n] / sd[n]).mean()) if m.sum() >= 3 else float("nan")
         per[f"{a}->{c}"] = row
 
