@@ -174,19 +174,12 @@ def second_order(d: dict, path: Path, title: str) -> Path:
 
 def pair_orbits(d: dict, path: Path, title: str) -> Path:
     """Per output pair: the states around its switches in its own PCA(2) plane, coloured by output."""
-    pairs = d["pairs"]
-    fig, axes = plt.subplots(1, len(pairs), figsize=(3.2 * len(pairs), 3.0), squeeze=False)
-    states, outputs, w = d["states"], d["outputs"], d["window"]
-    for ax, p in zip(axes[0], pairs):
-        name = f"{p[0]}-{p[1]}"
-        B = d["planes"][name]
-        T = outputs.shape[1]
-        for b, t in zip(*np.nonzero(outputs[:, 1:] != outputs[:, :-1])):
-            t = t + 1
-            if {int(outputs[b, t - 1]), int(outputs[b, t])} == set(p) and w <= t < T - w:
-                seg = states[b, t - w:t + w + 1] @ B
-                ax.plot(seg[:, 0], seg[:, 1], color="0.7", lw=0.4, zorder=1)
-                ax.scatter(seg[:, 0], seg[:, 1], c=[f"C{o}" for o in outputs[b, t - w:t + w + 1]], s=3, zorder=2)
+    segs = d["segments"]
+    fig, axes = plt.subplots(1, len(segs), figsize=(3.2 * len(segs), 3.0), squeeze=False)
+    for ax, (name, items) in zip(axes[0], segs.items()):
+        for xy, outs in items:
+            ax.plot(xy[:, 0], xy[:, 1], color="0.7", lw=0.4, zorder=1)
+            ax.scatter(xy[:, 0], xy[:, 1], c=[f"C{int(o)}" for o in outs], s=3, zorder=2)
         ax.set(title=f"{title}: outputs {name}", xticks=[], yticks=[], xlabel="PC1 of the pair", ylabel="PC2")
     return _save(fig, path)
 

@@ -22,6 +22,7 @@ from ..rnn import RNN
 from .common import noise_run, require_finite, seed_for, switches
 
 MIN_SWITCHES = 20
+PLOTTED = 150  # switches drawn per pair (an untrained net can switch tens of thousands of times)
 
 
 def expected_pairs(hmm: HMM, min_share: float = 0.1) -> list[tuple[int, int]]:
@@ -61,7 +62,7 @@ def pair_orbits(model: RNN, hmm: HMM, seed: int, batch: int = 16, steps: int = 3
     run = noise_run(model, batch, steps, seed_for(seed, "pair-orbits"))
     states = require_finite(run.states, f"noise-driven activity over {steps} steps").numpy()
     outputs = run.logits.argmax(-1).numpy()
-    planes, split, counts = {}, {}, {}
+    planes, split, counts, segments = {}, {}, {}, {}
     for p in pairs:
         w = pair_windows(states, outputs, p, window)
         counts[p] = len(w)
@@ -70,6 +71,8 @@ def pair_orbits(model: RNN, hmm: HMM, seed: int, batch: int = 16, steps: int = 3
                              f"steps (need {MIN_SWITCHES}): no orbit for this pair to fit")
         planes[p] = plane(np.concatenate(w))
         split[p] = largest_angle_deg(plane(np.concatenate(w[0::2])), plane(np.concatenate(w[1::2])))
+        outs = pair_windows(outputs[..., None], outputs, p, window)[:PLOTTED]
+        segments[f"{p[0]}-{p[1]}"] = [(x @ planes[p], o[:, 0]) for x, o in zip(w[:PLOTTED], outs)]
     cross = {(p, q): largest_angle_deg(planes[p], planes[q]) for p, q in combinations(pairs, 2)}
     min_cross, max_split = min(cross.values()), max(split.values())
     name = lambda p: f"{p[0]}-{p[1]}"  # noqa: E731
@@ -81,6 +84,5 @@ def pair_orbits(model: RNN, hmm: HMM, seed: int, batch: int = 16, steps: int = 3
         "min_cross_angle_deg": min_cross,
         "max_split_angle_deg": max_split,
         "cross_over_split": float(min_cross / max(max_split, 1e-9)),
-        "_plot": {"states": states, "outputs": outputs, "planes": {name(p): planes[p] for p in pairs},
-                  "window": window, "pairs": pairs},
+        "_plot": {"segments": segments},
     }
