@@ -46,18 +46,21 @@ def critical_fraction(model: RNN, states: torch.Tensor) -> float:
 def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
     """Orbit statistics (as the orbit claim computes them), critical-pair fraction, sampled volatility."""
     nan = float("nan")
+    try:  # the emitted sequences stay defined when long runs diverge (sampled within the training length)
+        seqs = rnn_sample(model, 400, train_seq_len(hmm), seed)
+        volatility = float((seqs[:, 1:] != seqs[:, :-1]).mean())
+    except ModelDiverged:
+        volatility = nan
     try:
         o = radius_scaling(model, seed, scales=(1.0,))
     except ModelDiverged:
         return {"rotation_coherence": nan, "revolutions_per_1000": nan, "pc_variance_explained": nan,
-                "critical_fraction": nan, "volatility": nan, "diverged": True}
+                "critical_fraction": nan, "volatility": volatility, "diverged": True}
     run = noise_run(model, 4, 200, seed_for(seed, "emerge"))
     X = run.states.reshape(-1, model.hidden)
     sub = X[torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:150]]
-    seqs = rnn_sample(model, 400, train_seq_len(hmm), seed)
     return {**{k: o[k] for k in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")},
-            "critical_fraction": critical_fraction(model, sub),
-            "volatility": float((seqs[:, 1:] != seqs[:, :-1]).mean()), "diverged": False}
+            "critical_fraction": critical_fraction(model, sub), "volatility": volatility, "diverged": False}
 
 
 def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict) -> dict:
@@ -95,7 +98,8 @@ def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict) -> dict:
         "critical_after": float(np.nanmean(after)) if after else float("nan"),
         "critical_jump": float(np.nanmean(after) - np.nanmean(before)) if before and after else float("nan"),
         "final_volatility_err": float(abs(vol[-1] - target)),
-        "late_volatility_spread": float(np.nanmax(vol[-4:]) - np.nanmin(vol[-4:])),
+        "late_volatility_spread": float(np.nanmax(vol[-4:]) - np.nanmin(vol[-4:])) if np.isfinite(vol[-4:]).any()
+        else float("nan"),
         "hmm_volatility": float(target),
         "_plot": {"rows": rows, "history": history, "orbit_epoch": orbit_epoch, "loss_epoch": loss_epoch,
                   "target_volatility": target},
