@@ -286,7 +286,8 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
     known = known_failures(results)
     if known:
         b += [("p", "Claims that a trained fixture fails, recorded in fixtures/manifest.json with the reason "
-                    "(the model's fault, not the harness's, as investigated; a strict xfail, so a later pass is flagged):"),
+                    "(each reason says whose fault it is as investigated: the model, the claim's scope, or "
+                    "undetermined; a strict xfail, so a later pass is flagged):"),
               ("ul", known)]
     b += [("h", 2, "Replication across seeds"),
           ("p", "Trained checkpoints grouped by claim and family; mean and sample sd of the key and thresholded "
