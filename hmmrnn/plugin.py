@@ -85,23 +85,28 @@ def claims_seed(pytestconfig) -> int:
     return int(pytestconfig.getoption("claims_seed"))
 
 
+def _loaded(config, path: str):
+    """The checkpoint at path, or the CheckpointError it gave, loaded once per session."""
+    models = config.stash[_state]["models"]
+    if path not in models:
+        try:
+            models[path] = load(path)
+        except CheckpointError as e:
+            models[path] = e
+    return models[path]
+
+
 @pytest.fixture
 def checkpoint(case: Case, pytestconfig):
     """The loaded checkpoint; an unreadable one is an ERROR with the loader's one-line reason."""
-    models = pytestconfig.stash[_state]["models"]
-    if case.path not in models:
-        try:
-            models[case.path] = load(case.path)
-        except CheckpointError as e:
-            models[case.path] = e
-    ck = models[case.path]
+    ck = _loaded(pytestconfig, case.path)
     if isinstance(ck, CheckpointError):
         raise ClaimError(str(ck))
     return ck
 
 
 @pytest.fixture
-def members(case: Case, request):
+def members(case: Case, request, pytestconfig):
     """[(name, target HMM, model)] of a cohort case: its trained checkpoints of the claim's families.
     Unreadable members are left out with a warning; fewer than two members skip the claim."""
     import warnings
@@ -109,7 +114,9 @@ def members(case: Case, request):
     out = []
     for m in case.info.get("members", []):
         try:
-            ck = load(m.path)
+            ck = _loaded(pytestconfig, m.path)
+            if isinstance(ck, CheckpointError):
+                raise ck
             hmm = parse_spec(m.hmm) if m.hmm else ck.hmm
         except (CheckpointError, HMMSpecError) as e:
             warnings.warn(f"{m.name} left out of {case.name}: {_one_line(e)}")
@@ -131,12 +138,12 @@ def target_hmm(case: Case, checkpoint, pytestconfig, request):
         hmm = parse_spec(spec) if spec else checkpoint.hmm
     except HMMSpecError as e:
         raise ClaimError(f"{case.path}: target HMM: {e}") from None
+    if hmm is None:
+        raise ClaimError(f"{case.path}: no target HMM in its metadata; pass --hmm (linear:2, fully:3, cyclic:4 or a JSON file)")
     claim = getattr(request.module, "CLAIM", None)
-    if hmm is not None and claim is not None and not claim.applies(hmm.family):
+    if claim is not None and not claim.applies(hmm.family):
         raise ClaimError(f"{claim.id} is about {'/'.join(claim.applies_to)} HMMs, not {hmm.name}")
-    if hmm is not None:
-        return hmm
-    raise ClaimError(f"{case.path}: no target HMM in its metadata; pass --hmm (linear:2, fully:3, cyclic:4 or a JSON file)")
+    return hmm
 
 
 @pytest.fixture

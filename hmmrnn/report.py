@@ -154,9 +154,8 @@ def replication_table(results: dict):
         fams = [rs for (c2, _), rs in groups.items() if c2 == c]
         if len(fams) > 1:
             groups[(c, f"all {len(fams)} families")] = [r for rs in fams for r in rs]
-    groups = dict(sorted(groups.items(), key=lambda kv: (_claim_ids(results).index(kv[0][0])
-                                                          if kv[0][0] in _claim_ids(results) else 99,
-                                                          kv[0][1].startswith("all "), kv[0][1])))
+    order = {c: i for i, c in enumerate(_claim_ids(results))}  # every row's claim is in it
+    groups = dict(sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1].startswith("all "), kv[0][1])))
     body = []
     for (c, fam), rs in groups.items():
         n, npass = len(rs), sum(r.get("verdict") == "pass" for r in rs)

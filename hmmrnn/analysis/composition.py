@@ -45,11 +45,13 @@ def largest_angle_deg(P: np.ndarray, Q: np.ndarray) -> float:
     return float(np.degrees(subspace_angles(P, Q).max()))
 
 
-def pair_windows(states: np.ndarray, outputs: np.ndarray, pair: tuple[int, int], window: int) -> list[np.ndarray]:
-    """States [2 window + 1, H] around each switch between the pair's outputs (either direction), from
-    states [B, T, H] and argmax outputs [B, T]; switches too near the ends are left out."""
+def pair_windows(states: np.ndarray, outputs: np.ndarray, pair: tuple[int, int], window: int,
+                 found: list | None = None) -> list[np.ndarray]:
+    """States [2 window + 1, ...] around each switch between the pair's outputs (either direction), from
+    states [B, T, ...] and argmax outputs [B, T]; switches too near the ends are left out. `found`: the
+    switches of outputs, when already listed."""
     T = outputs.shape[1]
-    return [states[b, t - window:t + window + 1] for b, t, o, n in switches(outputs)
+    return [states[b, t - window:t + window + 1] for b, t, o, n in (switches(outputs) if found is None else found)
             if {o, n} == set(pair) and window <= t < T - window]
 
 
@@ -62,17 +64,18 @@ def pair_orbits(model: RNN, hmm: HMM, seed: int, batch: int = 16, steps: int = 3
     run = noise_run(model, batch, steps, seed_for(seed, "pair-orbits"))
     states = require_finite(run.states, f"noise-driven activity over {steps} steps").numpy()
     outputs = run.logits.argmax(-1).numpy()
+    found = switches(outputs)
     planes, split, counts, segments = {}, {}, {}, {}
     for p in pairs:
-        w = pair_windows(states, outputs, p, window)
+        w = pair_windows(states, outputs, p, window, found)
         counts[p] = len(w)
         if len(w) < MIN_SWITCHES:
             raise ClaimError(f"only {len(w)} switches between outputs {p[0]} and {p[1]} in {batch} x {steps} "
                              f"steps (need {MIN_SWITCHES}): no orbit for this pair to fit")
         planes[p] = plane(np.concatenate(w))
         split[p] = largest_angle_deg(plane(np.concatenate(w[0::2])), plane(np.concatenate(w[1::2])))
-        outs = pair_windows(outputs[..., None], outputs, p, window)[:PLOTTED]
-        segments[f"{p[0]}-{p[1]}"] = [(x @ planes[p], o[:, 0]) for x, o in zip(w[:PLOTTED], outs)]
+        outs = pair_windows(outputs, outputs, p, window, found)[:PLOTTED]
+        segments[f"{p[0]}-{p[1]}"] = [(x @ planes[p], o) for x, o in zip(w[:PLOTTED], outs)]
     cross = {(p, q): largest_angle_deg(planes[p], planes[q]) for p, q in combinations(pairs, 2)}
     min_cross, max_split = min(cross.values()), max(split.values())
     name = lambda p: f"{p[0]}-{p[1]}"  # noqa: E731

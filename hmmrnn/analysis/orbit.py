@@ -33,14 +33,21 @@ def rotation(points: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
 
 
 @torch.no_grad()
+def orbit_plane(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmup: int = 50):
+    """(noise [B, warmup + steps, d], states [B, steps, H] after the warm-up, their fitted PCA(2)): the
+    orbit plane of a scale-1 noise-driven run, as every analysis of it uses it."""
+    noise = draw_noise(batch, steps + warmup, model.inputs, seed_for(seed, "orbit"))
+    base = require_finite(rollout(model, noise).states[:, warmup:], f"noise-driven activity over {steps + warmup} steps")
+    return noise, base, PCA(n_components=2, random_state=0).fit(base.reshape(-1, model.hidden).numpy())
+
+
+@torch.no_grad()
 def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmup: int = 50,
                    scales=SCALES) -> dict:
     """PCA(2) of a scale-1 run; radius (median PC-plane distance from the projected fixed point) at each
     input scale with the same noise draws; linear fit r = a s + c; rotation around the orbit centre."""
-    noise = draw_noise(batch, steps + warmup, model.inputs, seed_for(seed, "orbit"))
-    base = require_finite(rollout(model, noise).states[:, warmup:], f"noise-driven activity over {steps + warmup} steps")
+    noise, base, pca = orbit_plane(model, seed, batch, steps, warmup)
     X = base.reshape(-1, model.hidden).numpy()
-    pca = PCA(n_components=2, random_state=0).fit(X)
     fp = fixed_point_of(model, base[:, -1])
     fp2 = pca.transform(fp[None].numpy())[0]
     radii = []

@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 from scipy.stats import spearmanr
-from sklearn.decomposition import PCA
 
 from ..registry import ClaimError
 from ..rnn import RNN
-from .common import noise_run, require_finite, seed_for
+from .orbit import orbit_plane
 
 STATES = (2, 3, 4, 5)
 
@@ -22,9 +21,7 @@ STATES = (2, 3, 4, 5)
 @torch.no_grad()
 def alignment(model: RNN, seed: int, batch: int = 16, steps: int = 1000) -> dict:
     """Projection magnitude of each unit readout row onto the orbit plane; their mean; the random-direction level."""
-    run = noise_run(model, batch, steps, seed_for(seed, "orbit"), warmup=50)
-    X = require_finite(run.states, f"noise-driven activity over {steps} steps").reshape(-1, model.hidden).numpy()
-    P = PCA(n_components=2, random_state=0).fit(X).components_  # [2, H]
+    P = orbit_plane(model, seed, batch, steps)[2].components_  # [2, H], the orbit claim's plane
     W = model.weight_o.detach().numpy()
     unit = W / np.maximum(np.linalg.norm(W, axis=1, keepdims=True), 1e-12)
     per_row = np.linalg.norm(unit @ P.T, axis=1)
