@@ -10,6 +10,7 @@ ORBIT = get("orbit.radius-scaling")  # the orbit is called formed by the orbit c
 def test_claim(case, checkpoint, target_hmm, claims_seed, record):
     rule = {t.statistic: t.value for t in ORBIT.thresholds
             if t.statistic in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")}
-    stats = emergence.emergence(checkpoint.path, target_hmm, seed=claims_seed, orbit_rule=rule)
+    gap = next(t.value for t in CLAIM.thresholds if t.statistic == "epoch_gap")
+    stats = emergence.emergence(checkpoint.path, target_hmm, seed=claims_seed, orbit_rule=rule, max_spacing=gap)
     failed = record(CLAIM, stats)
     assert not failed, "; ".join(failed)

@@ -63,12 +63,17 @@ def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
             "critical_fraction": critical_fraction(model, sub), "volatility": volatility, "diverged": False}
 
 
-def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict) -> dict:
+def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacing: int | None = None) -> dict:
     """Statistics per evolution checkpoint beside final_path, the two bifurcation epochs, and the
-    before/after contrast of the critical-pair fraction."""
+    before/after contrast of the critical-pair fraction. ``max_spacing``: the largest epoch step between
+    evolution checkpoints that can still resolve the claim's epoch gap (a coarser series is an ERROR)."""
     evo = sorted(Path(final_path).parent.glob("evolution/epoch_*.pt"))
     if len(evo) < 4:
         raise ClaimError(f"{final_path}: needs evolution checkpoints in evolution/ beside it, found {len(evo)}")
+    step = int(np.diff([int(p.stem.split("_")[1]) for p in evo]).max())
+    if max_spacing is not None and step > max_spacing:
+        raise ClaimError(f"{final_path}: evolution checkpoints up to {step} epochs apart cannot resolve "
+                         f"an epoch gap of {max_spacing}")
     rows = []
     for p in evo:
         ck = load(p)
