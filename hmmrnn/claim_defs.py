@@ -153,7 +153,9 @@ register(Claim(
                 T("cross_over_split", ">=", 2.0,
                   "set before any fully/cyclic fixture existed: pairs differ well beyond how well one plane is fixed")),
     controls=("untrained", "shuffled"), key="min_cross_angle_deg", applies_to=("fully", "cyclic"),
-    notes=("Runs on fully-connected and cyclic checkpoints only; a linear chain has a single output pair (0-2).",)))
+    notes=("Runs on fully-connected and cyclic checkpoints only; a linear chain has a single output pair (0-2).",
+           "reported, not thresholded: per pair, the orbit claim's rotation coherence, revolutions per 1000 steps and "
+           "planarity over the stretches whose output stays within the pair (in their own plane)",)))
 
 register(Claim(
     id="readout.alignment", title="Linear chains: readout-row alignment with the orbit plane changes with the number of states",

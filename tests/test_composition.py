@@ -55,6 +55,41 @@ def test_pair_windows_hand_made():
     assert composition.pair_windows(states, out, (0, 1), window=4) == []  # t=3 and t=11 too near the ends
 
 
+def test_pair_stretches_hand_made():
+    out = np.array([[0, 0, 1, 1, 2, 0, 1, 0, 0, 2],
+                    [1, 1, 1, 1, 1, 1, 2, 2, 1, 1]])
+    # row 0: 0,0,1,1 (steps 0-3) and 0,1,0,0 (5-8) stay within {0, 1} and visit both; row 1 never shows 0
+    assert composition.pair_stretches(out, (0, 1), min_len=3) == [(0, 0, 4), (0, 5, 9)]
+    assert composition.pair_stretches(out, (0, 1), min_len=5) == []
+    assert composition.pair_stretches(out, (1, 2), min_len=3) == [(0, 2, 5), (1, 0, 10)]  # 1, 1, 2 in row 0
+
+
+@HYP
+@given(seed=st.integers(0, 10**6), period=st.integers(8, 40), direction=st.sampled_from([-1, 1]))
+def test_pair_rotation_of_a_circle_in_a_plane(seed, period, direction):
+    """Uniform rotation in a random plane of R^H: coherence 1, 1000 / period revolutions per 1000 steps,
+    planarity 1; the same circle travelled back and forth instead: coherence near 0."""
+    rng = np.random.default_rng(seed)
+    H, T = 12, period * (400 // period)  # whole turns: the stretch's mean is the circle's centre
+    B = _basis(rng, H)
+    t = np.arange(T)
+    circle = np.stack([np.cos(direction * 2 * np.pi * t / period), np.sin(direction * 2 * np.pi * t / period)], 1)
+    out = (np.sin(2 * np.pi * t / period) > 0).astype(int)[None]  # both outputs, every half turn
+    r = composition.pair_rotation((circle @ B.T)[None], out, (0, 1))
+    assert r["stretches"] == 1
+    assert r["rotation_coherence"] == pytest.approx(1.0)
+    assert r["revolutions_per_1000"] == pytest.approx(1000 / period, rel=1e-6)
+    assert r["pc_variance_explained"] == pytest.approx(1.0)
+    back = np.concatenate([circle[: period // 2], circle[: period // 2][::-1]] * (T // period))
+    r = composition.pair_rotation((back @ B.T)[None], out[:, : len(back)], (0, 1))
+    assert r["rotation_coherence"] < 0.05
+
+
+def test_pair_rotation_without_stretches_is_nan():
+    r = composition.pair_rotation(np.zeros((1, 30, 4)), np.zeros((1, 30), dtype=int), (0, 1))
+    assert r["stretches"] == 0 and np.isnan(r["rotation_coherence"])
+
+
 def test_pair_orbits_needs_two_pairs():
     model = RNN(8, 4, 3, generator=torch.Generator().manual_seed(0)).requires_grad_(False)
     with pytest.raises(ClaimError, match="linear:3 has 1 output pair"):

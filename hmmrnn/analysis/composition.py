@@ -6,6 +6,10 @@ noise-driven run. Planes of different pairs are compared by their largest princi
 (scipy.linalg.subspace_angles); the same angle between the planes of two halves of one pair's switches
 (odd and even switches) measures how well a plane is determined at all. "One orbit per pair" needs the
 cross-pair angles to be large, and large against the split-half angles.
+
+Whether each pair's orbit is travelled round is reported beside it (not thresholded): over the stretches
+of a run whose output stays within the pair (and visits both), the orbit claim's rotation coherence,
+revolutions per 1000 steps and planarity, in the stretches' own PCA(2) plane.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from ..hmm import HMM, output_pair_joint
 from ..registry import ClaimError
 from ..rnn import RNN
 from .common import noise_run, require_finite, seed_for, switches
+from .orbit import angle_steps
 
 MIN_SWITCHES = 20
 PLOTTED = 150  # switches drawn per pair (an untrained net can switch tens of thousands of times)
@@ -55,6 +60,35 @@ def pair_windows(states: np.ndarray, outputs: np.ndarray, pair: tuple[int, int],
             if {o, n} == set(pair) and window <= t < T - window]
 
 
+def pair_stretches(outputs: np.ndarray, pair: tuple[int, int], min_len: int = 20) -> list[tuple[int, int, int]]:
+    """(trajectory, start, stop) of every maximal stretch of outputs [B, T] that stays within the pair,
+    visits both outputs and lasts at least min_len steps."""
+    found = []
+    for b, row in enumerate(np.isin(outputs, pair)):
+        edges = np.flatnonzero(np.diff(np.r_[0, row.astype(np.int8), 0]))
+        for s, e in zip(edges[0::2], edges[1::2]):
+            if e - s >= min_len and len(set(outputs[b, s:e].tolist())) == 2:
+                found.append((b, int(s), int(e)))
+    return found
+
+
+def pair_rotation(states: np.ndarray, outputs: np.ndarray, pair: tuple[int, int], min_len: int = 20) -> dict:
+    """Rotation along one pair's orbit: coherence (|net angle| / total angle) and revolutions per 1000
+    steps pooled over its stretches, around their mean in their PCA(2) plane, and that plane's share
+    of their variance. NaN where the run has no such stretch."""
+    found = pair_stretches(outputs, pair, min_len)
+    if not found:
+        return {"stretches": 0, "rotation_coherence": float("nan"), "revolutions_per_1000": float("nan"),
+                "pc_variance_explained": float("nan")}
+    X = np.concatenate([states[b, s:e] for b, s, e in found])
+    pca = PCA(n_components=2, random_state=0).fit(X)
+    centre = pca.transform(X).mean(0)
+    d = np.concatenate([angle_steps(pca.transform(states[b, s:e]), centre) for b, s, e in found])
+    return {"stretches": len(found), "rotation_coherence": float(abs(d.sum()) / max(np.abs(d).sum(), 1e-12)),
+            "revolutions_per_1000": float(abs(d.sum()) / (2 * np.pi) / len(d) * 1000),
+            "pc_variance_explained": float(pca.explained_variance_ratio_.sum())}
+
+
 @torch.no_grad()
 def pair_orbits(model: RNN, hmm: HMM, seed: int, batch: int = 16, steps: int = 3000, window: int = 5) -> dict:
     """Planes per expected output pair; largest principal angles across pairs and between split halves."""
@@ -77,6 +111,7 @@ def pair_orbits(model: RNN, hmm: HMM, seed: int, batch: int = 16, steps: int = 3
         outs = pair_windows(outputs, outputs, p, window, found)[:PLOTTED]
         segments[f"{p[0]}-{p[1]}"] = [(x @ planes[p], o) for x, o in zip(w[:PLOTTED], outs)]
     cross = {(p, q): largest_angle_deg(planes[p], planes[q]) for p, q in combinations(pairs, 2)}
+    turning = {p: pair_rotation(states, outputs, p) for p in pairs}
     min_cross, max_split = min(cross.values()), max(split.values())
     name = lambda p: f"{p[0]}-{p[1]}"  # noqa: E731
     return {
@@ -87,5 +122,8 @@ def pair_orbits(model: RNN, hmm: HMM, seed: int, batch: int = 16, steps: int = 3
         "min_cross_angle_deg": min_cross,
         "max_split_angle_deg": max_split,
         "cross_over_split": float(min_cross / max(max_split, 1e-9)),
+        "pair_rotation": {name(p): {k: round(v, 4) for k, v in r.items()} for p, r in turning.items()},
+        "min_pair_rotation_coherence": float(np.nanmin([r["rotation_coherence"] for r in turning.values()]))
+        if any(r["stretches"] for r in turning.values()) else float("nan"),
         "_plot": {"segments": segments},
     }

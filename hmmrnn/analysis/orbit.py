@@ -21,11 +21,17 @@ def fixed_point_of(model: RNN, h: torch.Tensor, steps: int = 500) -> torch.Tenso
     return rollout(model, None, h0=h, steps=steps, record="last").states[:, -1].mean(0)
 
 
+def angle_steps(points: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Signed angle turned around centre [2] at each step of trajectories points [..., T, 2]: [..., T-1],
+    wrapped to (-pi, pi]."""
+    ang = np.arctan2(points[..., 1] - centre[1], points[..., 0] - centre[0])
+    return np.angle(np.exp(1j * np.diff(ang, axis=-1)))
+
+
 def rotation(points: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
     """Coherence (|net signed angle| / total absolute angle) and revolutions per 1000 steps of
     trajectories points [B, T, 2] around centre [2]; per trajectory, then averaged."""
-    ang = np.arctan2(points[..., 1] - centre[1], points[..., 0] - centre[0])
-    d = np.angle(np.exp(1j * np.diff(ang, axis=1)))  # wrapped to (-pi, pi]
+    d = angle_steps(points, centre)
     net, total = d.sum(1), np.abs(d).sum(1)
     coherence = float(np.mean(np.abs(net) / np.maximum(total, 1e-12)))
     revs = float(np.mean(np.abs(net)) / (2 * np.pi) / d.shape[1] * 1000)
