@@ -165,6 +165,8 @@ register(Claim(
     thresholds=(T("abs_spearman_rho", ">=", 0.8, "a consistent trend with S (the paper gives no number)"),
                 T("monotone", "==", True, "the mean alignment per S moves one way from S=2 to S=5")),
     key="abs_spearman_rho", applies_to=("linear",), across="linear-chains",
-    notes=("One verdict over every trained linear-chain checkpoint of the run; ERROR names each S in 2..5 "
-           "without a fixture. Controls are not separate checkpoints here: per checkpoint the random-direction "
+    notes=("One verdict over every trained linear-chain checkpoint of the run that has an orbit by the orbit "
+           "claim's rotation thresholds (coherence, revolutions, planarity); a checkpoint without one is listed, "
+           "not averaged: its 'orbit plane' is the plane of noise. ERROR names each S in 2..5 without such a "
+           "checkpoint. Controls are not separate checkpoints here: per checkpoint the random-direction "
            "level sqrt(2/H) is reported beside the alignment.",)))

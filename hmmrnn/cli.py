@@ -96,7 +96,9 @@ def _thin(a) -> int:
         print(f"hmmrnn thin: {run}: no evolution/ folder", file=sys.stderr)
         return 2
     gone = manifest.thin_evolution(run, a.every)
-    print(f"{run}: removed {len(gone)} evolution checkpoints; kept epochs {manifest.evolution_epochs(run)}")
+    short = manifest.drop_evolution_history(run) if (run / "history.json").is_file() else 0
+    print(f"{run}: removed {len(gone)} evolution checkpoints; kept epochs {manifest.evolution_epochs(run)}; "
+          f"loss history left to history.json in {short} sidecars")
     return 0
 
 

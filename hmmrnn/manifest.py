@@ -44,6 +44,23 @@ def thin_evolution(run_dir: Path, every: int) -> list[int]:
     return drop
 
 
+def drop_evolution_history(run_dir: Path) -> int:
+    """Remove the loss history from the run's evolution sidecars where it is a prefix of history.json, which
+    keeps it (each sidecar repeats every epoch so far: most of a thinned run's metadata). Returns the
+    number of sidecars shortened; a sidecar whose history disagrees with history.json is left as it is."""
+    full = json.loads((Path(run_dir) / "history.json").read_text())
+    n = 0
+    for side in sorted((Path(run_dir) / "evolution").glob("epoch_*.json")):
+        meta = json.loads(side.read_text())
+        hist = meta.get("history")
+        if hist and hist == full[: len(hist)]:
+            meta.pop("history")
+            meta["history_in"] = "../history.json"
+            atomic_write_json(side, meta)
+            n += 1
+    return n
+
+
 def trained_entry(fixtures_dir: Path, run_dir: Path, name: str, command: str) -> dict:
     """Manifest entry of a trained run's final checkpoint, with its provenance from the metadata."""
     ck = load(Path(run_dir) / "final.pt")

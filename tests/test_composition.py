@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from hmmrnn.analysis import composition, readout
 from hmmrnn.hmm import parse_spec
-from hmmrnn.registry import ClaimError
+from hmmrnn.registry import ClaimError, get
 from hmmrnn.rnn import RNN
 
 torch.set_num_threads(1)
@@ -118,6 +118,35 @@ def test_alignment_of_a_readout_in_the_orbit_plane_is_one():
     a = readout.alignment(model, seed=0, batch=2, steps=200)
     assert a["per_output"] == pytest.approx([1.0, 1.0, 0.0], abs=1e-5)
     assert a["random_level"] == pytest.approx(np.sqrt(2 / H))
+
+
+def _rotating_net(rho=0.99, period=25.0, sigma=0.1) -> RNN:
+    """A ReLU net whose activity is a noisy damped rotation: u = h0 - h1, v = h2 - h3 turn by 2 pi / period
+    per step (each signed coordinate split into two rectified neurons, so the rotation is exact)."""
+    model = RNN(4, 2, 3, generator=torch.Generator().manual_seed(0)).requires_grad_(False)
+    c, s = float(rho * np.cos(2 * np.pi / period)), float(rho * np.sin(2 * np.pi / period))
+    split = torch.tensor([[1.0, -1.0, 0.0, 0.0], [0.0, 0.0, 1.0, -1.0]])  # h -> (u, v)
+    turn = torch.tensor([[c, -s], [s, c]])
+    out = torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])  # (u, v) -> pre-activations
+    model.weight_hh.copy_(out @ turn @ split)
+    model.weight_ih.copy_(sigma * out)
+    return model
+
+
+def test_a_member_without_an_orbit_is_listed_not_averaged():
+    """The S=3 member is the S=2 net with its recurrence removed: no rotation, so it is left out, and the
+    trend names it beside the missing S."""
+    rotating = _rotating_net()
+    still = _rotating_net()
+    still.weight_hh.zero_()
+    rule = [t for t in get("orbit.radius-scaling").thresholds
+            if t.statistic in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")]
+    by_states, per = readout.alignment_by_states(
+        [("turns", parse_spec("linear:2"), rotating), ("still", parse_spec("linear:3"), still)], seed=0, orbit_rule=rule)
+    assert per["turns"]["has_orbit"] and not per["still"]["has_orbit"]
+    assert set(by_states) == {2} and per["still"]["S"] == 3
+    with pytest.raises(ClaimError, match=r"missing linear:3, linear:4, linear:5 \(have S=2\); left out, no orbit .*: still"):
+        readout.trend(by_states, without_orbit=["still"])
 
 
 def test_trend_names_every_missing_S():

@@ -1,6 +1,8 @@
 """Negative controls and the pre-bifurcation rule (hmmrnn/controls.py)."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -163,6 +165,22 @@ def test_thin_evolution_keeps_multiples_and_the_last(tmp_path_factory, last, eve
     assert sorted(gone + kept) == made
     assert sorted(p.name for p in (run / "evolution").iterdir()) == sorted(
         f"epoch_{e:04d}{x}" for e in kept for x in (".pt", ".json"))
+
+
+def test_drop_evolution_history_keeps_everything_else(tmp_path):
+    from hmmrnn.manifest import drop_evolution_history
+    hist = [{"epoch": e, "val": 10.0 - e} for e in range(1, 6)]
+    (tmp_path / "evolution").mkdir()
+    (tmp_path / "history.json").write_text(json.dumps(hist))
+    sides = {2: {"epoch": 2, "sha256": "a", "history": hist[:2]},
+             4: {"epoch": 4, "sha256": "b", "history": [{"epoch": 1, "val": 0.0}]}}  # disagrees: kept as is
+    for e, meta in sides.items():
+        (tmp_path / "evolution" / f"epoch_{e:04d}.json").write_text(json.dumps(meta))
+    assert drop_evolution_history(tmp_path) == 1
+    assert json.loads((tmp_path / "evolution" / "epoch_0002.json").read_text()) == {
+        "epoch": 2, "sha256": "a", "history_in": "../history.json"}
+    assert json.loads((tmp_path / "evolution" / "epoch_0004.json").read_text()) == sides[4]
+    assert json.loads((tmp_path / "history.json").read_text()) == hist
 
 
 def test_upsert_keeps_investigated_failures_of_the_same_checkpoint(tmp_path):

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hmmrnn.analysis import kick
+from hmmrnn.registry import ClaimError
 
 HYP = settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
@@ -158,6 +159,16 @@ def test_zone_profile_uses_the_source_output_of_each_direction_oracle(seed):
     assert got["min_transition_minus_kick"] == pytest.approx(min(r["transition"] - r["kick"] for r in want.values()), abs=1e-5)
     assert got["min_kick_minus_cluster"] == pytest.approx(min(r["kick"] - r["cluster"] for r in want.values()), abs=1e-5)
     assert got["max_cluster_z"] == pytest.approx(max(r["cluster"] for r in want.values()), abs=1e-5)
+
+
+def test_zone_profile_names_a_zone_too_sparse_to_judge():
+    from hmmrnn.analysis.residency import CLUSTER, KICK, TRANSITION
+    # direction 0->2 has clusters and kick zones but only 2 transition states
+    zones = np.array([CLUSTER] * 4 + [KICK] * 4 + [TRANSITION] * 2 + [CLUSTER] * 2)
+    outputs = np.array([0] * 10 + [2] * 2)
+    pre = torch.as_tensor(np.random.default_rng(0).normal(size=(12, 2)), dtype=torch.float32)
+    with pytest.raises(ClaimError, match=r"fewer than 3 of 12 locations\): 0->2 transition \(2\)"):
+        kick.zone_profile({"groups": {(0, 2): {"neurons": [0, 1]}}}, zones, pre, outputs)
 
 
 def test_next_output_hand_made():

@@ -192,24 +192,31 @@ def next_output(outputs: np.ndarray) -> np.ndarray:
     return nxt
 
 
-def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs: np.ndarray) -> dict:
+def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs: np.ndarray,
+                 min_states: int = 3) -> dict:
     """Paper 5, App. J: mean pre-activation of each kick group (in units of each neuron's s.d. over the
     run) in the clusters, kick zones and transitions of its own direction a -> c: the states whose output
     is a and whose next different output is c (a transition state is one the output leaves within 2
-    steps, so it still shows a). Orderings are checked per direction."""
+    steps, so it still shows a). Orderings are checked per direction; a zone of a direction with fewer than
+    min_states states cannot be judged: ClaimError naming it (an unmeasured direction is not a failed one)."""
     from .residency import CLUSTER, KICK, TRANSITION
     pre = preacts.numpy()
     sd = pre.std(0) + 1e-6
     nxt = next_output(outputs)
-    per = {}
+    per, short = {}, []
     for (a, c), g in found["groups"].items():
         n = g["neurons"]
         own = (outputs == a) & (nxt == c)
         row = {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
             m = (zones == z) & own
-            row[name] = float((pre[m][:, n] / sd[n]).mean()) if m.sum() >= 3 else float("nan")
+            row[name] = float((pre[m][:, n] / sd[n]).mean()) if m.sum() >= min_states else float("nan")
+            if m.sum() < min_states:
+                short.append(f"{a}->{c} {name} ({int(m.sum())})")
         per[f"{a}->{c}"] = row
+    if short:
+        raise ClaimError(f"too few states to profile (fewer than {min_states} of {len(zones)} locations): "
+                         + ", ".join(short))
 
     def agg(fn, key):
         vals = [key(r) for r in per.values()]

@@ -3,17 +3,21 @@ readout rows align with the orbit plane.
 
 Alignment of readout row w_o: |P w_o| / |w_o|, P the projection onto the PC1-PC2 plane of a noise-driven
 run (the orbit plane). A random direction in H dimensions has alignment about sqrt(2 / H), the null level.
-The trend claim needs one value per number of states S = 2..5 (several seeds per S are averaged).
+The trend claim needs one value per number of states S = 2..5 (several seeds per S are averaged). Only
+checkpoints that have an orbit count: the alignment of a net without one is measured against the plane of
+noise, not of an orbit, and would decide the trend with numbers that mean nothing.
 """
 from __future__ import annotations
+
+from typing import Sequence
 
 import numpy as np
 import torch
 from scipy.stats import spearmanr
 
-from ..registry import ClaimError
+from ..registry import ClaimError, Threshold
 from ..rnn import RNN
-from .orbit import orbit_plane
+from .orbit import orbit_plane, radius_scaling
 
 STATES = (2, 3, 4, 5)
 
@@ -29,25 +33,34 @@ def alignment(model: RNN, seed: int, batch: int = 16, steps: int = 1000) -> dict
             "random_level": float(np.sqrt(2 / model.hidden))}
 
 
-def alignment_by_states(members: list[tuple], seed: int) -> tuple[dict[int, list[float]], dict[str, dict]]:
-    """Alignment of each (name, hmm, model) member, grouped by the HMM's number of states."""
+def alignment_by_states(members: list[tuple], seed: int, orbit_rule: Sequence[Threshold] = ()
+                        ) -> tuple[dict[int, list[float]], dict[str, dict]]:
+    """Alignment of each (name, hmm, model) member, grouped by the HMM's number of states; a member whose
+    rotation in the plane fails orbit_rule (the orbit claim's rotation thresholds) is reported, not grouped."""
     by_states: dict[int, list[float]] = {}
     per_member = {}
     for name, hmm, model in members:
         a = alignment(model, seed)
-        per_member[name] = {"S": hmm.n_states, **a}
-        by_states.setdefault(hmm.n_states, []).append(a["mean_alignment"])
+        orbit = {k: v for k, v in radius_scaling(model, seed, scales=(1.0,)).items()
+                 if k in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")}
+        has_orbit = all(t.holds(orbit) for t in orbit_rule)
+        per_member[name] = {"S": hmm.n_states, **a, "orbit": orbit, "has_orbit": has_orbit}
+        if has_orbit:
+            by_states.setdefault(hmm.n_states, []).append(a["mean_alignment"])
     return by_states, per_member
 
 
-def trend(by_states: dict[int, list[float]], states=STATES) -> dict:
-    """Spearman correlation of mean alignment with S over S = 2..5; ClaimError naming the missing S."""
+def trend(by_states: dict[int, list[float]], states=STATES, without_orbit: Sequence[str] = ()) -> dict:
+    """Spearman correlation of mean alignment with S over S = 2..5; ClaimError naming the missing S
+    (and the members left out for want of an orbit)."""
     missing = [s for s in states if not by_states.get(s)]
     means = {s: float(np.mean(v)) for s, v in sorted(by_states.items()) if v}
     if missing:
         have = ", ".join(f"S={s}" for s in means) or "none"
         raise ClaimError(f"needs a trained linear-chain fixture for every S in {list(states)}; missing "
-                         f"{', '.join(f'linear:{s}' for s in missing)} (have {have})")
+                         f"{', '.join(f'linear:{s}' for s in missing)} (have {have})"
+                         + (f"; left out, no orbit by the orbit claim's rotation rule: {', '.join(without_orbit)}"
+                            if without_orbit else ""))
     xs = [s for s in states for _ in by_states[s]]
     ys = [v for s in states for v in by_states[s]]
     rho = float(spearmanr(xs, ys).statistic)
