@@ -15,8 +15,9 @@ declare -A SPEC=(
   [linear5-seed0]="--hmm linear:5 --seed 0 --epochs 500"
   [fully3-seed1]="--hmm fully:3 --seed 1 --epochs 500"
   [linear4-seed1]="--hmm linear:4 --seed 1 --epochs 300"
+  [linear5-seed1]="--hmm linear:5 --seed 1 --epochs 500"
 )
-ORDER=(linear2-seed1 linear2-seed2 linear3-seed0 fully3-seed0 cyclic4-seed0 linear4-seed0 linear5-seed0 fully3-seed1 linear4-seed1)
+ORDER=(linear2-seed1 linear2-seed2 linear3-seed0 fully3-seed0 cyclic4-seed0 linear4-seed0 linear5-seed0 fully3-seed1 linear4-seed1 linear5-seed1)
 NAMES=("${@:-${ORDER[@]}}")
 for name in "${NAMES[@]}"; do
   args=${SPEC[$name]:?unknown run $name}
