@@ -1,12 +1,10 @@
 """Paper App. L: "with more latent states in a linear chain, finer emission levels come from how the
 readout rows align with the orbit plane" -- one verdict over all trained linear-chain checkpoints."""
-from hmmrnn.analysis import readout
+from hmmrnn.analysis import orbit, readout
 from hmmrnn.registry import ClaimError, get
 
 CLAIM = get("readout.alignment")
-# a checkpoint counts only if it has an orbit: the orbit claim's own rotation thresholds
-ORBIT_RULE = [t for t in get("orbit.radius-scaling").thresholds
-              if t.statistic in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")]
+ORBIT_RULE = orbit.orbit_rule(get("orbit.radius-scaling").thresholds)  # a checkpoint counts only if it has an orbit
 
 
 def test_claim(case, members, claims_seed, record):

@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hmmrnn.analysis import composition, readout
+from hmmrnn.analysis import composition, orbit, readout
 from hmmrnn.hmm import parse_spec
 from hmmrnn.registry import ClaimError, get
 from hmmrnn.rnn import RNN
@@ -139,8 +139,7 @@ def test_a_member_without_an_orbit_is_listed_not_averaged():
     rotating = _rotating_net()
     still = _rotating_net()
     still.weight_hh.zero_()
-    rule = [t for t in get("orbit.radius-scaling").thresholds
-            if t.statistic in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")]
+    rule = orbit.orbit_rule(get("orbit.radius-scaling").thresholds)
     by_states, per = readout.alignment_by_states(
         [("turns", parse_spec("linear:2"), rotating), ("still", parse_spec("linear:3"), still)], seed=0, orbit_rule=rule)
     assert per["turns"]["has_orbit"] and not per["still"]["has_orbit"]

@@ -21,7 +21,7 @@ from ..rnn import RNN
 from ..registry import ModelDiverged
 from .common import noise_run, seed_for
 from .emission import rnn_sample
-from .orbit import radius_scaling
+from .orbit import ROTATION, has_orbit, rotation_stats
 
 
 def critical_fraction(model: RNN, states: torch.Tensor) -> float:
@@ -52,15 +52,13 @@ def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
     except ModelDiverged:
         volatility = nan
     try:
-        o = radius_scaling(model, seed, scales=(1.0,))
+        o = rotation_stats(model, seed)
     except ModelDiverged:
-        return {"rotation_coherence": nan, "revolutions_per_1000": nan, "pc_variance_explained": nan,
-                "critical_fraction": nan, "volatility": volatility, "diverged": True}
+        return {**dict.fromkeys(ROTATION, nan), "critical_fraction": nan, "volatility": volatility, "diverged": True}
     run = noise_run(model, 4, 200, seed_for(seed, "emerge"))
     X = run.states.reshape(-1, model.hidden)
     sub = X[torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:150]]
-    return {**{k: o[k] for k in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")},
-            "critical_fraction": critical_fraction(model, sub), "volatility": volatility, "diverged": False}
+    return {**o, "critical_fraction": critical_fraction(model, sub), "volatility": volatility, "diverged": False}
 
 
 def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacing: int | None = None) -> dict:
@@ -83,11 +81,9 @@ def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacin
     if not history:
         raise ClaimError(f"{final_path}: no loss history in its metadata")
     loss_epoch = bifurcation_epoch(history)
-    def is_orbit(r):
-        return all(r[k] >= v for k, v in orbit_rule.items())  # NaN (diverged) compares False
-    on = [r["epoch"] for r in rows if is_orbit(r)]
+    on = [r["epoch"] for r in rows if has_orbit(r, orbit_rule)]
     orbit_epoch = on[0] if on else None
-    later = [is_orbit(r) for r in rows if orbit_epoch is not None and r["epoch"] > orbit_epoch]
+    later = [has_orbit(r, orbit_rule) for r in rows if orbit_epoch is not None and r["epoch"] > orbit_epoch]
     before = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] < orbit_epoch]
     after = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] >= orbit_epoch]
     vol = np.array([r["volatility"] for r in rows])
@@ -98,7 +94,7 @@ def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacin
         "loss_descent_epoch": loss_epoch,
         "epoch_gap": abs(orbit_epoch - loss_epoch) if orbit_epoch is not None else float("nan"),
         "orbit_stays_fraction": float(np.mean(later)) if later else float("nan"),
-        "orbit_at_final": bool(is_orbit(rows[-1])),
+        "orbit_at_final": bool(has_orbit(rows[-1], orbit_rule)),
         "critical_before": float(np.nanmean(before)) if before else float("nan"),
         "critical_after": float(np.nanmean(after)) if after else float("nan"),
         "critical_jump": float(np.nanmean(after) - np.nanmean(before)) if before and after else float("nan"),

@@ -210,18 +210,18 @@ def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs:
         row = {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
             m = (zones == z) & own
-            row[name] = float((pre[m][:, n] / sd[n]).mean()) if m.sum() >= min_states else float("nan")
             if m.sum() < min_states:
                 short.append(f"{a}->{c} {name} ({int(m.sum())})")
+            else:
+                row[name] = float((pre[m][:, n] / sd[n]).mean())
         per[f"{a}->{c}"] = row
     if short:
         raise ClaimError(f"too few states to profile (fewer than {min_states} of {len(zones)} locations): "
                          + ", ".join(short))
 
-    def agg(fn, key):
+    def agg(fn, key):  # every zone of every direction is measured here (or the ClaimError above)
         vals = [key(r) for r in per.values()]
-        vals = [v for v in vals if not np.isnan(v)]
-        return float(fn(vals)) if vals and len(vals) == len(per) else float("nan")
+        return float(fn(vals)) if vals else float("nan")
     return {
         "per_direction": per,
         "max_cluster_z": agg(max, lambda r: r["cluster"]), "min_transition_z": agg(min, lambda r: r["transition"]),

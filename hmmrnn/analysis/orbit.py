@@ -14,6 +14,21 @@ from ..rnn import RNN, draw_noise, rollout
 from .common import require_finite, seed_for
 
 SCALES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
+ROTATION = ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")  # what "has an orbit" reads
+
+
+def orbit_rule(thresholds) -> dict[str, float]:
+    """The orbit claim's thresholds on the ROTATION statistics as {statistic: minimum}: the one rule by which
+    other claims call an orbit formed (emergence) or present (readout alignment)."""
+    rule = {t.statistic: t.value for t in thresholds if t.statistic in ROTATION}
+    if any(t.op != ">=" for t in thresholds if t.statistic in ROTATION):
+        raise ValueError("the orbit rule expects '>=' thresholds on the rotation statistics")
+    return rule
+
+
+def has_orbit(stats: dict, rule: dict[str, float]) -> bool:
+    """Whether rotation statistics meet every minimum of rule; NaN (diverged, unmeasured) does not."""
+    return all(stats[k] >= v for k, v in rule.items())
 
 
 def fixed_point_of(model: RNN, h: torch.Tensor, steps: int = 500) -> torch.Tensor:
@@ -88,3 +103,9 @@ def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, wa
         "linear_in_variance": bool(abs(slope_var - 1.0) < 0.1),
         "_plot": {"proj": proj[: min(batch, 4)], "fp": fp2, "radii": radii, "scales": s_arr, "fit": (a, c)},
     }
+
+
+def rotation_stats(model: RNN, seed: int) -> dict:
+    """The ROTATION statistics of the scale-1 run, exactly as radius_scaling computes them."""
+    o = radius_scaling(model, seed, scales=(1.0,))
+    return {k: o[k] for k in ROTATION}

@@ -9,15 +9,15 @@ noise, not of an orbit, and would decide the trend with numbers that mean nothin
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 import numpy as np
 import torch
 from scipy.stats import spearmanr
 
-from ..registry import ClaimError, Threshold
+from typing import Sequence
+
+from ..registry import ClaimError
 from ..rnn import RNN
-from .orbit import orbit_plane, radius_scaling
+from .orbit import has_orbit, orbit_plane, rotation_stats
 
 STATES = (2, 3, 4, 5)
 
@@ -33,19 +33,18 @@ def alignment(model: RNN, seed: int, batch: int = 16, steps: int = 1000) -> dict
             "random_level": float(np.sqrt(2 / model.hidden))}
 
 
-def alignment_by_states(members: list[tuple], seed: int, orbit_rule: Sequence[Threshold] = ()
+def alignment_by_states(members: list[tuple], seed: int, orbit_rule: dict[str, float] | None = None
                         ) -> tuple[dict[int, list[float]], dict[str, dict]]:
     """Alignment of each (name, hmm, model) member, grouped by the HMM's number of states; a member whose
-    rotation in the plane fails orbit_rule (the orbit claim's rotation thresholds) is reported, not grouped."""
+    rotation in the plane fails orbit_rule (orbit.orbit_rule of the orbit claim) is reported, not grouped."""
     by_states: dict[int, list[float]] = {}
     per_member = {}
     for name, hmm, model in members:
         a = alignment(model, seed)
-        orbit = {k: v for k, v in radius_scaling(model, seed, scales=(1.0,)).items()
-                 if k in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")}
-        has_orbit = all(t.holds(orbit) for t in orbit_rule)
-        per_member[name] = {"S": hmm.n_states, **a, "orbit": orbit, "has_orbit": has_orbit}
-        if has_orbit:
+        orbit = rotation_stats(model, seed)
+        turns = has_orbit(orbit, orbit_rule or {})
+        per_member[name] = {"S": hmm.n_states, **a, "orbit": orbit, "has_orbit": turns}
+        if turns:
             by_states.setdefault(hmm.n_states, []).append(a["mean_alignment"])
     return by_states, per_member
 
