@@ -9,6 +9,7 @@ from pathlib import Path
 def _train(a) -> int:
     import torch
 
+    from .checkpoint import CheckpointError
     from .hmm import HMMSpecError
     from .train import TrainConfig, Trainer
     try:
@@ -22,9 +23,16 @@ def _train(a) -> int:
         print(f"hmmrnn train: --hmm {e}", file=sys.stderr)
         return 2
     resumed = trainer.resume() if not a.restart else False
+    if not resumed and a.continue_from:
+        try:
+            trainer.start_from(a.continue_from)
+        except CheckpointError as e:
+            print(f"hmmrnn train: --continue-from {e}", file=sys.stderr)
+            return 2
     c = trainer.cfg
     print(f"hmmrnn train: {trainer.hmm.name} H={c.hidden} d={c.inputs} seq_len={c.seq_len} seed={c.seed} "
-          f"device={c.device} -> {a.out}" + (f" (resuming after epoch {trainer.epoch})" if resumed else ""),
+          f"device={c.device} -> {a.out}" + (f" (resuming after epoch {trainer.epoch})" if resumed else "")
+          + (f" (continued from {c.continue_from['path']} at epoch {c.continue_from['epoch']})" if c.continue_from else ""),
           file=sys.stderr)
     final = trainer.fit(progress=not a.quiet)
     print(final)
@@ -167,6 +175,8 @@ def main(argv=None) -> int:
     t.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
     t.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's choice)")
     t.add_argument("--restart", action="store_true", help="ignore OUT/state.pt and start over")
+    t.add_argument("--continue-from", default=None, metavar="CKPT",
+                   help="start from this checkpoint's weights and epoch (fresh Adam state; recorded in the metadata)")
     t.add_argument("--quiet", action="store_true")
     t.add_argument("--out", required=True)
     t.set_defaults(func=_train)

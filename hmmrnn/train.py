@@ -41,6 +41,7 @@ class TrainConfig:
     blur: float = 0.2
     evolution_every: int = 10
     device: str = "auto"
+    continue_from: dict | None = None  # {"path", "sha256", "epoch"}: weights a run went on from (fresh Adam state)
     hmm_json: dict | None = field(default=None, repr=False)
 
     def resolved(self) -> "TrainConfig":
@@ -112,17 +113,46 @@ class Trainer:
     def state_path(self) -> Path:
         return self.out / "state.pt"
 
+    def start_from(self, path) -> None:
+        """Start from a trained checkpoint's weights at its epoch, with a fresh Adam state (the optimizer state of
+        a finished run is not kept). Per-epoch draws depend on (seed, epoch) only, so epochs after the checkpoint
+        see the data order and noise an uninterrupted run would have seen; only Adam's moments differ."""
+        from .checkpoint import load
+        ck = load(path)
+        mine = {k: v for k, v in asdict(self.cfg).items() if k in ("hidden", "inputs", "seed", "seq_len", "batch",
+                                                                      "lr", "clip", "n_sequences", "blur")}
+        theirs = ck.meta.get("training", {})
+        diff = sorted(k for k, v in mine.items() if k in theirs and theirs[k] != v)
+        if ck.meta.get("hmm") and HMM.from_json(ck.meta["hmm"]).to_json() != self.hmm.to_json():
+            diff.insert(0, "hmm")
+        if diff:
+            raise SystemExit(f"{path}: trained with a different configuration ({', '.join(diff)})")
+        epoch = int(ck.meta.get("epoch", 0))
+        if epoch >= self.cfg.epochs:
+            raise SystemExit(f"{path}: already at epoch {epoch}; ask for more --epochs than that")
+        self.model.load_state_dict(ck.model.state_dict())
+        self.model.requires_grad_(True)
+        self.epoch = epoch
+        self.history = [dict(h) for h in ck.meta.get("history", [])][:epoch]
+        self.wall = float(ck.meta.get("wall_seconds", 0.0))
+        self.cfg.continue_from = {"path": str(path), "sha256": ck.sha256, "epoch": epoch}
+        if self.history:
+            best = min(self.history, key=lambda h: h["val"])
+            self.best = (best["val"], best["epoch"], None)
+
     def resume(self) -> bool:
         if not self.state_path.exists():
             return False
         st = torch.load(self.state_path, map_location=self.device, weights_only=False)
-        saved = {k: v for k, v in st["config"].items() if k not in ("epochs", "device")}
-        mine = {k: v for k, v in asdict(self.cfg).items() if k not in ("epochs", "device")}
+        free = ("epochs", "device", "continue_from")  # continue_from is restored from the state, not compared
+        saved = {k: v for k, v in st["config"].items() if k not in free}
+        mine = {k: v for k, v in asdict(self.cfg).items() if k not in free}
         mine["betas"] = list(mine["betas"])
         saved["betas"] = list(saved["betas"])
         if saved != mine:
             diff = sorted(k for k in mine if saved.get(k) != mine[k])
             raise SystemExit(f"{self.state_path}: run was started with a different configuration ({', '.join(diff)})")
+        self.cfg.continue_from = st["config"].get("continue_from")
         self.model.load_state_dict(st["model"])
         self.opt.load_state_dict(st["optimizer"])
         self.epoch, self.history, self.wall = st["epoch"], st["history"], st["wall"]
