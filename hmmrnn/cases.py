@@ -27,16 +27,18 @@ class Case:
     def role(self) -> str:
         return "control" if self.control else "trained"
 
-    def must_fail(self, claim) -> bool:
-        return self.control is not None and self.control in claim.controls
+    def must_fail(self, claim, reading: str = "strict") -> bool:
+        return self.control is not None and self.control in claim.reading(reading).controls
 
-    def expected_fail(self, claim) -> str | None:
-        """Why this case is expected to fail the claim (a control it must reject, or a known failure of a
-        trained model recorded in the manifest), or None when it is expected to pass."""
-        if self.must_fail(claim):
-            return f"control '{self.control}' must fail {claim.id}"
-        if claim.id in self.known_fail:
-            return f"expected failure recorded in the manifest: {self.known_fail[claim.id]}"
+    def expected_fail(self, claim, reading: str = "strict") -> str | None:
+        """Why this case is expected to fail the claim's reading (a control it must reject, or a known failure
+        of a trained model recorded in the manifest under 'CLAIM' (strict) or 'CLAIM:paper'), or None when it
+        is expected to pass."""
+        if self.must_fail(claim, reading):
+            return f"control '{self.control}' must fail {claim.id} ({reading} reading)"
+        key = claim.id if reading == "strict" else f"{claim.id}:{reading}"
+        if key in self.known_fail:
+            return f"expected failure recorded in the manifest: {self.known_fail[key]}"
         return None
 
     @property
@@ -44,18 +46,19 @@ class Case:
         """The target HMM's family from its spec ('linear:3' -> 'linear'); None when not known here."""
         return self.hmm.split(":")[0] if self.hmm and ":" in self.hmm else None
 
-    def runs(self, claim) -> bool:
+    def runs(self, claim, reading: str = "strict") -> bool:
         if claim.across or not claim.applies(self.family):
             return False
-        return self.claims is None or claim.id in self.claims or self.must_fail(claim)
+        rd = claim.reading(reading)
+        return (self.claims is None or claim.id in self.claims or self.must_fail(claim, reading)
+                or bool(rd.cannot_reject(self.control)))
 
 
 def cohort(claim, cases: list[Case], known_fail: dict | None = None) -> Case:
     """The one case of a claim decided across checkpoints: every trained case of the claim's families."""
     members = [c for c in cases if c.control is None and claim.applies(c.family)]
-    why = (known_fail or {}).get(claim.id)
-    return Case(claim.across, "", None, None, None, {"members": members},
-                {claim.id: why} if why else {})
+    whys = {k: v for k, v in (known_fail or {}).items() if k.split(":")[0] == claim.id}
+    return Case(claim.across, "", None, None, None, {"members": members}, whys)
 
 
 def cohort_known_fail(fixtures_dir: Path) -> dict:

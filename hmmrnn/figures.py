@@ -203,3 +203,43 @@ PLOTS = {"fixed-point.single": fixed_point, "orbit.radius-scaling": orbit, "resi
          "kick.preactivation-profile": kick_profile, "connectivity.kick-motif": connectivity,
          "training.emergence": emergence, "second-order.variance": second_order,
          "orbit.per-output-pair": pair_orbits, "readout.alignment": readout}
+
+
+def mu_sweep(d: dict, path: Path, title: str) -> Path:
+    """Paper Fig 7, one row per direction: trajectories (PC1-PC2 of the intact run) with the kick group's
+    recurrent drive x mu for three mu, then the switch-rate ratio and the critical pairs against mu for
+    every manipulation."""
+    rows = d["directions"]
+    fig, axes = plt.subplots(len(rows), 5, figsize=(17, 3.2 * len(rows)), squeeze=False,
+                             gridspec_kw={"width_ratios": [1, 1, 1, 1.4, 1.4]})
+    colours = {"kick": "tab:red", "integrating": "tab:blue", "control": "0.5", "kick_searched": "tab:orange"}
+    for ax_row, (name, r) in zip(axes, rows.items()):
+        ex = r["example"]
+        for k, (ax, mu) in enumerate(zip(ax_row[:3], ex["mu"])):
+            if len(ex.get("cloud", [])):
+                ax.scatter(ex["cloud"][:, 0], ex["cloud"][:, 1], c=[f"C{int(o)}" for o in ex["cloud_out"]],
+                           s=1, alpha=0.15, zorder=1)
+            for tr in ex["traj"][k]:
+                ax.plot(tr[:, 0], tr[:, 1], lw=0.8, color="k", alpha=0.7, zorder=2)
+                ax.plot(tr[0, 0], tr[0, 1], "k*", ms=6, zorder=3)
+            ax.set(xticks=[], yticks=[], xlabel="PC1", ylabel="PC2" if k == 0 else "",
+                   title=f"{title} {name}: kick x {mu:g}" if k == 0 else f"kick x {mu:g}")
+        a_rate, a_crit = ax_row[3], ax_row[4]
+        mu = r["mu"]
+        for m, y in r["rate_ratio"].items():
+            a_rate.plot(mu, y, "o-", ms=3, color=colours.get(m), label=m)
+        a_rate.axhline(1, color="k", lw=0.5)
+        a_rate.axvline(1, color="k", lw=0.5, ls=":")
+        a_rate.set(xlabel="mu", ylabel="switch rate / intact", title=f"{name}: switch rate")
+        a_rate.legend(fontsize=7)
+        for m, y in r["critical_mean"].items():
+            sd = r["critical_std"][m]
+            a_crit.errorbar(mu, y, yerr=sd, fmt="o-", ms=3, capsize=2, color=colours.get(m), label=m)
+        a_crit.axvline(1, color="k", lw=0.5, ls=":")
+        a_crit.set(xlabel="mu", ylabel="critical pairs / switch window", title=f"{name}: critical pairs")
+        a_crit.legend(fontsize=7)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+PLOTS["kick.ablation-traps:paper"] = mu_sweep

@@ -16,7 +16,7 @@ from . import __version__
 from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
 from .checkpoint import CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
-from .registry import DEFAULT_SEED, Claim, ClaimError, ModelDiverged
+from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError, ModelDiverged
 
 
 RESULT_KEY = "hmmrnn_result"
@@ -34,13 +34,23 @@ def pytest_addoption(parser):
     g.addoption("--report-dir", default="reports", metavar="DIR", help="where the claims report is written")
     g.addoption("--claims-json", default=None, metavar="FILE", help="results JSON (default DIR/results.json)")
     g.addoption("--fixtures-dir", default=None, metavar="DIR", help="fixtures folder (default <rootdir>/fixtures)")
+    g.addoption("--reading", default="all", choices=(*READINGS, "all"),
+                help="which reading of every claim runs: paper (the authors' statistic and protocol), strict "
+                     "(the harness's test) or all (default)")
+    g.addoption("--mu-grid", default="coarse", choices=("coarse", "full"),
+                help="mu values of the paper's Fig 7 sweep: coarse (CI default) or full (0, 0.1, ..., 2)")
+
+
+def reading_of(function) -> str:
+    """A claim module's test_paper decides the paper reading; every other test function the strict one."""
+    return "paper" if getattr(function, "__name__", "") == "test_paper" else "strict"
 
 
 def pytest_configure(config):
     fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
     paths = config.getoption("checkpoint")
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
-    config.stash[_state] = {"cases": cases, "models": {}, "rows": [], "started": datetime.now(timezone.utc),
+    config.stash[_state] = {"cases": cases, "models": {}, "shared": {}, "rows": [], "started": datetime.now(timezone.utc),
                             "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}
 
 
@@ -55,29 +65,39 @@ def pytest_generate_tests(metafunc):
     if claim is None or "case" not in metafunc.fixturenames:
         return
     st = metafunc.config.stash[_state]
+    reading = reading_of(metafunc.function)
     if claim.across:  # one verdict over the trained checkpoints of the claim's families
         cases = [cohort(claim, st["cases"], st["cohort_known_fail"])]
     else:
-        cases = [c for c in st["cases"] if c.runs(claim)]
+        cases = [c for c in st["cases"] if c.runs(claim, reading)]
     params = []
     for case in cases:
-        why = case.expected_fail(claim)
+        why = case.expected_fail(claim, reading)
         marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
         params.append(pytest.param(case, id=case.name, marks=marks))
     metafunc.parametrize("case", params)
 
 
-def pytest_collection_modifyitems(items):
-    """Test ids read claim-id[checkpoint-name]."""
+def pytest_collection_modifyitems(config, items):
+    """Test ids read claim-id:reading[checkpoint-name]; --reading keeps one reading."""
+    want = config.getoption("reading")
+    keep, drop = [], []
     for item in items:
-        claim = getattr(item.module, "CLAIM", None)
+        claim = getattr(getattr(item, "module", None), "CLAIM", None)
+        if claim is not None and want != "all" and reading_of(getattr(item, "function", None)) != want:
+            drop.append(item)
+            continue
+        keep.append(item)
         if claim is not None and hasattr(item, "callspec"):
-            item.name = f"{claim.id}[{item.callspec.id}]"
+            item.name = f"{claim.id}:{reading_of(item.function)}[{item.callspec.id}]"
             new = f"{item.nodeid.split('::')[0]}::{item.name}"
             if hasattr(item, "_id"):  # pytest >= 9 keeps a structured node id (no public setter)
                 item._id = type(item._id).parse(new)
             else:
                 item._nodeid = new
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +114,39 @@ def _loaded(config, path: str):
         except CheckpointError as e:
             models[path] = e
     return models[path]
+
+
+@pytest.fixture(scope="session")
+def mu_grid(pytestconfig) -> str:
+    return str(pytestconfig.getoption("mu_grid"))
+
+
+@pytest.fixture
+def shared(case: Case, claims_seed, pytestconfig):
+    """shared(fn, *args, **kw) -> fn(*args, seed=claims seed, **kw), computed once per (checkpoint, claims
+    seed, fn, arguments) in this session and shared by every claim and reading that asks for it (zone map,
+    kick groups, emission samples, ...). A model argument is keyed by its checkpoint. Do not mutate results."""
+    from .rnn import RNN
+    cache = pytestconfig.stash[_state]["shared"]
+
+    def get(fn, *args, **kw):
+        shown = tuple("<model>" if isinstance(a, RNN) else a for a in args)
+        key = (case.path, claims_seed, f"{fn.__module__}.{fn.__qualname__}", repr(shown), repr(sorted(kw.items())))
+        if key not in cache:
+            try:
+                cache[key] = fn(*args, seed=claims_seed, **kw)
+            except Exception as e:  # the same error for every claim that needs it, without recomputing
+                cache[key] = _Failed(e)
+        got = cache[key]
+        if isinstance(got, _Failed):
+            raise got.error
+        return got
+    return get
+
+
+class _Failed:
+    def __init__(self, error: Exception):
+        self.error = error
 
 
 @pytest.fixture
@@ -153,18 +206,21 @@ def record(request, case: Case, claims_seed, pytestconfig):
     from .figures import PLOTS
 
     def _record(claim: Claim, stats: dict) -> list[str]:
+        reading = claim.reading(reading_of(request.function))
         plot = stats.get("_plot")
         clean = {k: v for k, v in stats.items() if not k.startswith("_")}
-        failed = claim.evaluate(clean)
+        failed = reading.evaluate(clean)
         figs = []
-        if plot is not None and claim.id in PLOTS:
-            rel = Path("figures") / f"{claim.id}__{case.name}.png"
+        draw = PLOTS.get(f"{claim.id}:{reading.name}") or PLOTS.get(claim.id)
+        if plot is not None and draw is not None:
+            rel = Path("figures") / f"{claim.id}__{reading.name}__{case.name}.png"
             try:
-                PLOTS[claim.id](plot, Path(pytestconfig.getoption("report_dir")) / rel, case.name)
+                draw(plot, Path(pytestconfig.getoption("report_dir")) / rel, f"{case.name} ({reading.name} reading)")
                 figs.append(str(rel))
             except Exception as e:  # a broken plot must not hide the verdict
                 clean["figure_error"] = f"{type(e).__name__}: {e}"
-        request.node.stash[_RECORD] = {"statistics": clean, "failed": failed, "figures": figs}
+        request.node.stash[_RECORD] = {"statistics": clean, "failed": failed, "figures": figs,
+                                       "rows": reading.row_verdicts(clean)}
         request.node.user_properties.append(("statistics", json.dumps(_jsonable(clean))))
         return failed
     return _record
@@ -199,6 +255,7 @@ def pytest_runtest_makereport(item, call):
     case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
     if claim is None or not isinstance(case, Case):  # not a claim, or a claim with no checkpoint to run on
         return
+    rd = claim.reading(reading_of(getattr(item, "function", None)))
     if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
         return  # not applicable to this run (no row)
     exc = call.excinfo.value if call.excinfo is not None else None
@@ -223,18 +280,23 @@ def pytest_runtest_makereport(item, call):
             verdict, reason = "error", "the claim recorded no statistics"
         models = item.config.stash[_state]["models"]
         ck = models.get(case.path)
-        row = {"claim": claim.id, "checkpoint": case.name, "path": case.path,
+        why = case.expected_fail(claim, rd.name)
+        rows_v = (rec or {}).get("rows") or {r: verdict for r in rd.covers}
+        if verdict == "error":
+            rows_v = {r: "error" for r in rd.covers}
+        row = {"claim": claim.id, "reading": rd.name, "checkpoint": case.name, "path": case.path,
                "sha256": getattr(ck, "sha256", ""), "role": case.role, "control": case.control,
                "family": case.hmm or (ck.meta.get("hmm", {}).get("name") if hasattr(ck, "meta") else None),
                "seed_of_model": case.info.get("seed", getattr(ck, "meta", {}).get("seed") if ck else None),
-               "verdict": verdict, "expected": "fail" if case.expected_fail(claim) else "pass",
-               "expected_reason": case.expected_fail(claim) or "",
-               "statistics": (rec or {}).get("statistics", {}), "thresholds": claim.thresholds_json(),
+               "verdict": verdict, "expected": "fail" if why else "pass", "expected_reason": why or "",
+               "finding": rd.cannot_reject(case.control), "rows": rows_v,
+               "statistics": (rec or {}).get("statistics", {}), "thresholds": rd.thresholds_json(),
                "failed": (rec or {}).get("failed", []), "reason": reason,
                "seed": item.config.getoption("claims_seed"), "seconds": round(report.duration, 3),
                "figures": (rec or {}).get("figures", [])}
         report.user_properties.append((RESULT_KEY, json.dumps(_jsonable(row))))
-        props = [(k, row[k]) for k in ("claim", "verdict", "expected", "seed", "seconds")]
+        props = [(k, row[k]) for k in ("claim", "reading", "verdict", "expected", "seed", "seconds")]
+        props.append(("rows", json.dumps(row["rows"])))
         props.append(("thresholds", json.dumps(row["thresholds"])))
         report.user_properties.extend(props)
         # --junitxml writes the teardown report's properties, which pytest copies from the item: put them
@@ -267,14 +329,23 @@ def pytest_sessionfinish(session, exitstatus):
     st = config.stash[_state]
     results = {"seed": config.getoption("claims_seed"), "started": st["started"].isoformat(timespec="seconds"),
                "hmmrnn": __version__,
-               "claims_meta": {c.id: {"title": c.title, "section": c.section, "statistic": c.statistic,
-                                      "by_construction": c.by_construction, "controls": list(c.controls),
-                                      "key": c.key, "thresholds": c.thresholds_json(), "notes": list(c.notes)}
-                               for c in all_claims()},
-               "claims": sorted(_rows, key=lambda r: (r["claim"], r["role"] != "trained", r["checkpoint"]))}
+               "reading": config.getoption("reading"), "mu_grid": config.getoption("mu_grid"),
+               "claims_meta": {c.id: claim_meta(c) for c in all_claims()},
+               "claims": sorted(_rows, key=lambda r: (r["claim"], r["reading"], r["role"] != "trained", r["checkpoint"]))}
     report_dir = Path(config.getoption("report_dir"))
     json_path = config.getoption("claims_json")
     st["written"] = write_report(results, report_dir, json_path=Path(json_path) if json_path else None)
+
+
+def claim_meta(c: Claim) -> dict:
+    """What the report needs to know of a claim, per reading."""
+    return {"title": c.title, "section": c.section, "statistic": c.statistic, "by_construction": c.by_construction,
+            "controls": list(c.controls), "key": c.key, "notes": list(c.notes), "covers": list(c.covers),
+            "thresholds": c.reading("strict").thresholds_json(),
+            "readings": {rd.name: {"statistic": rd.statistic, "controls": list(rd.controls),
+                                   "indistinguishable": dict(rd.indistinguishable), "covers": list(rd.covers),
+                                   "reports": list(rd.reports), "thresholds": rd.thresholds_json(),
+                                   "notes": list(rd.notes)} for rd in c.readings()}}
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -128,21 +128,6 @@ def known_failures(results: dict) -> list[str]:
             for r in results.get("claims", []) if r.get("role") == "trained" and r.get("expected") == "fail"]
 
 
-CONVERGENCE_CLAIM = "emission.hmm-agreement"  # issue 4: convergence is decided by this claim, not by eye
-
-
-def convergence_line(results: dict) -> str | None:
-    """Which trained checkpoints count as converged: those that pass the emission-agreement claim."""
-    rows = [r for r in results.get("claims", []) if r.get("role") == "trained" and r["claim"] == CONVERGENCE_CLAIM]
-    if not rows:
-        return None
-    ok = [r["checkpoint"] for r in rows if r.get("verdict") == "pass"]
-    bad = [f"{r['checkpoint']} ({r.get('verdict')})" for r in rows if r.get("verdict") != "pass"]
-    return (f"Converged, as decided by {CONVERGENCE_CLAIM}: {len(ok)} of {len(rows)} trained checkpoints"
-            + (f" ({', '.join(ok)})" if ok else "") + (f"; not converged: {', '.join(bad)}" if bad else "")
-            + ". Every checkpoint stays in the tables either way.")
-
-
 def replication_table(results: dict):
     """Trained results grouped by (claim, family): count, pass rate, mean and sd of the key statistic and
     of every thresholded one (the full set is in results.json)."""
@@ -160,7 +145,7 @@ def replication_table(results: dict):
     for (c, fam), rs in groups.items():
         n, npass = len(rs), sum(r.get("verdict") == "pass" for r in rs)
         meta = _meta(results, c)
-        wanted = [meta.get("key")] + list(meta.get("thresholds", {}))
+        wanted = [meta.get("key")] + [t.get("statistic", k) for k, t in meta.get("thresholds", {}).items()]
         names = [k for k in dict.fromkeys(wanted) if k and any(_is_num(r.get("statistics", {}).get(k)) for r in rs)]
         first = [cell(_dagger(results, c)), cell(fam), cell(n),
                  cell(f"{npass}/{n} ({100 * npass / n:.0f}%)", "pass" if npass == n else "fail")]
@@ -245,7 +230,7 @@ def claim_table(results: dict, claim: str):
         ths = {**_meta(results, claim).get("thresholds", {}), **r.get("thresholds", {})}
         for n in names:
             t = ths.get(n)
-            obs = r.get("statistics", {}).get(n)
+            obs = r.get("statistics", {}).get(t.get("statistic", n) if t else n)
             if t is None:
                 line += [cell(fmt(obs)), cell("-"), cell("-")]
                 continue
@@ -260,8 +245,38 @@ def claim_table(results: dict, claim: str):
 
 # ---------------------------------------------------------------- document
 
+def by_reading(results: dict) -> dict:
+    """The results with each (claim, reading) as its own entry, labelled 'claim (reading)', so that every
+    per-claim table below shows the two readings side by side; thresholds keyed by statistic (a second
+    threshold on the same statistic by 'statistic op')."""
+    def keyed(ths) -> dict:
+        if isinstance(ths, dict):  # results written before readings existed
+            return ths
+        out = {}
+        for t in ths:
+            k = t["statistic"] if t["statistic"] not in out else f"{t['statistic']} {t['op']}"
+            out[k] = t
+        return out
+    meta, rows = {}, []
+    for cid, m in results.get("claims_meta", {}).items():
+        for name, rd in (m.get("readings") or {"strict": m}).items():
+            meta[f"{cid} ({name})"] = {**m, "statistic": rd.get("statistic", m.get("statistic")),
+                                       "controls": rd.get("controls", m.get("controls", [])),
+                                       "thresholds": keyed(rd.get("thresholds", {})),
+                                       "notes": list(rd.get("notes", [])) or m.get("notes", []),
+                                       "indistinguishable": rd.get("indistinguishable", {})}
+    for r in results.get("claims", []):
+        rows.append({**r, "claim": f"{r['claim']} ({r.get('reading', 'strict')})", "claim_id": r["claim"],
+                     "thresholds": keyed(r.get("thresholds", {}))})
+    return {**results, "claims_meta": meta, "claims": rows}
+
+
 def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
     """The report as blocks: ("h", level, text), ("p", text), ("ul", [text]), ("table", head, rows), ("fig", path, caption)."""
+    from .replication import coverage_table, replication_summary
+    head = replication_summary(results)
+    cover = coverage_table(results)
+    results = by_reading(results)
     rows = results.get("claims", [])
     count = {k: sum(r.get("verdict") == k for r in rows) for k in ("pass", "fail", "error")}
     trained = [r for r in rows if r.get("role") == "trained"]
@@ -274,8 +289,13 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
         f"Matched expectation: {sum(map(matches, rows))} of {len(rows)}; trained fixtures "
         f"{sum(map(matches, trained))} of {len(trained)}; controls {sum(map(matches, controls))} of {len(controls)}"
         f" ({sum(r.get('verdict') == 'error' and matches(r) for r in controls)} of them rejected (error))",
+        f"Readings: {results.get('reading', 'all')}; mu grid of the Fig 7 sweep: {results.get('mu_grid', '-')}",
         f"Raw numbers: {json_name}",
     ]))
+    b += [("h", 2, "Does the paper replicate?"), ("p", head["intro"]), ("table", head["head"], head["body"])]
+    b += [("ul", head["notes"])] if head["notes"] else []
+    b += [("h", 2, "Coverage of the paper's testable claims (CLAIMS.md, P1-P82)"), ("p", cover["intro"]),
+          ("table", cover["head"], cover["body"])]
     b += [("h", 2, "Summary"), ("p", "Verdict and key statistic (3 significant digits) per claim and trained checkpoint."),
           ("table", *summary_table(results))]
     foot = [f"† {c}: {_meta(results, c)['by_construction']}" for c in _claim_ids(results)
@@ -292,9 +312,6 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
           ("p", "Trained checkpoints grouped by claim and family; mean and sample sd of the key and thresholded "
                 "statistics (all statistics are in results.json)."),
           ("table", *replication_table(results))]
-    conv = convergence_line(results)
-    if conv:
-        b.append(("p", conv))
     b.append(("h", 2, "Controls"))
     if any(r.get("role") == "control" for r in results.get("claims", [])):
         b += [("p", "Each control must be rejected by the claims it is listed for. NOT REJECTED is a harness defect. "
@@ -307,9 +324,11 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
         m = _meta(results, c)
         b.append(("h", 2, f"{c}: {m.get('title', '')}"))
         b.append(("ul", [f"Paper: {m.get('section', '-')}", f"Statistic: {m.get('statistic', '-')}",
-                         f"Controls that must fail it: {', '.join(m.get('controls', [])) or 'none'}"]))
-        rule = [f"{n} {t['op']} {fmt(t['value'])}" + (f": {t['why']}" if t.get("why") else "")
-                for n, t in m.get("thresholds", {}).items()]
+                         f"Controls that must fail it: {', '.join(m.get('controls', [])) or 'none'}"]
+                  + [f"Cannot reject '{k}' (a finding, expected to pass): {v}"
+                     for k, v in m.get("indistinguishable", {}).items()]))
+        rule = [f"{t.get('statistic', n)} {t['op']} {fmt(t['value'])}" + (f": {t['why']}" if t.get("why") else "")
+                + (f" [{', '.join(t['rows'])}]" if t.get("rows") else "") for n, t in m.get("thresholds", {}).items()]
         b += [("p", "Pass rule (all must hold):"), ("ul", rule or ["(none)"])]
         if m.get("by_construction"):
             b.append(("p", f"† By construction: {m['by_construction']}"))

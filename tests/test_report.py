@@ -83,20 +83,21 @@ def test_write_report(report):
     assert not list(d.glob(".*.tmp"))  # atomic writes leave no temporaries behind
     md = out["md"].read_text()
     for heading in ("## Summary", "## Replication across seeds", "## Controls", "## Errors",
-                    "## fixed-point.single: A single fixed point", "## orbit.radius: Orbit radius grows"):
+                    "## fixed-point.single (strict): A single fixed point", "## orbit.radius (strict): Orbit radius grows",
+                        "## Does the paper replicate?", "## Coverage of the paper"):
         assert heading in md
     assert "| claim | linear2-seed0 | linear2-seed1 |" in md  # summary columns = trained checkpoints
     assert "pass (residual = 1.23e-05)" in md  # key statistic at 3 significant digits
-    assert "fixed-point.single †" in md and "† fixed-point.single: bias-free ReLU" in md
+    assert "fixed-point.single (strict) †" in md and "† fixed-point.single (strict): bias-free ReLU" in md
     assert "| claim | family | checkpoints | pass rate | statistic | mean | sd |" in md
     assert "1/2 (50%)" in md and "2/2 (100%)" in md
     assert "| claim | untrained | line-attractor |" in md  # controls in canonical order
     assert "rejected (error: solver diverged \\<boom>)" in md
     assert "| residual | rule | margin |" in md and "< 0.001" in md and "+0.000988" in md
     assert "![orbit_pca](figures/orbit_pca.png)" in md and md.count("](figures/orbit_pca.png)") == 1
-    assert "- fixed-point.single, line-attractor: solver diverged \\<boom>" in md
-    assert "| orbit.radius | rejected | **⚠ NOT REJECTED** |" in md
-    assert "| fixed-point.single † | - |" in md  # untrained is not required to fail that claim
+    assert "- fixed-point.single (strict), line-attractor: solver diverged \\<boom>" in md
+    assert "| orbit.radius (strict) | rejected | **⚠ NOT REJECTED** |" in md
+    assert "| fixed-point.single (strict) † | - |" in md  # untrained is not required to fail that claim
     assert "--claims-seed N" in md and "20251025" in md
     assert "Matched expectation: 5 of 7" in md  # one trained fail, one control not rejected
     page = out["html"].read_text()
@@ -168,12 +169,46 @@ def test_replication_pools_families():
     assert [f for f, _ in lead].index("all 2 families") > [f for f, _ in lead].index("linear:2")
 
 
-def test_convergence_is_decided_by_the_emission_claim():
-    from hmmrnn.report import convergence_line
-    res = _results()
-    assert convergence_line(res) is None
-    res["claims"] += [_row("emission.hmm-agreement", "linear2-seed0", "trained", "fail", "pass", {}),
-                      _row("emission.hmm-agreement", "linear2-seed1", "trained", "pass", "pass", {}),
-                      _row("emission.hmm-agreement", "untrained", "control", "fail", "fail", {}, control="untrained")]
-    line = convergence_line(res)
-    assert "1 of 2 trained checkpoints (linear2-seed1)" in line and "not converged: linear2-seed0 (fail)" in line
+def _reading_row(claim, ck, reading, verdict, rows, role="trained", expected="pass", reason="", control=None):
+    return {"claim": claim, "reading": reading, "checkpoint": ck, "role": role, "control": control,
+            "verdict": verdict, "expected": expected, "expected_reason": reason, "rows": rows, "statistics": {},
+            "thresholds": [], "finding": ""}
+
+
+def test_replication_summary_counts_converged_networks_only():
+    from hmmrnn.replication import replication_summary
+    conv = "training.convergence"
+    res = {"claims_meta": {"kick.x": {"covers": ["P61"], "readings": {}}, conv: {"covers": ["P8"], "readings": {}}},
+           "claims": [_reading_row(conv, "a", "strict", "pass", {"P8": "pass"}),
+                      _reading_row(conv, "b", "strict", "fail", {"P8": "fail"}),
+                      _reading_row("kick.x", "a", "paper", "pass", {"P61": "pass"}),
+                      _reading_row("kick.x", "b", "paper", "fail", {"P61": "fail"}),  # not converged: not counted
+                      _reading_row("kick.x", "a", "strict", "fail", {"P61": "fail"}, expected="fail",
+                                   reason="expected failure recorded in the manifest: model: no compact group"),
+                      _reading_row("kick.x", "u", "paper", "fail", {"P61": "fail"}, role="control", expected="fail",
+                                   control="untrained")]}
+    out = replication_summary(res)
+    line = next(r for r in out["body"] if r[0][0] == "kick.x")
+    assert line[2][0].startswith("1/1") and line[3][0].startswith("0/1") and line[4][0] == "1/1"
+    assert line[6][0].startswith("replicates as the paper measured it, not under the strict reading (0/1)")
+    assert "model 1" in line[6][0]
+    assert any("not converged: b" in n for n in out["notes"])
+
+
+def test_wilson_interval_oracle():
+    from hmmrnn.replication import wilson
+    lo, hi = wilson(0, 5)
+    assert lo == 0 and abs(hi - 0.4345) < 1e-3
+    lo, hi = wilson(5, 5)
+    assert hi == 1 and abs(lo - 0.5655) < 1e-3
+    assert all(map(lambda x: x != x, wilson(0, 0)))
+
+
+def test_coverage_lists_every_inventory_row():
+    from hmmrnn.inventory import ROWS
+    from hmmrnn.replication import coverage_table
+    res = {"claims_meta": {"x": {"readings": {"paper": {"covers": ["P61"], "reports": ["P51"]}}}}}
+    out = coverage_table(res)
+    kinds = {r[0][0]: r[3][0] for r in out["body"]}
+    assert len(kinds) == len(ROWS) and kinds["P61"] == "full" and kinds["P51"] == "partial"
+    assert kinds["P12"] == "not testable" and kinds["P62"] == "none"

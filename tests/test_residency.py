@@ -94,17 +94,20 @@ def test_unstable_directions_brute_force(bias):
 
 
 def _rt_oracle(m: RNN, loc: torch.Tensor, seed: int, R: int, horizon: int):
-    """Per location, one rollout at a time in float64: first switch step and sign changes of the increment of
-    the margin (own logit - best other) over the margins of steps 1..first, averaged over R rollouts."""
+    """Per location, one rollout at a time in float64: first switch step; the paper's sign changes (of the
+    step-to-step change of the start's dominant logit, from the location up to the step before the switch);
+    and sign changes of the increment of the margin (own logit - best other) over the margins of steps
+    1..first; each averaged over R rollouts."""
     noise = draw_noise(len(loc) * R, horizon, D, seed_for(seed, "rt")).double().numpy()
     Wih, Whh, Wo = (w.double().numpy() for w in (m.weight_ih, m.weight_hh, m.weight_o))
     bh = m.bias_h.double().numpy() if m.bias_h is not None else np.zeros(H)
     bo = m.bias_o.double().numpy() if m.bias_o is not None else np.zeros(3)
-    rt, fl = np.zeros(len(loc)), np.zeros(len(loc))
+    rt, fl, pp = np.zeros(len(loc)), np.zeros(len(loc)), np.zeros(len(loc))
     for n, h0 in enumerate(loc.double().numpy()):
         k = int(np.argmax(Wo @ h0 + bo))
         for r in range(R):
             h, margins, first = h0, [], horizon
+            tracked = [(Wo @ h0 + bo)[k]]
             for t in range(horizon):
                 h = np.maximum(Whh @ h + Wih @ noise[n * R + r, t] + bh, 0)
                 lg = Wo @ h + bo
@@ -112,10 +115,13 @@ def _rt_oracle(m: RNN, loc: torch.Tensor, seed: int, R: int, horizon: int):
                 if int(np.argmax(lg)) != k:
                     first = t + 1
                     break
+                tracked.append(lg[k])
             inc = np.diff(margins)
             rt[n] += first / R
             fl[n] += (np.sign(inc[1:]) * np.sign(inc[:-1]) < 0).sum() / R
-    return rt, fl
+            c = np.diff(tracked)
+            pp[n] += (np.sign(c[1:]) * np.sign(c[:-1]) < 0).sum() / R
+    return rt, pp, fl
 
 
 @pytest.mark.parametrize("favour0", [None, 0.4])  # 0.4: a readout bias towards output 0, long residencies
@@ -125,9 +131,10 @@ def test_residency_times_match_loop_oracle(favour0):
         m.bias_h.zero_()
         m.bias_o.copy_(torch.tensor([favour0, 0.0, 0.0]))
     loc = torch.rand(6, H, generator=torch.Generator().manual_seed(2))
-    rt, flips = residency.residency_times(m, loc, seed=7, rollouts=5, horizon=25)
-    ort, ofl = _rt_oracle(m, loc, 7, 5, 25)
-    assert np.allclose(rt, ort) and np.allclose(flips, ofl)
+    rt, paper, margin = residency.residency_times(m, loc, seed=7, rollouts=5, horizon=25)
+    ort, opp, ofl = _rt_oracle(m, loc, 7, 5, 25)
+    assert np.allclose(rt, ort) and np.allclose(paper, opp) and np.allclose(margin, ofl)
+    assert (paper != margin).any()  # the two counts are different statistics
 
 
 def test_residency_times_known_answers():
@@ -138,10 +145,17 @@ def test_residency_times_known_answers():
     horizon = 30
     nonneg = torch.rand(5, H, generator=torch.Generator().manual_seed(0))
     neg = -torch.ones(3, H)  # starts in output 1; every state after one step is >= 0, so output 0: switch at step 1
-    rt, flips = residency.residency_times(m, torch.cat([nonneg, neg]), seed=1, rollouts=4, horizon=horizon)
+    rt, paper, margin = residency.residency_times(m, torch.cat([nonneg, neg]), seed=1, rollouts=4, horizon=horizon)
     assert rt.tolist() == [horizon] * 5 + [1.0] * 3
-    assert (flips[:5] <= horizon - 2).all()
-    assert (flips[5:] == 0).all()
+    for flips in (paper, margin):
+        assert (flips[:5] <= horizon - 1).all()
+        assert (flips[5:] == 0).all()
+
+
+def test_sign_flips_known_answer():
+    # x: 0, 1, 0, 1, 2, 1 -> changes +, -, +, +, - -> flips at t = 2, 3, 5; a switch at step 5 stops before it
+    x = torch.tensor([[0.0, 1, 0, 1, 2, 1]] * 2)
+    assert residency.sign_flips(x, torch.tensor([6, 5])).tolist() == [3, 2]
 
 
 def test_residency_times_invariants_random_net():
@@ -149,10 +163,10 @@ def test_residency_times_invariants_random_net():
     m.weight_o.mul_(3.0)  # livelier switching
     loc = torch.rand(40, H, generator=torch.Generator().manual_seed(3))
     horizon, R = 20, 8
-    rt, flips = residency.residency_times(m, loc, seed=2, rollouts=R, horizon=horizon)
+    rt, flips, _ = residency.residency_times(m, loc, seed=2, rollouts=R, horizon=horizon)
     assert ((rt >= 1) & (rt <= horizon)).all()
-    assert ((flips >= 0) & (flips <= horizon - 2)).all()
-    # per rollout flips <= max(first - 2, 0); averaged: flips <= RT - 2 + P(first = 1) <= RT - 1
+    assert ((flips >= 0) & (flips <= horizon - 1)).all()  # the paper count starts at the location
+    # per rollout flips <= first - 2 after a switch, horizon - 1 without one: averaged, flips <= RT - 1
     # (NOT flips <= RT - 2: rollouts switching at steps 1 and 5 give RT 3, flips up to 1.5)
     assert (flips <= rt - 1 + 1e-6).all()
     assert (flips[rt == 1] == 0).all()

@@ -24,13 +24,16 @@ from .emission import rnn_sample
 from .orbit import ROTATION, has_orbit, rotation_stats
 
 
-def critical_fraction(model: RNN, states: torch.Tensor) -> float:
-    """Fraction of states whose Jacobian (active block of W_hh) has a critical pair."""
+def critical_fraction(model: RNN, states: torch.Tensor, active: torch.Tensor | None = None) -> float:
+    """Fraction of states [N, H] whose Jacobian (active block of W_hh) has a critical pair. Gating: by default
+    noise-free (W_hh h > 0, as residency.unstable_directions); ``active`` [N, H] gives it explicitly (the
+    authors gated with the input term: the pre-activation of the next step > 0)."""
     W = model.weight_hh.double()
-    drive = states.double() @ W.T
-    if model.bias_h is not None:  # the same gating as residency.unstable_directions
-        drive = drive + model.bias_h.double()
-    active = drive > 0
+    if active is None:
+        drive = states.double() @ W.T
+        if model.bias_h is not None:
+            drive = drive + model.bias_h.double()
+        active = drive > 0
     hits = 0
     for a in active:
         idx = a.nonzero()[:, 0]
@@ -54,11 +57,35 @@ def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
     try:
         o = rotation_stats(model, seed)
     except ModelDiverged:
-        return {**dict.fromkeys(ROTATION, nan), "critical_fraction": nan, "volatility": volatility, "diverged": True}
+        return {**dict.fromkeys(ROTATION, nan), "critical_fraction": nan, "critical_fraction_input": nan,
+                "volatility": volatility, "diverged": True}
     run = noise_run(model, 4, 200, seed_for(seed, "emerge"))
-    X = run.states.reshape(-1, model.hidden)
-    sub = X[torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:150]]
-    return {**o, "critical_fraction": critical_fraction(model, sub), "volatility": volatility, "diverged": False}
+    X = run.states[:, :-1].reshape(-1, model.hidden)
+    nxt = run.preacts[:, 1:].reshape(-1, model.hidden) > 0  # gating of the step after each state, input included
+    pick = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:150]
+    return {**o, "critical_fraction": critical_fraction(model, X[pick]),
+            "critical_fraction_input": critical_fraction(model, X[pick], nxt[pick]),
+            "volatility": volatility, "diverged": False}
+
+
+PAPER_JUMP = 0.02  # the authors' bifurcation: first rise of the critical-pair fraction by more than this
+
+
+def paper_reading(rows: list[dict], loss_epoch: int) -> dict:
+    """The authors' reading of the series: the bifurcation epoch is the first checkpoint whose input-gated
+    critical-pair fraction exceeds the previous checkpoint's by more than PAPER_JUMP; its distance from the
+    loss's second descent in checkpoint spacings; the transition rate's relative spread over the last 6
+    checkpoints (converged: flat)."""
+    ep = np.array([r["epoch"] for r in rows])
+    cf = np.array([r["critical_fraction_input"] for r in rows])
+    jumps = np.nonzero(np.diff(cf) > PAPER_JUMP)[0]
+    bif = int(ep[jumps[0] + 1]) if len(jumps) else None
+    spacing = float(np.diff(ep).max()) if len(ep) > 1 else float("nan")
+    vol = np.array([r["volatility"] for r in rows])[-6:]
+    return {"paper_bifurcation_epoch": bif if bif is not None else float("nan"),
+            "paper_jump_size": float(np.nanmax(np.diff(cf))) if len(cf) > 1 else float("nan"),
+            "paper_gap_checkpoints": abs(bif - loss_epoch) / spacing if bif is not None else float("nan"),
+            "paper_late_rate_spread": float((np.nanmax(vol) - np.nanmin(vol)) / max(np.nanmean(vol), 1e-12))}
 
 
 def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacing: int | None = None) -> dict:
@@ -102,6 +129,7 @@ def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacin
         "late_volatility_spread": float(np.nanmax(vol[-4:]) - np.nanmin(vol[-4:])) if np.isfinite(vol[-4:]).any()
         else float("nan"),
         "hmm_volatility": float(target),
+        **paper_reading(rows, loss_epoch),
         "_plot": {"rows": rows, "history": history, "orbit_epoch": orbit_epoch, "loss_epoch": loss_epoch,
                   "target_volatility": target},
     }

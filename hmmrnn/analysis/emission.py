@@ -84,6 +84,7 @@ def agreement(model: RNN, hmm: HMM, seed: int, n: int = 5000, length: int | None
         **{k.replace("_err", "_ratio"): err[k] / max(tol[k], 1e-12) for k in err},
         "matched_distance": d_rnn, "matched_distance_hmm": d_base,
         "matched_distance_ratio": d_rnn / max(d_base, 1e-12),
+        "volatility_rel_err": err["volatility_err"] / max(exact["volatility"], 1e-12),
         "rnn_marginal": emp["marginal"].round(4).tolist(), "hmm_marginal": exact["marginal"].round(4).tolist(),
         "rnn_volatility": emp["volatility"], "hmm_volatility": exact["volatility"],
         "_plot": {"rnn": emp["transition"], "hmm": exact["transition"]},

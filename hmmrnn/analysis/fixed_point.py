@@ -81,3 +81,25 @@ def collapse(model: RNN, seed: int, n_starts: int = 512, steps: int = 500, n_slo
         "min_q_away": float((q[far] / scale**2).min()) if far.any() else float("nan"),
         "_plot": {"decay": decay},
     }
+
+
+@torch.no_grad()
+def paper_collapse(model: RNN, seed: int, n_starts: int = 100, steps: int = 500) -> dict:
+    """The authors' protocol (REFERENCE section 5): n on-orbit states of a noise-driven run iterated `steps`
+    input-free steps. End-state spread (max distance from the mean end state, relative to the orbit scale)
+    and the number of distinct end points (greedy clustering at 1e-3 of the orbit scale)."""
+    run = noise_run(model, batch=8, steps=250, seed=seed_for(seed, "fp-paper"))
+    on_orbit = require_finite(run.states, "noise-driven activity over 250 steps").reshape(-1, model.hidden)
+    scale = orbit_scale(on_orbit)
+    g = torch.Generator().manual_seed(seed_for(seed, "fp-paper-starts"))
+    h0 = on_orbit[torch.randperm(len(on_orbit), generator=g)[:n_starts]]
+    end = rollout(model, None, h0=h0, steps=steps, record="last").states[:, -1]
+    centre = end.mean(0)
+    spread = float((end - centre).norm(dim=1).max() / scale)
+    points: list[torch.Tensor] = []
+    for e in end:  # distinct end points, at most n_starts of them
+        if not any(float((e - p).norm()) / scale < 1e-3 for p in points):
+            points.append(e)
+    return {"n_starts": int(n_starts), "orbit_scale": scale, "end_spread": spread,
+            "fixed_point_norm": float(centre.norm() / scale), "distinct_end_points": len(points),
+            "_plot": {"decay": ((rollout(model, None, h0=h0[::8], steps=100).states - centre).norm(dim=2) / scale).numpy()}}

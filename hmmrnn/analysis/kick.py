@@ -198,23 +198,25 @@ def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs:
     run) in the clusters, kick zones and transitions of its own direction a -> c: the states whose output
     is a and whose next different output is c (a transition state is one the output leaves within 2
     steps, so it still shows a). Orderings are checked per direction; a zone of a direction with fewer than
-    min_states states cannot be judged: ClaimError naming it (an unmeasured direction is not a failed one)."""
+    min_states states cannot be judged: ClaimError naming it (an unmeasured direction is not a failed one).
+    Also in raw units, as the authors plotted them (``per_direction_raw``, ``max_cluster_pre``, ...)."""
     from .residency import CLUSTER, KICK, TRANSITION
     pre = preacts.numpy()
     sd = pre.std(0) + 1e-6
     nxt = next_output(outputs)
-    per, short = {}, []
+    per, raw, short = {}, {}, []
     for (a, c), g in found["groups"].items():
         n = g["neurons"]
         own = (outputs == a) & (nxt == c)
-        row = {}
+        row, row_raw = {}, {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
             m = (zones == z) & own
             if m.sum() < min_states:
                 short.append(f"{a}->{c} {name} ({int(m.sum())})")
             else:
                 row[name] = float((pre[m][:, n] / sd[n]).mean())
-        per[f"{a}->{c}"] = row
+                row_raw[name] = float(pre[m][:, n].mean())
+        per[f"{a}->{c}"], raw[f"{a}->{c}"] = row, row_raw
     if short:
         raise ClaimError(f"too few states to profile (fewer than {min_states} of {len(zones)} locations): "
                          + ", ".join(short))
@@ -227,6 +229,10 @@ def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs:
         "max_cluster_z": agg(max, lambda r: r["cluster"]), "min_transition_z": agg(min, lambda r: r["transition"]),
         "min_kick_minus_cluster": agg(min, lambda r: r["kick"] - r["cluster"]),
         "min_transition_minus_kick": agg(min, lambda r: r["transition"] - r["kick"]),
+        "per_direction_raw": raw,
+        "max_cluster_pre": max(r["cluster"] for r in raw.values()),
+        "min_transition_pre": min(r["transition"] for r in raw.values()),
+        "max_kick_over_cluster": max(abs(r["kick"]) / max(abs(r["cluster"]), 1e-12) for r in raw.values()),
         "_plot": {"per_direction": per},
     }
 

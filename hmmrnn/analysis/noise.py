@@ -75,3 +75,42 @@ def cluster_vs_transition(model: RNN, zones: np.ndarray, locations: torch.Tensor
         "spread_cluster_over_transition": float(spread["cluster"].mean(0)[-1] / max(spread["transition"].mean(0)[-1], 1e-12)),
         "_plot": {"gammas": np.array(GAMMAS), "cluster": relative["cluster"], "transition": relative["transition"]},
     }
+
+
+@torch.no_grad()
+def paper_protocol(model: RNN, zones: np.ndarray, locations: torch.Tensor, seed: int, gammas=GAMMAS,
+                   rollouts: int = 100, steps: int = 5) -> dict:
+    """The authors' protocol (REFERENCE section 6): ONE cluster start and ONE transition start (the first
+    of each zone along the nominal run), `rollouts` trajectories of `steps` steps with the authors' noise
+    mix (1 - g) xi_0 + g xi_k; per step the raw trace of the covariance across trajectories and the mean
+    distance to the mean trajectory. Decided at the last step and g = 1; plus the share of cluster
+    trajectories whose output leaves the start's within the window (some cross, others return)."""
+    out: dict = {"gammas": list(gammas), "steps": steps}
+    curves = {}
+    for name, z in (("cluster", CLUSTER), ("transition", TRANSITION)):
+        idx = np.nonzero(zones == z)[0]
+        if not len(idx):
+            raise ClaimError(f"no {name} location on the nominal run to start from")
+        h = locations[int(idx[0])]
+        g0 = torch.Generator().manual_seed(seed_for(seed, f"noise-paper-{name}"))
+        xi0 = torch.randn(1, steps, model.inputs, generator=g0)
+        fresh = draw_noise(rollouts, steps, model.inputs, g0)
+        tr, dist = np.zeros((len(gammas), steps)), np.zeros((len(gammas), steps))
+        for j, g in enumerate(gammas):
+            r = rollout(model, (1 - g) * xi0 + g * fresh, h0=h[None].expand(rollouts, -1))
+            X = r.states  # [R, T, H]
+            tr[j] = X.var(0).sum(-1).numpy()
+            dist[j] = (X - X.mean(0)).norm(dim=-1).mean(0).numpy()
+            if name == "cluster" and g == gammas[-1]:
+                start = int((h @ model.weight_o.T).argmax())
+                out["cluster_switch_fraction"] = float((r.logits.argmax(-1) != start).any(1).float().mean())
+        curves[name] = (tr, dist)
+        out[f"{name}_trace"] = tr[:, -1].tolist()
+        out[f"{name}_distance"] = dist[:, -1].tolist()
+    ct, tt = np.array(out["cluster_trace"]), np.array(out["transition_trace"])
+    out["cluster_trace_grows"] = bool(np.all(np.diff(ct) > 0))
+    out["trace_cluster_over_transition"] = float(ct[-1] / max(tt[-1], 1e-12))
+    out["_plot"] = {"gammas": np.array(gammas), "cluster_trace": curves["cluster"][0],
+                    "transition_trace": curves["transition"][0], "cluster_distance": curves["cluster"][1],
+                    "transition_distance": curves["transition"][1]}
+    return out

@@ -109,3 +109,48 @@ def rotation_stats(model: RNN, seed: int) -> dict:
     """The ROTATION statistics of the scale-1 run, exactly as radius_scaling computes them."""
     o = radius_scaling(model, seed, scales=(1.0,))
     return {k: o[k] for k in ROTATION}
+
+
+PAPER_SCALES = (0.1, 1.0, 2.0, 3.0, 4.0)  # the values the authors' variance figure passed (as std)
+SECTORS = 12  # 30-degree sectors around the projected fixed point
+
+
+def ring_stats(points: np.ndarray, centre: np.ndarray) -> dict:
+    """How ring-like a PC-plane cloud points [N, 2] is around centre [2], read off the authors' density plot:
+    the share of 30-degree sectors around the centre that each hold >= 2% of the points (the cloud surrounds
+    the fixed point) and the density within 0.25 median radii of the centre over the density of the annulus
+    0.75-1.25 median radii (a hole at the fixed point: below 1)."""
+    d = points - centre
+    r = np.linalg.norm(d, axis=1)
+    med = float(np.median(r))
+    sector = ((np.arctan2(d[:, 1], d[:, 0]) + np.pi) / (2 * np.pi) * SECTORS).astype(int) % SECTORS
+    share = np.bincount(sector, minlength=SECTORS) / len(points)
+    inner = (r < 0.25 * med).mean() / (np.pi * 0.25**2)
+    ring = ((r >= 0.75 * med) & (r <= 1.25 * med)).mean() / (np.pi * (1.25**2 - 0.75**2))
+    return {"sector_coverage": float((share >= 0.02).mean()), "centre_density_ratio": float(inner / max(ring, 1e-12))}
+
+
+@torch.no_grad()
+def paper_orbit(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmup: int = 50,
+                scales=PAPER_SCALES) -> dict:
+    """The authors' protocol: PCA(2) of a noise-driven run, the state density in that plane at each of the
+    figure's input scales. The radius (median distance from the projected fixed point) at each scale, whether
+    it grows from scale to scale, its linear fit against the values the figure passed (std, labelled
+    variance), and how ring-like the scale-1 cloud is around the fixed point."""
+    noise, base, pca = orbit_plane(model, seed, batch, steps, warmup)
+    fp2 = pca.transform(fixed_point_of(model, base[:, -1])[None].numpy())[0]
+    radii = []
+    for s in scales:
+        st = base if s == 1.0 else require_finite(rollout(model, noise * s).states[:, warmup:], f"activity at input scale {s}")
+        p = pca.transform(st.reshape(-1, model.hidden).numpy())
+        radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
+    radii = np.array(radii)
+    s_arr = np.array(scales, dtype=float)
+    a, c = np.polyfit(s_arr, radii, 1)
+    r2 = 1 - ((radii - (a * s_arr + c)) ** 2).sum() / max(((radii - radii.mean()) ** 2).sum(), 1e-300)
+    proj = pca.transform(base.reshape(-1, model.hidden).numpy())
+    return {"scales": list(map(float, scales)), "radii": radii.tolist(),
+            "radius_grows": bool(np.all(np.diff(radii) > 0)), "r_squared": float(r2),
+            **ring_stats(proj, fp2),
+            "_plot": {"proj": proj.reshape(batch, steps, 2)[: min(batch, 4)], "fp": fp2, "radii": radii,
+                      "scales": s_arr, "fit": (a, c)}}

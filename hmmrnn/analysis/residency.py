@@ -3,8 +3,12 @@
 RT at a location: mean over rollouts of the number of steps until the argmax output changes (the
 horizon if it never does). Zones (REFERENCE.md section 5): transition RT < 2; kick zone 2 <= RT <= 8;
 cluster RT > 8 and max softmax probability > 0.8; anything else is unassigned.
-Along one rollout the sign-change count is at most (steps to switch) - 2 (for the mean over rollouts at a
-location: at most RT - 1), so its low value in transition zones is partly definitional.
+Sign changes are counted as the paper counts them (REFERENCE section 6): the logit of the output that
+dominates at the location is tracked, its step-to-step change is taken from the location on, and a flip is
+a change whose sign differs from the previous change's (both non-zero), up to the step before the switch.
+The harness's earlier count (flips of the margin own-minus-best-other) is kept beside it as
+``*_margin_sign_changes``. Along one rollout either count is at most (steps to switch) - 2, so its low
+value in transition zones is partly definitional.
 """
 from __future__ import annotations
 
@@ -18,15 +22,27 @@ TRANSITION, KICK, CLUSTER, UNASSIGNED = 0, 1, 2, 3
 ZONE_NAMES = ("transition", "kick", "cluster", "unassigned")
 
 
+def sign_flips(x: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
+    """Flips of the sign of the step-to-step change of x [R, T+1] (x[:, 0] at the location), counted up to
+    the step before the switch: changes c_t = x_t - x_{t-1}, t = 1..T; a flip at t when c_t and c_{t-1} are
+    non-zero with opposite signs and t < first[r] (first: 1-based step of the switch, T+1 if none). [R]"""
+    s = torch.sign(torch.diff(x, dim=1))  # [R, T]: s[:, t-1] is the sign of c_t
+    flip = (s[:, 1:] * s[:, :-1]) < 0  # flip at t = 2..T
+    t = torch.arange(2, x.shape[1], device=x.device)[None]
+    return (flip & (t < first[:, None])).sum(1)
+
+
 @torch.no_grad()
 def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: int = 20,
-                    horizon: int = 60) -> tuple[np.ndarray, np.ndarray]:
-    """RT [N] and mean logit-margin sign changes before the switch [N], from all N x rollouts at once."""
+                    horizon: int = 60) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RT [N], mean sign changes of the paper's count [N] and of the logit margin [N], from all N x rollouts
+    at once."""
     N, H = locations.shape
     h0 = locations.repeat_interleave(rollouts, 0)
     noise = draw_noise(N * rollouts, horizon, model.inputs, seed_for(seed, "rt"))
     logits = require_finite(rollout(model, noise, h0=h0, record="logits").logits, "rollouts from the locations")
-    start = (locations @ model.weight_o.T + (0 if model.bias_o is None else model.bias_o)).argmax(-1)
+    start_logits = locations @ model.weight_o.T + (0 if model.bias_o is None else model.bias_o)
+    start = start_logits.argmax(-1)
     k = start.repeat_interleave(rollouts, 0)
     out = logits.argmax(-1)
     changed = out != k[:, None]
@@ -38,8 +54,11 @@ def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: in
     flips = (torch.sign(d[:, 1:]) * torch.sign(d[:, :-1]) < 0)
     before = torch.arange(1, horizon - 1)[None] < (first[:, None] - 1)  # only up to the switch
     n_flips = (flips & before).sum(1).float()
+    # the paper's count: the dominant logit itself, from the location on
+    x0 = start_logits.gather(1, start[:, None]).repeat_interleave(rollouts, 0)
+    paper = sign_flips(torch.cat([x0, own], 1), torch.where(changed.any(1), first, torch.full_like(first, horizon + 1)))
     rt = first.float().view(N, rollouts).mean(1)
-    return rt.numpy(), n_flips.view(N, rollouts).mean(1).numpy()
+    return (rt.numpy(), paper.float().view(N, rollouts).mean(1).numpy(), n_flips.view(N, rollouts).mean(1).numpy())
 
 
 def unstable_directions(model: RNN, locations: torch.Tensor) -> np.ndarray:
@@ -86,7 +105,7 @@ def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 
     run = noise_run(model, batch=1, steps=n_locations, seed=seed_for(seed, "rt-locations"), warmup=20)
     loc = require_finite(run.states, f"noise-driven activity over {n_locations} steps")[0]
     pmax = torch.softmax(run.logits[0], -1).amax(-1).numpy()
-    rt, flips = residency_times(model, loc, seed, rollouts, horizon)
+    rt, flips, margin_flips = residency_times(model, loc, seed, rollouts, horizon)
     unstable = unstable_directions(model, loc)
     z = zones(rt, pmax)
     share = {ZONE_NAMES[k]: float((z == k).mean()) for k in range(4)}
@@ -105,6 +124,9 @@ def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 
         "cluster_sign_changes": mean_in(flips, CLUSTER),
         "kick_sign_changes": mean_in(flips, KICK),
         "transition_sign_changes": mean_in(flips, TRANSITION),
+        "cluster_margin_sign_changes": mean_in(margin_flips, CLUSTER),
+        "kick_margin_sign_changes": mean_in(margin_flips, KICK),
+        "transition_margin_sign_changes": mean_in(margin_flips, TRANSITION),
         "cluster_to_transition_passages": total,
         "passages_via_kick_fraction": float(via / total) if total else float("nan"),
         "_plot": {"states": loc.numpy(), "rt": rt, "zones": z},

@@ -41,3 +41,37 @@ def displacement(model: RNN, seed: int, n_states: int = 200, draws: int = 128, s
     return {"sigmas": list(sigmas), "norms": norms.tolist(), "variance_exponent": expo,
             "top10": top.tolist(), "kick_in_top10": int(len(set(top.tolist()) & set(kick_neurons))),
             "_plot": {"sigmas": np.array(sigmas), "norms": norms}}
+
+
+@torch.no_grad()
+def paper_recursion(model: RNN, seed: int, n_states: int = 200, steps: int = 10, trials: int = 20,
+                    sigmas=(0.5, 1.0, 2.0), kick_neurons: list[int] = ()) -> dict:
+    """The authors' perturbative estimate (REFERENCE section 6): from visited states, `steps` steps of the
+    noise-free relaxation h <- relu(W_hh h) carrying a first-order term d1 <- D (W_hh d1 + W_ih s xi),
+    propagated linearly, and a second-order term d2 <- D W_hh d2 + 0.5 W_hh (d1^2 * (h > 0)), D the gating
+    of the relaxation; E[d2] over `trials` noise draws, averaged over states. d1 is linear in s and d2
+    quadratic, so the exponent against s^2 is 1 by construction; the content is which neurons dominate."""
+    run = noise_run(model, 4, n_states // 4 + 1, seed_for(seed, "d2-paper-run"))
+    H0 = run.states.reshape(-1, model.hidden)[:n_states].double()
+    W, Wi = model.weight_hh.double(), model.weight_ih.double()
+    g = torch.Generator().manual_seed(seed_for(seed, "d2-paper-draws"))
+    xi = torch.randn(trials, steps, model.inputs, generator=g).double()
+    v = []
+    for s in sigmas:
+        h = H0.repeat_interleave(trials, 0)
+        x = (s * xi).repeat(len(H0), 1, 1)
+        d1, d2 = torch.zeros_like(h), torch.zeros_like(h)
+        for t in range(steps):
+            pre = h @ W.T
+            D = (pre > 0).double()
+            d2 = D * (d2 @ W.T) + 0.5 * ((d1**2) * (h > 0).double()) @ W.T
+            d1 = D * (d1 @ W.T + x[:, t] @ Wi.T)
+            h = torch.relu(pre)
+        v.append(d2.view(len(H0), trials, -1).mean(1).mean(0).numpy())
+    v = np.array(v)
+    norms = np.linalg.norm(v, axis=1)
+    expo = float(np.polyfit(np.log(np.array(sigmas) ** 2), np.log(np.maximum(norms, 1e-30)), 1)[0])
+    top = np.argsort(-np.abs(v[list(sigmas).index(1.0)]))[:10]
+    return {"sigmas": list(sigmas), "norms": norms.tolist(), "variance_exponent": expo,
+            "top10": top.tolist(), "kick_in_top10": int(len(set(top.tolist()) & set(kick_neurons))),
+            "_plot": {"sigmas": np.array(sigmas), "norms": norms}}

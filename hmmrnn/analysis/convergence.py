@@ -1,0 +1,74 @@
+"""Paper App. B: "only seeds that successfully converged were retained" (P8, P9).
+
+The paper does not define convergence beyond training "until convergence, typically within 1000 epochs"
+and reports that long chains converge less consistently (their runs stay on the loss plateau: no second
+descent). The rule, fixed before any paper reading was run, reads those sentences literally:
+  1. second descent: the validation loss over the last WINDOW epochs is at least DESCENT below its level on
+     the plateau after the first descent (median of epochs PLATEAU);
+  2. on a plateau now: the mean validation loss of the last WINDOW/2 epochs differs from that of the WINDOW/2
+     before by at most FLAT of its value (neither still falling nor growing);
+  3. the network emits at the HMM's pace: sampled output volatility within VOLATILITY of the HMM's
+     (relative), the one emission statistic every trained network must get right to be an HMM emulator.
+Converged iff all three hold. A history shorter than PLATEAU[1] + WINDOW epochs cannot be judged.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..hmm import HMM, expected_volatility, train_seq_len
+from ..registry import ClaimError
+from ..rnn import RNN
+from .emission import rnn_sample
+
+PLATEAU = (20, 40)  # epochs of the first plateau (after the first descent, before any second descent)
+WINDOW = 50
+DESCENT = 0.20
+FLAT = 0.05
+VOLATILITY = 0.25
+
+
+def loss_rule(history: list[dict]) -> dict:
+    """Second descent and final plateau from a loss history [{"epoch", "val"}, ...]."""
+    val = np.array([h["val"] for h in history], dtype=float)
+    ep = np.array([h["epoch"] for h in history])
+    if len(val) < PLATEAU[1] + WINDOW:
+        raise ClaimError(f"{len(val)} epochs of loss history: at least {PLATEAU[1] + WINDOW} are needed to judge convergence")
+    plateau = float(np.median(val[(ep >= PLATEAU[0]) & (ep <= PLATEAU[1])]))
+    last = val[-WINDOW:]
+    half = WINDOW // 2
+    return {"epochs": int(ep[-1]), "plateau_loss": plateau, "final_loss": float(last.mean()),
+            "descent": float(1 - last.mean() / plateau),
+            "late_change": float(abs(last[:half].mean() - last[half:].mean()) / abs(last.mean()))}
+
+
+def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2000) -> dict:
+    """The rule's three statistics and the verdict (``converged``), with the reason when not."""
+    out = loss_rule(history)
+    L = train_seq_len(hmm)
+    seqs = rnn_sample(model, n, L, seed)
+    vol, target = float((seqs[:, 1:] != seqs[:, :-1]).mean()), expected_volatility(hmm, L)
+    out.update({"volatility": vol, "hmm_volatility": float(target),
+                "volatility_rel_err": abs(vol - target) / max(target, 1e-12)})
+    why = [w for w, bad in (("no second descent", out["descent"] < DESCENT),
+                            ("loss still moving", out["late_change"] > FLAT),
+                            ("volatility off the HMM's", out["volatility_rel_err"] > VOLATILITY)) if bad]
+    out["converged"] = not why
+    out["why_not"] = "; ".join(why)
+    return out
+
+
+def of_checkpoint(path: str, hmm: HMM, seed: int) -> dict:
+    """convergence() of a checkpoint file, its loss history read from its metadata (or the run's
+    history.json beside it)."""
+    import json
+    from pathlib import Path
+
+    from ..checkpoint import load
+    ck = load(path)
+    history = ck.meta.get("history")
+    beside = Path(path).parent / "history.json"
+    if not history and beside.exists():
+        history = json.loads(beside.read_text())
+    if not history:
+        raise ClaimError(f"{path}: no loss history in its metadata or beside it: convergence cannot be judged")
+    return convergence(ck.model, hmm, history, seed)

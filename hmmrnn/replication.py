@@ -1,0 +1,189 @@
+"""Does the paper replicate? Per inventory row: pass counts of both readings over converged networks, the
+controls each reading rejects, and a one-line conclusion; and the coverage of the inventory.
+
+Pure functions of a results dict (results.json). The rules, fixed before any paper reading ran:
+- converged networks are the trained checkpoints that pass training.convergence (strict reading); the
+  others are listed with the reason, and counts over all trained networks are shown beside;
+- a row "replicates" when every converged network passes it; "partly" when some do; otherwise it does not,
+  and whose fault is read off the recorded reasons of the failures (fixtures/manifest.json: "model:",
+  "training:", "harness:", "scope:");
+- the interval is Wilson's 95% score interval of the pass fraction.
+"""
+from __future__ import annotations
+
+import math
+
+from .inventory import ROWS
+from .registry import row_order
+
+CONVERGENCE = "training.convergence"
+FAULTS = ("model", "training", "harness", "scope", "undetermined")
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of k successes in n trials; (nan, nan) for n = 0."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def converged(results: dict) -> tuple[set[str], dict[str, str]]:
+    """(names of converged trained checkpoints, {name: why not} for the others)."""
+    ok, why = set(), {}
+    for r in results.get("claims", []):
+        if r["claim"] == CONVERGENCE and r.get("reading", "strict") == "strict" and r.get("role") == "trained":
+            if r.get("verdict") == "pass":
+                ok.add(r["checkpoint"])
+            else:
+                why[r["checkpoint"]] = r.get("statistics", {}).get("why_not") or r.get("reason", r.get("verdict", ""))
+    return ok, why
+
+
+def _count(rows: list[dict], row_id: str, names: set[str] | None) -> tuple[int, int, list[dict]]:
+    """(passes, decided, failing rows) of one inventory row over trained results (names: only those)."""
+    k = n = 0
+    failing = []
+    for r in rows:
+        if r.get("role") != "trained" or (names is not None and r["checkpoint"] not in names):
+            continue
+        v = (r.get("rows") or {}).get(row_id)
+        if v in ("pass", "fail"):
+            n += 1
+            k += v == "pass"
+            if v == "fail":
+                failing.append(r)
+    return k, n, failing
+
+
+def _frac(k: int, n: int) -> str:
+    if n == 0:
+        return "-"
+    lo, hi = wilson(k, n)
+    return f"{k}/{n} [{lo:.2f}, {hi:.2f}]"
+
+
+def _fault(failing: list[dict]) -> str:
+    faults = []
+    for r in failing:
+        reason = r.get("expected_reason", "").split("manifest: ")[-1]
+        word = reason.split(":")[0].strip()
+        faults.append(word if word in FAULTS else "undetermined")
+    if not faults:
+        return ""
+    counts = {f: faults.count(f) for f in dict.fromkeys(faults)}
+    return ", ".join(f"{f} {c}" for f, c in counts.items())
+
+
+def _controls(rows: list[dict]) -> tuple[str, list[str]]:
+    """'rejected/required' over control results of one (claim, reading), and the controls its statistic cannot
+    tell from a trained network (recorded findings)."""
+    need = [r for r in rows if r.get("role") == "control" and r.get("expected") == "fail"]
+    rej = sum(r.get("verdict") in ("fail", "error") for r in need)
+    found = sorted({r["checkpoint"] for r in rows if r.get("role") == "control" and r.get("finding")})
+    return (f"{rej}/{len(need)}" if need else "-"), found
+
+
+def conclusion(paper: tuple[int, int], strict: tuple[int, int], fault: str, blind: list[str]) -> str:
+    """One line from the paper and strict counts over converged networks."""
+    (kp, np_), (ks, ns) = paper, strict
+    if np_ == 0 and ns == 0:
+        return "cannot be decided here: no converged network decides this row"
+    tail = f"; the paper's statistic cannot tell {', '.join(blind)} from a trained network" if blind else ""
+    if np_ == 0:
+        paper_txt = "no paper reading"
+    elif kp == np_:
+        paper_txt = "replicates as the paper measured it"
+    elif kp > 0:
+        paper_txt = f"partly replicates as the paper measured it ({kp}/{np_})"
+    else:
+        paper_txt = "does not replicate as the paper measured it"
+    if ns and ks == ns and (np_ == 0 or kp == np_):
+        return "replicates (both readings)" + tail
+    strict_txt = ("and under the strict reading" if ns and ks == ns else
+                  f"not under the strict reading ({ks}/{ns})" if ns else "no strict reading")
+    why = f" (fails: {fault})" if fault else ""
+    return f"{paper_txt}, {strict_txt}{why}{tail}"
+
+
+def replication_summary(results: dict) -> dict:
+    """The table at the top of the report: one line per (claim, inventory row) decided by some reading."""
+    ok, why = converged(results)
+    by: dict[tuple[str, str], list[dict]] = {}
+    for r in results.get("claims", []):
+        by.setdefault((r["claim"], r.get("reading", "strict")), []).append(r)
+    claims = list(results.get("claims_meta", {}))
+    body = []
+    for cid in claims:
+        meta = results["claims_meta"][cid]
+        for row_id in meta.get("covers", []):
+            counts, faults, ctl, blind, all_counts = {}, [], {}, [], {}
+            for reading in ("paper", "strict"):
+                rows = by.get((cid, reading), [])
+                k, n, failing = _count(rows, row_id, ok)
+                counts[reading] = (k, n)
+                ka, na, _ = _count(rows, row_id, None)
+                all_counts[reading] = (ka, na)
+                faults += failing
+                ctl[reading], found = _controls(rows)
+                if reading == "paper":
+                    blind = found
+            decided_anywhere = any(n for _, n in all_counts.values())
+            if not decided_anywhere:
+                continue
+            line = conclusion(counts["paper"], counts["strict"], _fault(faults), blind)
+            if not any(n for _, n in counts.values()):
+                line += (f" (over all trained networks: paper {_frac(*all_counts['paper'])}, "
+                         f"strict {_frac(*all_counts['strict'])})")
+            body.append([(cid, "", ""), (row_id, "", ""), (_frac(*counts["paper"]), "", ""),
+                         (_frac(*counts["strict"]), "", ""), (ctl["paper"], "", ""), (ctl["strict"], "", ""),
+                         (line, _cls(line), "")])
+    notes = [f"Converged (training.convergence): {len(ok)} network(s)" + (f": {', '.join(sorted(ok))}" if ok else "")]
+    notes += [f"not converged: {n} ({w})" for n, w in sorted(why.items())]
+    intro = ("Per inventory row: passes / converged networks that the row was decided on, with Wilson's 95% "
+             "interval, for the paper reading (the authors' statistic and protocol) and the strict reading (the "
+             "harness's test); controls rejected / required per reading; the conclusion. Only converged networks "
+             "count, as the paper kept only converged seeds; a verdict on one checkpoint is a sample of a network "
+             "that keeps changing (see the late-training audit).")
+    head = ["claim", "row", "paper: pass / converged", "strict: pass / converged", "paper: controls rejected",
+            "strict: controls rejected", "conclusion"]
+    return {"intro": intro, "head": head, "body": body, "notes": notes}
+
+
+def _cls(line: str) -> str:
+    if line.startswith("replicates"):
+        return "pass"
+    if line.startswith("cannot"):
+        return "error"
+    return "fail"
+
+
+def coverage_table(results: dict) -> dict:
+    """Every inventory row: full (some reading decides it by a threshold), partial (reported, not decided),
+    none; with the claims and readings."""
+    decides: dict[str, list[str]] = {}
+    reports: dict[str, list[str]] = {}
+    for cid, m in results.get("claims_meta", {}).items():
+        for name, rd in (m.get("readings") or {}).items():
+            for row in rd.get("covers", []):
+                decides.setdefault(row, []).append(f"{cid} ({name})")
+            for row in rd.get("reports", []):
+                reports.setdefault(row, []).append(f"{cid} ({name})")
+    body = []
+    n = {"full": 0, "partial": 0, "none": 0, "not testable": 0}
+    for row_id, where, text, testable in sorted(ROWS, key=lambda r: row_order(r[0].split("-")[0])):
+        if row_id in decides:
+            kind, who = "full", decides[row_id]
+        elif row_id in reports:
+            kind, who = "partial", reports[row_id]
+        else:
+            kind, who = ("none" if testable else "not testable"), []
+        n[kind] += 1
+        body.append([(row_id, "", ""), (where, "", ""), (text if len(text) <= 90 else text[:87] + "...", "", ""),
+                     (kind, {"full": "pass", "partial": "error", "none": "fail"}.get(kind, ""), ""),
+                     (", ".join(dict.fromkeys(who)) or "-", "", "")])
+    intro = (f"{n['full']} rows decided (full), {n['partial']} reported but not decided (partial), {n['none']} "
+             f"testable rows not covered (none), {n['not testable']} not testable on a checkpoint.")
+    return {"intro": intro, "head": ["row", "where", "claim", "coverage", "decided / reported by"], "body": body}
