@@ -261,19 +261,19 @@ def pytest_runtest_makereport(item, call):
     exc = call.excinfo.value if call.excinfo is not None else None
     is_error = isinstance(exc, (ClaimError, CheckpointError))
     if is_error:  # one line, never a traceback
-        report.longrepr = f"ERROR {claim.id}[{case.name}]: {_one_line(exc)}"
+        report.longrepr = f"ERROR {claim.id}:{rd.name}[{case.name}]: {_one_line(exc)}"
     if call.when == "call" or (call.when == "setup" and exc is not None):
         rec = item.stash.get(_RECORD, None)
         if is_error:
             verdict, reason = "error", _one_line(exc)
         elif isinstance(exc, ModelDiverged):
             verdict, reason = "fail", _one_line(exc)
-            report.longrepr = f"FAIL {claim.id}[{case.name}]: {reason}"
+            report.longrepr = f"FAIL {claim.id}:{rd.name}[{case.name}]: {reason}"
         elif rec is not None:
             verdict = "fail" if rec["failed"] else "pass"
             reason = "; ".join(rec["failed"])
             if rec["failed"] and isinstance(exc, AssertionError):  # the rule, not a traceback
-                report.longrepr = f"FAIL {claim.id}[{case.name}]: {reason}"
+                report.longrepr = f"FAIL {claim.id}:{rd.name}[{case.name}]: {reason}"
         elif exc is not None:
             verdict, reason = "error", f"harness error: {type(exc).__name__}: {_one_line(exc)}"
         else:

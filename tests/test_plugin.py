@@ -58,7 +58,10 @@ def ptr(pytester, monkeypatch):
 
 
 def run(pytester, *args):
-    result = pytester.runpytest_subprocess("-p", "hmmrnn.plugin", "-p", "no:cacheprovider", *map(str, args))
+    """pytest with the plugin; the strict reading unless the test asks for --reading itself."""
+    reading = () if "--reading" in args else ("--reading", "strict")
+    result = pytester.runpytest_subprocess("-p", "hmmrnn.plugin", "-p", "no:cacheprovider", *reading,
+                                           *map(str, args))
     out = "\n".join(result.outlines + result.errlines)
     return result, out
 
@@ -91,16 +94,16 @@ def test_bad_checkpoints_are_one_line_errors(ptr):
     result, out = run(ptr, "--checkpoint", "good.pt", "--checkpoint", "missing.pt", "--checkpoint", "lfs.pt",
                       "-k", "fixed-point", "--report-dir", rep, "--junitxml", xml, "-rA")
     assert result.ret != 0, out
-    result.assert_outcomes(errors=2, passed=1, deselected=3)
+    result.assert_outcomes(errors=2, passed=1, deselected=9)
     assert_no_traceback(out)
     lines = out.splitlines()
     # test ids read claim-id[checkpoint-name] (the short summary prints node ids)
-    assert "PASSED test_fixed_point.py::fixed-point.single[good]" in lines, out
+    assert "PASSED test_fixed_point.py::fixed-point.single:strict[good]" in lines, out
     bad = (("missing", "missing.pt", "no such file"), ("lfs", "lfs.pt", "Git LFS pointer"))
     for name, file, problem in bad:
-        assert any(l.startswith(f"ERROR fixed-point.single[{name}]: ") and file in l and problem in l
+        assert any(l.startswith(f"ERROR fixed-point.single:strict[{name}]: ") and file in l and problem in l
                    for l in lines), out
-        assert any(l.startswith(f"ERROR test_fixed_point.py::fixed-point.single[{name}]") for l in lines), out
+        assert any(l.startswith(f"ERROR test_fixed_point.py::fixed-point.single:strict[{name}]") for l in lines), out
     assert re.search(r"^hmmrnn: 3 claim results \(\d pass, \d fail, 2 error\)", out, re.M), out
     assert f"claims seed {DEFAULT_SEED} " in _header(out) and "--claims-seed" in _header(out)
 
@@ -119,17 +122,18 @@ def test_bad_checkpoints_are_one_line_errors(ptr):
 
     # --junitxml: one testcase per row, with the claim's properties (written from the teardown report)
     cases = {c.get("name"): c for c in ET.parse(xml).getroot().iter("testcase")}
-    assert set(cases) == {f"fixed-point.single[{n}]" for n in ("good", "missing", "lfs")}
+    assert set(cases) == {f"fixed-point.single:strict[{n}]" for n in ("good", "missing", "lfs")}
     props = {n: {p.get("name"): p.get("value") for p in c.iter("property")} for n, c in cases.items()}
-    good = props["fixed-point.single[good]"]
+    good = props["fixed-point.single:strict[good]"]
     assert good["claim"] == "fixed-point.single" and good["verdict"] == rows["good"]["verdict"], good
     assert good["expected"] == "pass" and good["seed"] == str(DEFAULT_SEED)
     assert json.loads(good["statistics"]) == rows["good"]["statistics"]
-    assert "end_spread" in json.loads(good["thresholds"])
+    assert "end_spread" in [t["statistic"] for t in json.loads(good["thresholds"])]
+    assert good["reading"] == "strict" and json.loads(good["rows"]) == {"P14": "pass", "P15": "pass"}
     for name, _, _ in bad:
-        p = props[f"fixed-point.single[{name}]"]
+        p = props[f"fixed-point.single:strict[{name}]"]
         assert p["claim"] == "fixed-point.single" and p["verdict"] == "error" and "statistics" not in p, p
-        assert cases[f"fixed-point.single[{name}]"].find("error") is not None
+        assert cases[f"fixed-point.single:strict[{name}]"].find("error") is not None
     assert all("hmmrnn_result" not in p for p in props.values())  # the row travels; it is not a property
 
 
@@ -138,9 +142,9 @@ def test_missing_target_hmm_is_an_error_naming_the_option(ptr):
     rep = ptr.path / "rep"
     result, out = run(ptr, "--checkpoint", "nohmm.pt", "-k", "emission", "--report-dir", rep)
     assert result.ret != 0, out
-    result.assert_outcomes(errors=1, deselected=1)
+    result.assert_outcomes(errors=1, deselected=3)
     assert_no_traceback(out)
-    assert any(l.startswith("ERROR emission.hmm-agreement[nohmm]: ") and "--hmm" in l for l in out.splitlines()), out
+    assert any(l.startswith("ERROR emission.hmm-agreement:strict[nohmm]: ") and "--hmm" in l for l in out.splitlines()), out
     row = rows_by_name(rep)["nohmm"]
     assert row["verdict"] == "error" and "--hmm" in row["reason"] and "nohmm.pt" in row["reason"], row
 
@@ -154,7 +158,7 @@ def test_missing_target_hmm_is_an_error_naming_the_option(ptr):
     # an untrained net does not emit like the HMM: the verdict is a FAIL line, the exit code says so
     assert result.ret == (0 if row["verdict"] == "pass" else 1), out
     if row["verdict"] == "fail":
-        assert any(l.startswith("FAIL emission.hmm-agreement[nohmm]: ") for l in out.splitlines()), out
+        assert any(l.startswith("FAIL emission.hmm-agreement:strict[nohmm]: ") for l in out.splitlines()), out
 
 
 def test_claims_seed_and_report_files(ptr):
@@ -162,7 +166,7 @@ def test_claims_seed_and_report_files(ptr):
     rep = ptr.path / "out" / "nested"
     result, out = run(ptr, "--checkpoint", "good.pt", "-k", "fixed-point", "--report-dir", rep, "--claims-seed", "123")
     assert result.ret == 0, out
-    result.assert_outcomes(passed=1, deselected=1)
+    result.assert_outcomes(passed=1, deselected=3)
     assert "claims seed 123 " in _header(out) and "1 checkpoint(s)" in _header(out)
     assert re.search(r"^hmmrnn: 1 claim results \(1 pass, 0 fail, 0 error\), seed 123; report: .*claims\.html$",
                      out, re.M), out
@@ -197,7 +201,7 @@ def test_control_rejected_is_strict_xfail(ptr):
     rep = ptr.path / "rep"
     result, out = run(ptr, "--fixtures-dir", fx, "-k", "fixed-point", "--report-dir", rep, "-rxX")
     assert result.ret == 0, out
-    result.assert_outcomes(passed=1, xfailed=1, deselected=1)
+    result.assert_outcomes(passed=1, xfailed=1, deselected=4)
     assert "must fail fixed-point.single" in out
     assert_no_traceback(out)
     rows = rows_by_name(rep)
@@ -219,7 +223,7 @@ def test_control_that_passes_fails_the_run(ptr):
     rep = ptr.path / "rep"
     result, out = run(ptr, "--fixtures-dir", fx, "-k", "fixed-point", "--report-dir", rep, "-rxX")
     assert result.ret == 1, out
-    result.assert_outcomes(failed=1, deselected=1)
+    result.assert_outcomes(failed=1, deselected=3)
     assert "XPASS(strict)" in out and "control 'line-attractor' must fail fixed-point.single" in out, out
     row = rows_by_name(rep)["fake"]
     assert (row["verdict"], row["expected"], row["role"]) == ("pass", "fail", "control"), row
@@ -283,8 +287,8 @@ def test_family_and_cohort_claims(ptr):
     result, out = run(ptr, "--checkpoint", "a.pt", "--checkpoint", "b.pt", "--hmm", "linear:2",
                       "-k", "readout or pair", "--report-dir", rep, "-rA")
     assert_no_traceback(out)
-    result.assert_outcomes(errors=1, skipped=1, deselected=4)  # the pair-orbit claim has no checkpoint
-    assert any(l.startswith("ERROR readout.alignment[linear-chains]: ") and "linear:3, linear:4, linear:5" in l
+    result.assert_outcomes(errors=1, skipped=1, deselected=10)  # the pair-orbit claim has no checkpoint
+    assert any(l.startswith("ERROR readout.alignment:strict[linear-chains]: ") and "linear:3, linear:4, linear:5" in l
                and ("no orbit" in l or "missing linear:3" in l) for l in out.splitlines()), out
     rows = results(rep)["claims"]
     assert [(r["claim"], r["checkpoint"], r["verdict"]) for r in rows] == [
@@ -292,4 +296,24 @@ def test_family_and_cohort_claims(ptr):
     assert set(rows[0]["statistics"]["per_checkpoint"]) == {"a", "b"}
 
     result, out = run(ptr, "--checkpoint", "a.pt", "--hmm", "linear:2", "-k", "readout", "--report-dir", rep)
-    result.assert_outcomes(skipped=1, deselected=3)
+    result.assert_outcomes(skipped=1, deselected=7)
+
+
+def test_both_readings_with_per_row_verdicts(ptr):
+    """Every claim runs once per reading (ids claim:reading[checkpoint]); results.json rows carry the reading and
+    a verdict per inventory row; --reading paper keeps one reading."""
+    put(ptr.path / "good.pt", tiny())
+    rep = ptr.path / "rep"
+    result, out = run(ptr, "--checkpoint", "good.pt", "-k", "fixed-point", "--reading", "all", "--report-dir", rep)
+    result.assert_outcomes(passed=2, deselected=2)
+    rows = {r["reading"]: r for r in results(rep)["claims"]}
+    assert set(rows) == {"paper", "strict"}
+    assert rows["paper"]["rows"] == {"P14": "pass", "P15": "pass"}
+    assert rows["paper"]["statistics"]["distinct_end_points"] == 1
+    md = (rep / "claims.md").read_text()
+    assert "## Does the paper replicate?" in md and "fixed-point.single (paper)" in md
+    result, out = run(ptr, "--checkpoint", "good.pt", "-k", "fixed-point", "--reading", "paper", "--report-dir", rep)
+    result.assert_outcomes(passed=1, deselected=3)
+    assert [r["reading"] for r in results(rep)["claims"]] == ["paper"]
+    result, out = run(ptr, "--checkpoint", "good.pt", "--reading", "neither")
+    assert result.ret == 4 and "--reading" in out  # a usage error, before any claim

@@ -77,13 +77,13 @@ def paper_reading(rows: list[dict], loss_epoch: int) -> dict:
     loss's second descent in checkpoint spacings; the transition rate's relative spread over the last 6
     checkpoints (converged: flat)."""
     ep = np.array([r["epoch"] for r in rows])
-    cf = np.array([r["critical_fraction_input"] for r in rows])
+    cf = np.array([r.get("critical_fraction_input", float("nan")) for r in rows], dtype=float)
     jumps = np.nonzero(np.diff(cf) > PAPER_JUMP)[0]
     bif = int(ep[jumps[0] + 1]) if len(jumps) else None
     spacing = float(np.diff(ep).max()) if len(ep) > 1 else float("nan")
     vol = np.array([r["volatility"] for r in rows])[-6:]
     return {"paper_bifurcation_epoch": bif if bif is not None else float("nan"),
-            "paper_jump_size": float(np.nanmax(np.diff(cf))) if len(cf) > 1 else float("nan"),
+            "paper_jump_size": float(np.nanmax(np.diff(cf))) if np.isfinite(np.diff(cf)).any() else float("nan"),
             "paper_gap_checkpoints": abs(bif - loss_epoch) / spacing if bif is not None else float("nan"),
             "paper_late_rate_spread": float((np.nanmax(vol) - np.nanmin(vol)) / max(np.nanmean(vol), 1e-12))}
 
