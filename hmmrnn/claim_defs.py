@@ -259,7 +259,7 @@ _paper("noise.cluster-vs-transition", Reading(
      T("trace_cluster_over_transition", ">", 1.0, "transitions less dispersed than clusters at g = 1", ("P48",)),
      T("cluster_switch_fraction", ">", 0.0, "from the cluster some runs cross", ("P50",)),
      T("cluster_switch_fraction", "<", 1.0, "and others return", ("P50",))),
-    controls=("untrained", "pre-bifurcation", "shuffled"), reports=("P51",),
+    controls=("untrained", "pre-bifurcation"), reports=("P51",),
     indistinguishable=(("shuffled", "the raw covariance trace is dominated by the noise injected at every step: "
                         "shuffled 1.15 (cluster over transition) and it switches from its cluster start (0.55), "
                         "where linear2-seed0 gives 0.85 and 0.0; the strict reading's relative dispersion rejects "

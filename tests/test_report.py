@@ -210,5 +210,5 @@ def test_coverage_lists_every_inventory_row():
     res = {"claims_meta": {"x": {"readings": {"paper": {"covers": ["P61"], "reports": ["P51"]}}}}}
     out = coverage_table(res)
     kinds = {r[0][0]: r[3][0] for r in out["body"]}
-    assert len(kinds) == len(ROWS) and kinds["P61"] == "full" and kinds["P51"] == "partial"
+    assert len(kinds) == len(ROWS) == 79 and kinds["P61"] == "full" and kinds["P51"] == "partial"
     assert kinds["P12"] == "not testable" and kinds["P62"] == "none"
