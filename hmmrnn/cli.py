@@ -15,7 +15,7 @@ def _train(a) -> int:
     try:
         cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, epochs=a.epochs, seed=a.seed,
                           batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
-                          device=a.device, n_sequences=a.n_sequences)
+                          device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged)
         if a.threads:
             torch.set_num_threads(a.threads)
         trainer = Trainer(cfg, Path(a.out))
@@ -164,7 +164,10 @@ def main(argv=None) -> int:
     t.add_argument("--hmm", default="linear:2", help="linear:S, fully:3, cyclic:4 or a JSON file of matrices")
     t.add_argument("--hidden", type=int, default=150)
     t.add_argument("--input", type=int, default=100)
-    t.add_argument("--epochs", type=int, default=500)
+    t.add_argument("--epochs", "--max-epochs", type=int, default=500, help="epochs (with --until-converged: at most)")
+    t.add_argument("--until-converged", type=int, nargs="?", const=3, default=0, metavar="K",
+                   help="stop once the convergence rule (hmmrnn.analysis.convergence) holds at K consecutive "
+                        "evolution epochs (default K 3); the rule goes in the metadata")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--batch", type=int, default=4096)
     t.add_argument("--clip", type=float, default=None, help="gradient-norm clip (default 0.9 linear, 0.3 others)")

@@ -47,6 +47,7 @@ def reading_of(function) -> str:
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "xdist_group(name): claims of one checkpoint share a worker (pytest-xdist)")
     fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
     paths = config.getoption("checkpoint")
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
@@ -74,6 +75,7 @@ def pytest_generate_tests(metafunc):
     for case in cases:
         why = case.expected_fail(claim, reading)
         marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+        marks.append(pytest.mark.xdist_group(case.name))  # -n N --dist loadgroup: one worker per checkpoint
         params.append(pytest.param(case, id=case.name, marks=marks))
     metafunc.parametrize("case", params)
 

@@ -42,6 +42,7 @@ class TrainConfig:
     evolution_every: int = 10
     device: str = "auto"
     continue_from: dict | None = None  # {"path", "sha256", "epoch"}: weights a run went on from (fresh Adam state)
+    until_converged: int = 0  # > 0: stop once the convergence rule holds at this many consecutive checks
     hmm_json: dict | None = field(default=None, repr=False)
 
     def resolved(self) -> "TrainConfig":
@@ -145,7 +146,9 @@ class Trainer:
             return False
         st = torch.load(self.state_path, map_location=self.device, weights_only=False)
         free = ("epochs", "device", "continue_from")  # continue_from is restored from the state, not compared
-        saved = {k: v for k, v in st["config"].items() if k not in free}
+        # a state written before a field existed ran with that field's default
+        saved = {**{k: v for k, v in asdict(TrainConfig()).items() if k not in st["config"]}, **st["config"]}
+        saved = {k: v for k, v in saved.items() if k not in free}
         mine = {k: v for k, v in asdict(self.cfg).items() if k not in free}
         mine["betas"] = list(mine["betas"])
         saved["betas"] = list(saved["betas"])
@@ -166,7 +169,18 @@ class Trainer:
                 "training": {k: v for k, v in asdict(c).items() if k != "hmm_json"},
                 "history": self.history, "wall_seconds": round(self.wall, 1),
                 "device": _device_name(self.device), "hmmrnn": __version__,
-                "python": platform.python_version()}
+                "python": platform.python_version(), **self._rule()}
+
+    def _rule(self) -> dict:
+        """The convergence rule and its parameters, in the metadata of a run trained --until-converged."""
+        if not self.cfg.until_converged:
+            return {}
+        from .analysis import convergence as cv
+        return {"convergence_rule": {"module": "hmmrnn.analysis.convergence", "plateau_epochs": list(cv.PLATEAU),
+                                     "window": cv.WINDOW, "descent": cv.DESCENT, "flat": cv.FLAT,
+                                     "volatility": cv.VOLATILITY, "checked_every": self.cfg.evolution_every,
+                                     "consecutive_checks": self.cfg.until_converged,
+                                     "converged": self._stop()}}
 
     def _checkpoint_state(self) -> None:
         atomic_torch_save({"config": asdict(self.cfg), "model": self.model.state_dict(),
@@ -176,6 +190,11 @@ class Trainer:
 
     def _save_evolution(self) -> None:
         save(self.out / "evolution" / f"epoch_{self.epoch:04d}", self.model, self._meta(self.epoch, "evolution"))
+
+    def _stop(self) -> bool:
+        """With until_converged: the rule held at that many consecutive checks (the run is done)."""
+        return bool(self.cfg.until_converged and self.history
+                    and self.history[-1].get("convergence_streak", 0) >= self.cfg.until_converged)
 
     # --- one epoch -------------------------------------------------------------------------
     def run_epoch(self) -> dict:
@@ -210,15 +229,29 @@ class Trainer:
             sizes.append(len(target))
         return float(np.average(losses, weights=sizes))
 
+    def converged(self) -> dict | None:
+        """The convergence rule (analysis.convergence) on the run so far, checked at evolution epochs; the
+        rule's statistics with ``streak``: consecutive checks at which it held. None before it can be judged."""
+        from .analysis.convergence import PLATEAU, WINDOW, convergence
+        if len(self.history) < PLATEAU[1] + WINDOW:
+            return None
+        probe = copy.deepcopy(self.model).cpu().eval()
+        with torch.no_grad():
+            got = convergence(probe, self.hmm, self.history, seed=self.cfg.seed * 1_000_003 + self.epoch)
+        prev = self.history[-2].get("convergence_streak", 0) if len(self.history) > 1 else 0
+        got["streak"] = prev + 1 if got["converged"] else 0
+        return got
+
     def fit(self, progress: bool = True) -> Path:
-        """Train up to cfg.epochs; returns the path of the final checkpoint."""
+        """Train up to cfg.epochs (with until_converged: until the convergence rule holds at that many
+        consecutive evolution epochs, at most cfg.epochs); returns the path of the final checkpoint."""
         tune_malloc()
         c = self.cfg
         self.out.mkdir(parents=True, exist_ok=True)
         if self.epoch == 0 and not (self.out / "evolution" / "epoch_0000.pt").exists():
             self._save_evolution()
         bar = _progress(self.epoch, c.epochs, progress)
-        while self.epoch < c.epochs:
+        while self.epoch < c.epochs and not self._stop():
             t0 = time.perf_counter()
             rec = self.run_epoch()
             self.epoch = rec["epoch"]
@@ -228,10 +261,20 @@ class Trainer:
             if rec["val"] < self.best[0]:  # a real copy, not a reference to live weights
                 self.best = (rec["val"], self.epoch, {k: v.detach().clone() for k, v in self.model.state_dict().items()})
             if self.epoch % c.evolution_every == 0 or self.epoch == c.epochs:
+                if c.until_converged:
+                    conv = self.converged()
+                    rec["convergence_streak"] = conv["streak"] if conv else 0
+                    if conv:
+                        rec["converged"] = conv["converged"]
                 self._save_evolution()
+            elif c.until_converged and len(self.history) > 1:
+                rec["convergence_streak"] = self.history[-2].get("convergence_streak", 0)
             self._checkpoint_state()
             bar(rec)
         final = save(self.out / "final", self.model, self._meta(self.epoch, "final"))
+        if c.until_converged:
+            print(f"hmmrnn train: {'converged' if self._stop() else 'not converged'} at epoch {self.epoch}",
+                  file=sys.stderr)
         if self.best[2] is not None:  # None when no epoch has run (epochs=0)
             best_model = RNN(c.hidden, c.inputs, self.hmm.n_outputs)
             best_model.load_state_dict(self.best[2])

@@ -152,3 +152,36 @@ def test_cli_bad_hmm(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "bogus" in err and "not a known family" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_until_converged_stops_after_k_checks_and_records_the_rule(tmp_path, monkeypatch):
+    """The run stops at the K-th consecutive evolution epoch at which the rule holds (here forced to hold from
+    the first epoch it can be judged: 90); the rule and its parameters are in the final metadata."""
+    from hmmrnn.analysis import convergence as cv
+    monkeypatch.setattr(cv, "convergence", lambda model, hmm, history, seed: {"converged": True})
+    t = Trainer(_cfg(epochs=200, evolution_every=10, until_converged=2, n_sequences=90, batch=30), tmp_path,
+                log=lambda *a, **k: None)
+    t.fit(progress=False)
+    meta = json.loads((tmp_path / "final.json").read_text())
+    assert meta["epoch"] == 100 and meta["convergence_rule"]["converged"] is True
+    assert meta["convergence_rule"]["consecutive_checks"] == 2 and meta["convergence_rule"]["descent"] == cv.DESCENT
+    monkeypatch.setattr(cv, "convergence", lambda model, hmm, history, seed: {"converged": False})
+    t = Trainer(_cfg(epochs=120, evolution_every=10, until_converged=2, n_sequences=90, batch=30), tmp_path / "b",
+                log=lambda *a, **k: None)
+    t.fit(progress=False)
+    meta = json.loads((tmp_path / "b" / "final.json").read_text())
+    assert meta["epoch"] == 120 and meta["convergence_rule"]["converged"] is False
+
+
+def test_continue_from_keeps_epoch_history_and_records_the_source(tmp_path):
+    a = _fit(tmp_path / "a", epochs=3)
+    t = Trainer(_cfg(epochs=5), tmp_path / "b", log=lambda *a, **k: None)
+    t.start_from(tmp_path / "a" / "final.pt")
+    t.fit(progress=False)
+    meta = json.loads((tmp_path / "b" / "final.json").read_text())
+    assert meta["epoch"] == 5 and [h["epoch"] for h in meta["history"]][:3] == [1, 2, 3]
+    src = meta["training"]["continue_from"]
+    assert src["epoch"] == 3 and src["sha256"] == load(tmp_path / "a" / "final.pt").sha256
+    with pytest.raises(SystemExit, match="different configuration"):
+        Trainer(_cfg(epochs=5, hidden=9), tmp_path / "c").start_from(tmp_path / "a" / "final.pt")
+    assert a.epoch == 3
