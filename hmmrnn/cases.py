@@ -90,6 +90,8 @@ def from_paths(paths: list[str], hmm: str | None) -> list[Case]:
             files = [Path(p)]
         for f in files:
             stem = f.parent.name if f.stem in ("final", "best", "model") else f.stem
+            if f.parent.name == "evolution" and f.stem.startswith("epoch_"):  # RUN@EPOCH: one seed's late phase
+                stem = f"{f.parent.parent.name}@{int(f.stem.split('_')[1])}"
             n = seen.get(stem, 0)
             seen[stem] = n + 1
             cases.append(Case(stem if n == 0 else f"{stem}-{n}", str(f), hmm))

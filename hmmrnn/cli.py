@@ -143,6 +143,16 @@ def _audit(a) -> int:
     loose = sorted(p for p in root.rglob("*.pt") if p.name not in ("final.pt", "best.pt", "state.pt")
                    and "evolution" not in p.parts and p.parent.joinpath("final.pt") != p)
     paths = [str(p) for p in finals + [q for q in loose if not (q.parent / "final.pt").exists()]]
+    if a.late:  # the seed observed over its late training: every evolution checkpoint of its last LATE epochs
+        from .manifest import evolution_epochs
+        paths = []
+        for f in finals:
+            epochs = evolution_epochs(f.parent)
+            if not epochs:
+                print(f"hmmrnn audit: {f.parent}: no evolution checkpoints; only its final.pt", file=sys.stderr)
+                paths.append(str(f))
+                continue
+            paths += [str(f.parent / "evolution" / f"epoch_{e:04d}.pt") for e in epochs if e >= epochs[-1] - a.late]
     if not paths:
         print(f"hmmrnn audit: {root}: no checkpoints found", file=sys.stderr)
         return 2
@@ -222,6 +232,9 @@ def main(argv=None) -> int:
     k.set_defaults(func=_check)
     u = sub.add_parser("audit", help="replication audit over a folder of checkpoints (seeds, families)")
     u.add_argument("dir", metavar="DIR")
+    u.add_argument("--late", type=int, default=0, metavar="EPOCHS",
+                   help="judge every evolution checkpoint of each run's last EPOCHS epochs (named RUN@EPOCH), not "
+                        "only final.pt: per claim and seed the fraction of late checkpoints that pass")
     _claims_options(u)
     u.set_defaults(func=_audit)
     a, extra = p.parse_known_args(argv)

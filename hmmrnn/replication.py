@@ -187,3 +187,35 @@ def coverage_table(results: dict) -> dict:
     intro = (f"{n['full']} rows decided (full), {n['partial']} reported but not decided (partial), {n['none']} "
              f"testable rows not covered (none), {n['not testable']} not testable on a checkpoint.")
     return {"intro": intro, "head": ["row", "where", "claim", "coverage", "decided / reported by"], "body": body}
+
+
+HOLDS = 0.5  # a seed "holds" a claim when at least this fraction of its late checkpoints pass (fixed in advance)
+
+
+def late_table(results: dict) -> dict | None:
+    """Seeds observed over late training (checkpoints named RUN@EPOCH, from `hmmrnn audit --late`): per claim,
+    reading and run, the fraction of its late checkpoints that pass, with Wilson's 95% interval, and whether
+    the seed holds the claim (>= HOLDS). None when the run has no such checkpoints."""
+    groups: dict[tuple[str, str, str], list[dict]] = {}
+    for r in results.get("claims", []):
+        if r.get("role") == "trained" and "@" in r["checkpoint"]:
+            run = r["checkpoint"].split("@")[0]
+            groups.setdefault((r["claim"], r.get("reading", "strict"), run), []).append(r)
+    if not groups:
+        return None
+    body = []
+    for (claim, reading, run), rs in sorted(groups.items()):
+        decided = [r for r in rs if r.get("verdict") in ("pass", "fail")]
+        k, n = sum(r["verdict"] == "pass" for r in decided), len(decided)
+        epochs = sorted(int(r["checkpoint"].split("@")[1]) for r in rs)
+        passing = [int(r["checkpoint"].split("@")[1]) for r in decided if r["verdict"] == "pass"]
+        holds = "-" if n == 0 else ("holds" if k / n >= HOLDS else "does not hold")
+        body.append([(claim, "", ""), (reading, "", ""), (run, "", ""), (f"{epochs[0]}-{epochs[-1]}", "", ""),
+                     (_frac(k, n), "", f"{len(rs) - n} error" if len(rs) > n else ""),
+                     (holds, "pass" if holds == "holds" else "fail" if n else "error", ""),
+                     (", ".join(map(str, sorted(passing))) or "-", "", "")])
+    intro = (f"Each seed over its late training (`hmmrnn audit --late`): the fraction of its late evolution "
+             f"checkpoints that pass, with Wilson's 95% interval; a seed holds a claim when at least "
+             f"{HOLDS:.0%} of them pass (fixed before any was run).")
+    return {"intro": intro, "head": ["claim", "reading", "run", "epochs", "pass / late checkpoints", "seed",
+                                     "passing epochs"], "body": body}

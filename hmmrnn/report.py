@@ -273,9 +273,10 @@ def by_reading(results: dict) -> dict:
 
 def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
     """The report as blocks: ("h", level, text), ("p", text), ("ul", [text]), ("table", head, rows), ("fig", path, caption)."""
-    from .replication import coverage_table, replication_summary
+    from .replication import coverage_table, late_table, replication_summary
     head = replication_summary(results)
     cover = coverage_table(results)
+    late = late_table(results)
     results = by_reading(results)
     rows = results.get("claims", [])
     count = {k: sum(r.get("verdict") == k for r in rows) for k in ("pass", "fail", "error")}
@@ -294,6 +295,8 @@ def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
     ]))
     b += [("h", 2, "Does the paper replicate?"), ("p", head["intro"]), ("table", head["head"], head["body"])]
     b += [("ul", head["notes"])] if head["notes"] else []
+    if late:
+        b += [("h", 2, "Seeds over their late training"), ("p", late["intro"]), ("table", late["head"], late["body"])]
     b += [("h", 2, "Coverage of the paper's testable claims (CLAIMS.md, P1-P82)"), ("p", cover["intro"]),
           ("table", cover["head"], cover["body"])]
     b += [("h", 2, "Summary"), ("p", "Verdict and key statistic (3 significant digits) per claim and trained checkpoint."),

@@ -212,3 +212,15 @@ def test_coverage_lists_every_inventory_row():
     kinds = {r[0][0]: r[3][0] for r in out["body"]}
     assert len(kinds) == len(ROWS) == 79 and kinds["P61"] == "full" and kinds["P51"] == "partial"
     assert kinds["P12"] == "not testable" and kinds["P62"] == "none"
+
+
+def test_late_table_counts_each_seed_over_its_late_checkpoints():
+    from hmmrnn.replication import late_table
+    rows = [_reading_row("kick.x", f"linear2-seed0@{e}", "paper", v, {}) for e, v in
+            [(460, "fail"), (480, "pass"), (500, "pass"), (520, "error")]]
+    rows.append(_reading_row("kick.x", "linear2-seed0", "paper", "pass", {}))  # a final.pt: not a late checkpoint
+    out = late_table({"claims": rows})
+    (line,) = out["body"]
+    assert line[2][0] == "linear2-seed0" and line[3][0] == "460-520" and line[4][0].startswith("2/3")
+    assert line[5][0] == "holds" and line[6][0] == "480, 500" and line[4][2] == "1 error"
+    assert late_table({"claims": rows[-1:]}) is None

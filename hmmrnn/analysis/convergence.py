@@ -66,9 +66,11 @@ def of_checkpoint(path: str, hmm: HMM, seed: int) -> dict:
     from ..checkpoint import load
     ck = load(path)
     history = ck.meta.get("history")
-    beside = Path(path).parent / "history.json"
-    if not history and beside.exists():
-        history = json.loads(beside.read_text())
+    for folder in (Path(path).parent, Path(path).parent.parent):  # the run's history.json (evolution/..)
+        if not history and (folder / "history.json").exists():
+            history = json.loads((folder / "history.json").read_text())
+    if history and "epoch" in ck.meta:  # judged at this checkpoint's epoch, not the run's end
+        history = [h for h in history if h["epoch"] <= int(ck.meta["epoch"])]
     if not history:
         raise ClaimError(f"{path}: no loss history in its metadata or beside it: convergence cannot be judged")
     return convergence(ck.model, hmm, history, seed)
