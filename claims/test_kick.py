@@ -21,7 +21,7 @@ def test_strict(case, checkpoint, shared, claims_seed, record):
 
 def test_paper(case, checkpoint, shared, mu_grid, record):
     found = shared(kick.discover, checkpoint.model, group_size=3)
-    sweeps = shared(mu_sweep.sweep, checkpoint.model, found, grid=mu_grid)
+    sweeps = shared(mu_sweep.sweep, checkpoint.model, found, grid=mu_grid, max_size=3)  # the paper's triplet
     stats = mu_sweep.paper_statistics(sweeps)
     stats["kick_critical_run_ratio"] = stats["kick_critical_run_mu0"] / max(stats["kick_critical_run_mu1"], 1e-12)
     stats.update({"grid": mu_grid, "per_direction": mu_sweep.per_direction(sweeps),

@@ -306,7 +306,10 @@ _paper("orbit.per-output-pair", Reading(
     "paper", "the authors' per-pair subspaces: the plane of each output pair's switches",
     (T("cross_over_split", ">", 1.0, "several orbits: pair planes differ more than one pair's plane from itself",
        ("P24",)),),
-    controls=("untrained", "shuffled")))
+    controls=("untrained",),
+    indistinguishable=(("shuffled", "the planes of the shuffled fully3 net are only 4.3 degrees apart, but its split "
+                        "halves agree even better (2.7x): a ratio with no angle cannot reject it; the strict reading's "
+                        "30-degree minimum does"),)))
 
 _paper("readout.alignment", Reading(
     "paper", "the authors' angles: readout-row alignment with the orbit plane over S = 2..5",

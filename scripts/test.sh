@@ -8,4 +8,8 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "chromium could not be installed: the HTML rendering test will be skipped"
 fi
-exec .venv/bin/python -m pytest tests claims -q -p no:cacheprovider "$@"
+# two workers, one torch thread each; the claims of one checkpoint stay on one worker (its zone map, kick groups
+# and sweeps are computed once there). JOBS=0 runs serially.
+if [ "${JOBS:-2}" = 0 ]; then exec .venv/bin/python -m pytest tests claims -q -p no:cacheprovider "$@"; fi
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+exec .venv/bin/python -m pytest tests claims -q -p no:cacheprovider -n "${JOBS:-2}" --dist loadgroup "$@"
