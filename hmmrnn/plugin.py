@@ -51,7 +51,7 @@ def pytest_configure(config):
     fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
     paths = config.getoption("checkpoint")
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
-    config.stash[_state] = {"cases": cases, "models": {}, "shared": {}, "rows": [], "started": datetime.now(timezone.utc),
+    config.stash[_state] = {"cases": cases, "models": {}, "shared": {}, "figures": {}, "rows": [], "started": datetime.now(timezone.utc),
                             "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}
 
 
@@ -214,11 +214,16 @@ def record(request, case: Case, claims_seed, pytestconfig):
         failed = reading.evaluate(clean)
         figs = []
         draw = PLOTS.get(f"{claim.id}:{reading.name}") or PLOTS.get(claim.id)
-        if plot is not None and draw is not None:
+        drawn = pytestconfig.stash[_state]["figures"]  # the same plot data (shared by readings) is drawn once
+        same = drawn.get((case.path, claim.id, id(plot)))
+        if plot is not None and same is not None and same[0] is plot:
+            figs.append(same[1])
+        elif plot is not None and draw is not None:
             rel = Path("figures") / f"{claim.id}__{reading.name}__{case.name}.png"
             try:
-                draw(plot, Path(pytestconfig.getoption("report_dir")) / rel, f"{case.name} ({reading.name} reading)")
+                draw(plot, Path(pytestconfig.getoption("report_dir")) / rel, case.name)
                 figs.append(str(rel))
+                drawn[(case.path, claim.id, id(plot))] = (plot, str(rel))  # keeps plot alive: its id stays its own
             except Exception as e:  # a broken plot must not hide the verdict
                 clean["figure_error"] = f"{type(e).__name__}: {e}"
         request.node.stash[_RECORD] = {"statistics": clean, "failed": failed, "figures": figs,

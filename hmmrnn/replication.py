@@ -92,8 +92,10 @@ def conclusion(paper: tuple[int, int], strict: tuple[int, int], fault: str, blin
     if np_ == 0 and ns == 0:
         return "cannot be decided here: no converged network decides this row"
     tail = f"; the paper's statistic cannot tell {', '.join(blind)} from a trained network" if blind else ""
+    if np_ == 0 and ks == ns:
+        return "replicates under the strict reading (the paper reading does not decide this row)" + tail
     if np_ == 0:
-        paper_txt = "no paper reading"
+        paper_txt = "the paper reading does not decide this row"
     elif kp == np_:
         paper_txt = "replicates as the paper measured it"
     elif kp > 0:
@@ -103,7 +105,7 @@ def conclusion(paper: tuple[int, int], strict: tuple[int, int], fault: str, blin
     if ns and ks == ns and (np_ == 0 or kp == np_):
         return "replicates (both readings)" + tail
     strict_txt = ("and under the strict reading" if ns and ks == ns else
-                  f"not under the strict reading ({ks}/{ns})" if ns else "no strict reading")
+                  f"not under the strict reading ({ks}/{ns})" if ns else "the strict reading does not decide it")
     why = f" (fails: {fault})" if fault else ""
     return f"{paper_txt}, {strict_txt}{why}{tail}"
 

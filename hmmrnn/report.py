@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import math
 import mimetypes
@@ -393,9 +394,24 @@ figcaption{font-size:13px;color:#444;text-align:center}
 """
 
 
+HTML_FIGURE_BUDGET = 4_000_000  # bytes of embedded figures: the page stays one file under 5 MB
+THUMB_WIDTH = 720  # px: embedded figures are JPEG copies at most this wide (the PNGs stay in figures/)
+
+
 def _img(path: Path) -> str:
-    mime = mimetypes.guess_type(path.name)[0] or "image/png"
-    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    """A data URI of the figure: a JPEG copy at most THUMB_WIDTH wide (PNG as is where Pillow cannot)."""
+    try:
+        from PIL import Image
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            if im.width > THUMB_WIDTH:
+                im = im.resize((THUMB_WIDTH, round(im.height * THUMB_WIDTH / im.width)), Image.LANCZOS)
+            buf = io.BytesIO()
+            im.save(buf, format="JPEG", quality=70, optimize=True)
+        return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    except Exception:  # not an image Pillow reads: embed the file itself
+        mime = mimetypes.guess_type(path.name)[0] or "image/png"
+        return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def render_html(blocks: list[tuple], report_dir: Path) -> str:
@@ -403,6 +419,7 @@ def render_html(blocks: list[tuple], report_dir: Path) -> str:
     e = html.escape
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            "<title>Claims report</title>", f"<style>{CSS}</style></head><body>"]
+    budget = HTML_FIGURE_BUDGET
     for blk in blocks:
         kind = blk[0]
         if kind == "h":
@@ -424,8 +441,14 @@ def render_html(blocks: list[tuple], report_dir: Path) -> str:
         elif kind == "fig":
             p = (report_dir / blk[1]).resolve()
             if p.is_file() and p.is_relative_to(report_dir.resolve()):
-                out.append(f'<figure><img src="{_img(p)}" alt="{e(blk[2])}">'
-                           f"<figcaption>{e(blk[2])}</figcaption></figure>")
+                uri = _img(p) if budget > 0 else ""
+                if uri and len(uri) <= budget:
+                    budget -= len(uri)
+                    out.append(f'<figure><img src="{uri}" alt="{e(blk[2])}">'
+                               f"<figcaption>{e(blk[2])}</figcaption></figure>")
+                else:  # past the page's budget: named, in figures/ beside the page and linked from claims.md
+                    budget = 0
+                    out.append(f'<p class="more">figure {e(blk[1])} (not embedded: the page keeps under 5 MB)</p>')
             else:
                 out.append(f'<p class="missing">missing figure: {e(blk[1])}</p>')
     out.append("</body></html>")

@@ -49,6 +49,8 @@ def ptr(pytester, monkeypatch):
         (pytester.path / name).write_text((REPO / "claims" / name).read_text())
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    for var in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(var, raising=False)  # under -n the inner runs are not workers of the outer one
     try:  # pytester points HOME at a temp dir: keep matplotlib's font cache instead of rebuilding it per run
         import matplotlib
         monkeypatch.setenv("MPLCONFIGDIR", matplotlib.get_cachedir())

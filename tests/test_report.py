@@ -101,7 +101,7 @@ def test_write_report(report):
     assert "--claims-seed N" in md and "20251025" in md
     assert "Matched expectation: 5 of 7" in md  # one trained fail, one control not rejected
     page = out["html"].read_text()
-    assert page.count('src="data:image/png;base64,') == 1
+    assert page.count('src="data:image/jpeg;base64,') == 1  # a JPEG copy; the PNG stays in figures/
     assert 'src="figures/' not in page and "http" not in page and "<script" not in page
     assert "&lt;boom&gt;" in page and "<boom>" not in page and "&lt;note&gt; &amp; more" in page
     assert '<td class="loud">NOT REJECTED</td>' in page
@@ -141,6 +141,26 @@ def test_html_renders_in_chromium(report):
     assert m, dom[:500]
     widths = [int(w) for w in m.group(1).split(",")]
     assert len(widths) == len(srcs) and all(w > 0 for w in widths)
+    # the top of the page (what a reader sees first) is the replication summary
+    top = d / "top.png"
+    _chromium(d, f"--screenshot={top}", "--window-size=1200,900", out["html"].as_uri())
+    assert top.is_file() and top.stat().st_size > 10_000
+    page = _chromium(d, "--dump-dom", out["html"].as_uri()).stdout
+    assert page.index("Does the paper replicate?") < page.index("<h2>Summary</h2>")
+
+
+def test_html_keeps_under_its_figure_budget(tmp_path, monkeypatch):
+    """Past the byte budget figures are named, not embedded; embedded ones are JPEG copies."""
+    import hmmrnn.report as rep
+    res = _results()
+    for k in range(6):
+        _png(tmp_path / "figures" / f"f{k}.png")
+    res["claims"][0]["figures"] = [f"figures/f{k}.png" for k in range(6)]
+    one = len(rep._img(tmp_path / "figures" / "f0.png"))
+    monkeypatch.setattr(rep, "HTML_FIGURE_BUDGET", int(2.5 * one))
+    out = write_report(res, tmp_path)
+    page = out["html"].read_text()
+    assert page.count("data:image/jpeg;base64,") == 2 and page.count("not embedded") == 4
 
 
 def test_mean_ci_matches_scipy_and_covers():

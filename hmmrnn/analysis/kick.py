@@ -241,9 +241,15 @@ def trap_size(model: RNN, seed: int, sizes=range(1, 7), ablated_max: float = 0.1
     """Smallest kick-group size whose silencing traps every direction (ratio <= ablated_max) while as many
     matched random neurons do not (>= random_min); None if no size up to max(sizes) does. A diagnostic
     beside the claim's fixed group size."""
+    try:  # one discovery: the top k of a direction's ranking are the first k of its top max(sizes)
+        top = discover(model, seed, group_size=max(sizes))
+    except ClaimError:
+        return None
     for k in sizes:
+        found = {**top, "groups": {d: {**g, "neurons": g["neurons"][:k], "scores": g["scores"][:k],
+                                       "profile": g["profile"][:, :k], "baseline": g["baseline"][:k]}
+                                   for d, g in top["groups"].items()}}
         try:
-            found = discover(model, seed, group_size=k)
             res = ablation(model, found, seed, n_random=3)
         except ClaimError:
             return None
