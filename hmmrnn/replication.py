@@ -17,7 +17,6 @@ from .inventory import ROWS
 from .registry import row_order
 
 CONVERGENCE = "training.convergence"
-FAULTS = ("model", "training", "harness", "scope", "undetermined")
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -66,11 +65,12 @@ def _frac(k: int, n: int) -> str:
 
 
 def _fault(failing: list[dict]) -> str:
+    import re
     faults = []
-    for r in failing:
+    for r in failing:  # the first word of the recorded reason: model, training, harness, scope, family, ...
         reason = r.get("expected_reason", "").split("manifest: ")[-1]
-        word = reason.split(":")[0].strip()
-        faults.append(word if word in FAULTS else "undetermined")
+        word = re.match(r"\s*([a-z]+)", reason)
+        faults.append(word.group(1) if word and reason else "undetermined")
     if not faults:
         return ""
     counts = {f: faults.count(f) for f in dict.fromkeys(faults)}
@@ -82,7 +82,8 @@ def _controls(rows: list[dict]) -> tuple[str, list[str]]:
     tell from a trained network (recorded findings)."""
     need = [r for r in rows if r.get("role") == "control" and r.get("expected") == "fail"]
     rej = sum(r.get("verdict") in ("fail", "error") for r in need)
-    found = sorted({r["checkpoint"] for r in rows if r.get("role") == "control" and r.get("finding")})
+    found = sorted({r["checkpoint"] for r in rows
+                    if r.get("role") == "control" and r.get("finding") and r.get("verdict") == "pass"})
     return (f"{rej}/{len(need)}" if need else "-"), found
 
 
