@@ -164,3 +164,17 @@ def test_every_claim_has_two_readings_that_cover_inventory_rows():
             for ctl, why in rd.indistinguishable:
                 assert why and ctl not in rd.controls, (c.id, ctl)
     assert get("kick.ablation-traps").reading("paper").threshold("searched_mu0_ratio") == 0.10
+
+
+# ---------------------------------------------------------------- late training: RUN@EPOCH names
+
+def test_evolution_checkpoints_are_named_by_run_and_epoch(tmp_path):
+    from hmmrnn.cases import from_paths
+    for rel in ("linear2-seed0/evolution/epoch_0480.pt", "linear2-seed0/evolution/epoch_0500.pt",
+                "linear2-seed0/final.pt", "other/model.pt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    names = [c.name for c in from_paths([str(tmp_path / p) for p in (
+        "linear2-seed0/evolution/epoch_0480.pt", "linear2-seed0/evolution/epoch_0500.pt",
+        "linear2-seed0/final.pt", "other/model.pt")], None)]
+    assert names == ["linear2-seed0@480", "linear2-seed0@500", "linear2-seed0", "other"]
