@@ -242,4 +242,20 @@ def mu_sweep(d: dict, path: Path, title: str) -> Path:
     return _save(fig, path)
 
 
+def noise_paper(d: dict, path: Path, title: str) -> Path:
+    """The authors' Fig 5B / 21 panels: raw trace of the covariance across trajectories and mean distance to
+    the mean trajectory, per step, from the one cluster start and the one transition start, per g."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
+    steps = np.arange(1, d["cluster_trace"].shape[1] + 1)
+    for ax, kind, label in ((axes[0], "trace", "trace of covariance"), (axes[1], "distance", "distance to mean")):
+        for key, col in (("cluster", "tab:blue"), ("transition", "tab:red")):
+            for j, g in enumerate(d["gammas"]):
+                ax.plot(steps, d[f"{key}_{kind}"][j], color=col, alpha=0.35 + 0.3 * j, lw=1 + j,
+                        label=f"{key}, g={g:g}")
+        ax.set(xlabel="step", ylabel=label, title=title if kind == "trace" else "")
+    axes[0].legend(fontsize=6)
+    return _save(fig, path)
+
+
 PLOTS["kick.ablation-traps:paper"] = mu_sweep
+PLOTS["noise.cluster-vs-transition:paper"] = noise_paper
