@@ -63,6 +63,18 @@ def orbit_plane(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmu
 
 
 @torch.no_grad()
+def radii_at(model: RNN, noise: torch.Tensor, base: torch.Tensor, pca, fp2: np.ndarray, scales, warmup: int) -> np.ndarray:
+    """Radius at each input scale [len(scales)]: median PC-plane distance from the projected fixed point fp2
+    of the run driven by noise * s (the same draws; base is the scale-1 run after the warm-up)."""
+    radii = []
+    for s in scales:
+        st = base if s == 1.0 else require_finite(rollout(model, noise * s).states[:, warmup:], f"activity at input scale {s}")
+        p = pca.transform(st.reshape(-1, model.hidden).numpy())
+        radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
+    return np.array(radii)
+
+
+@torch.no_grad()
 def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmup: int = 50,
                    scales=SCALES) -> dict:
     """PCA(2) of a scale-1 run; radius (median PC-plane distance from the projected fixed point) at each
@@ -71,12 +83,7 @@ def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, wa
     X = base.reshape(-1, model.hidden).numpy()
     fp = fixed_point_of(model, base[:, -1])
     fp2 = pca.transform(fp[None].numpy())[0]
-    radii = []
-    for s in scales:
-        st = base if s == 1.0 else require_finite(rollout(model, noise * s).states[:, warmup:], f"activity at input scale {s}")
-        p = pca.transform(st.reshape(-1, model.hidden).numpy())
-        radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
-    radii = np.array(radii)
+    radii = radii_at(model, noise, base, pca, fp2, scales, warmup)
     s_arr = np.array(scales, dtype=float)
     if len(scales) >= 2:
         a, c = np.polyfit(s_arr, radii, 1)
@@ -139,12 +146,7 @@ def paper_orbit(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmu
     variance), and how ring-like the scale-1 cloud is around the fixed point."""
     noise, base, pca = orbit_plane(model, seed, batch, steps, warmup)
     fp2 = pca.transform(fixed_point_of(model, base[:, -1])[None].numpy())[0]
-    radii = []
-    for s in scales:
-        st = base if s == 1.0 else require_finite(rollout(model, noise * s).states[:, warmup:], f"activity at input scale {s}")
-        p = pca.transform(st.reshape(-1, model.hidden).numpy())
-        radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
-    radii = np.array(radii)
+    radii = radii_at(model, noise, base, pca, fp2, scales, warmup)
     s_arr = np.array(scales, dtype=float)
     a, c = np.polyfit(s_arr, radii, 1)
     r2 = 1 - ((radii - (a * s_arr + c)) ** 2).sum() / max(((radii - radii.mean()) ** 2).sum(), 1e-300)

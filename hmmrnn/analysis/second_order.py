@@ -19,6 +19,17 @@ def one_step(model: RNN, h: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return rollout(model, x[:, None], h0=h, record="last").states[:, -1]
 
 
+def response_stats(v: np.ndarray, sigmas, kick_neurons) -> dict:
+    """From E[d2] per sigma [len(sigmas), H]: its norms, their exponent against sigma^2, and the kick neurons
+    among its 10 largest components at sigma = 1."""
+    norms = np.linalg.norm(v, axis=1)
+    expo = float(np.polyfit(np.log(np.array(sigmas) ** 2), np.log(np.maximum(norms, 1e-30)), 1)[0])
+    top = np.argsort(-np.abs(v[list(sigmas).index(1.0)]))[:10]
+    return {"sigmas": list(sigmas), "norms": norms.tolist(), "variance_exponent": expo,
+            "top10": top.tolist(), "kick_in_top10": int(len(set(top.tolist()) & set(kick_neurons))),
+            "_plot": {"sigmas": np.array(sigmas), "norms": norms}}
+
+
 @torch.no_grad()
 def displacement(model: RNN, seed: int, n_states: int = 200, draws: int = 128, sigmas=SIGMAS,
                  kick_neurons: list[int] = ()) -> dict:
@@ -34,13 +45,7 @@ def displacement(model: RNN, seed: int, n_states: int = 200, draws: int = 128, s
         up, down = one_step(model, hrep, x), one_step(model, hrep, -x)
         d2 = ((up + down) / 2).view(len(H), draws, -1).mean(1) - base
         v.append(d2.mean(0).numpy())
-    v = np.array(v)
-    norms = np.linalg.norm(v, axis=1)
-    expo = float(np.polyfit(np.log(np.array(sigmas) ** 2), np.log(np.maximum(norms, 1e-30)), 1)[0])
-    top = np.argsort(-np.abs(v[list(sigmas).index(1.0)]))[:10]
-    return {"sigmas": list(sigmas), "norms": norms.tolist(), "variance_exponent": expo,
-            "top10": top.tolist(), "kick_in_top10": int(len(set(top.tolist()) & set(kick_neurons))),
-            "_plot": {"sigmas": np.array(sigmas), "norms": norms}}
+    return response_stats(np.array(v), sigmas, kick_neurons)
 
 
 @torch.no_grad()
@@ -68,10 +73,4 @@ def paper_recursion(model: RNN, seed: int, n_states: int = 200, steps: int = 10,
             d1 = D * (d1 @ W.T + x[:, t] @ Wi.T)
             h = torch.relu(pre)
         v.append(d2.view(len(H0), trials, -1).mean(1).mean(0).numpy())
-    v = np.array(v)
-    norms = np.linalg.norm(v, axis=1)
-    expo = float(np.polyfit(np.log(np.array(sigmas) ** 2), np.log(np.maximum(norms, 1e-30)), 1)[0])
-    top = np.argsort(-np.abs(v[list(sigmas).index(1.0)]))[:10]
-    return {"sigmas": list(sigmas), "norms": norms.tolist(), "variance_exponent": expo,
-            "top10": top.tolist(), "kick_in_top10": int(len(set(top.tolist()) & set(kick_neurons))),
-            "_plot": {"sigmas": np.array(sigmas), "norms": norms}}
+    return response_stats(np.array(v), sigmas, kick_neurons)
