@@ -86,7 +86,7 @@ def draw_noise(batch: int, steps: int, inputs: int, seed: int | torch.Generator,
                device="cpu") -> torch.Tensor:
     """Gaussian input noise [B, T, d] from a seed (or a generator), times the input scale s."""
     g = seed if isinstance(seed, torch.Generator) else torch.Generator(device="cpu").manual_seed(int(seed))
-    return (torch.randn(batch, steps, inputs, generator=g) * scale).to(device)
+    return (torch.randn(batch, steps, inputs, generator=g, device=g.device) * scale).to(device)
 
 
 def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor | None = None,
@@ -152,7 +152,8 @@ def hard_gumbel_softmax(logits: torch.Tensor, generator: torch.Generator, tau: f
     Written out (rather than ``F.gumbel_softmax``) so that the Gumbel draws come from a given generator
     and training is reproducible and resumable.
     """
-    u = torch.empty(logits.shape, dtype=logits.dtype).exponential_(generator=generator).to(logits.device)
+    u = torch.empty(logits.shape, dtype=logits.dtype, device=generator.device).exponential_(generator=generator)
+    u = u.to(logits.device)
     soft = torch.softmax((logits - u.log()) / tau, dim=-1)
     hard = torch.nn.functional.one_hot(soft.argmax(-1), soft.shape[-1]).to(soft)
     return hard - soft.detach() + soft

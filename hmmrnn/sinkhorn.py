@@ -3,7 +3,9 @@
 The loss of the paper is geomloss ``SamplesLoss("sinkhorn", p=2, blur=0.2)`` (debiased, scaling 0.5).
 geomloss's dense backend spends most of its time allocating and streaming N x M temporaries in its
 soft-min. Here geomloss still runs the algorithm (its epsilon schedule, Sinkhorn loop and final cost);
-only the soft-min is replaced by a row-blocked, in-place kernel with an exact hand-written gradient.
+on the CPU only the soft-min is replaced by a row-blocked, in-place kernel with an exact hand-written
+gradient. On a GPU, where the dense temporaries are cheap and small blocks would mean many tiny kernels,
+geomloss's own dense soft-min runs unchanged.
 The value equals geomloss's to float32 tolerance (tested in ``tests/test_sinkhorn.py``).
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from geomloss._legacy.sinkhorn_divergence import (
     sinkhorn_cost,
     sinkhorn_loop,
 )
+from geomloss._legacy.sinkhorn_samples import softmin_tensorized
 
 ROW_BLOCK = 128  # rows per block: a 128 x 4096 float32 block (2 MiB) stays in cache
 # exp() of arguments below about -87 (float32 underflow) takes a slow path, ~50x slower here. Terms
@@ -85,7 +88,8 @@ def sinkhorn_divergence(
     C_xx = half_sq_dist(xb, xb.detach())
     C_yy = half_sq_dist(yb, yb.detach())
     _, eps, eps_list, rho = scaling_parameters(xb, yb, 2, blur, None, None, scaling)
+    softmin = softmin_blocked if x.device.type == "cpu" else softmin_tensorized
     f_aa, g_bb, g_ab, f_ba = sinkhorn_loop(
-        softmin_blocked, log_weights(a), log_weights(b), C_xx, C_yy, C_xy, C_yx, eps_list, rho, debias=True
+        softmin, log_weights(a), log_weights(b), C_xx, C_yy, C_xy, C_yx, eps_list, rho, debias=True
     )
     return sinkhorn_cost(eps, rho, a, b, f_aa, g_bb, g_ab, f_ba, batch=True, debias=True).squeeze(0)

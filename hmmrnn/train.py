@@ -71,8 +71,10 @@ def tune_malloc() -> None:
         pass
 
 
-def _gen(seed: int, epoch: int, purpose: int) -> torch.Generator:
-    return torch.Generator().manual_seed(((seed * 1_000_003 + epoch) * 8 + purpose) % (2**63))
+def _gen(seed: int, epoch: int, purpose: int, device="cpu") -> torch.Generator:
+    """The generator of one (epoch, purpose). Noise and Gumbel draws use the training device's own generator
+    (on a GPU, drawing them on the CPU would leave the GPU waiting); same seed and device, same stream."""
+    return torch.Generator(device=device).manual_seed(((seed * 1_000_003 + epoch) * 8 + purpose) % (2**63))
 
 
 def one_hot_flat(outputs: torch.Tensor, n_out: int) -> torch.Tensor:
@@ -201,7 +203,7 @@ class Trainer:
         c, e = self.cfg, self.epoch + 1
         self.model.train()
         perm = torch.randperm(len(self.train_data), generator=_gen(c.seed, e, 0)).to(self.device)
-        g_noise, g_gumbel = _gen(c.seed, e, 1), _gen(c.seed, e, 2)
+        g_noise, g_gumbel = _gen(c.seed, e, 1, self.device), _gen(c.seed, e, 2, self.device)
         losses, sizes = [], []
         for s in range(0, len(perm), c.batch):
             target = self.train_data[perm[s : s + c.batch]]
@@ -220,7 +222,7 @@ class Trainer:
     def validate(self, epoch: int) -> float:
         c = self.cfg
         self.model.eval()
-        g_noise, g_gumbel = _gen(c.seed, epoch, 3), _gen(c.seed, epoch, 4)
+        g_noise, g_gumbel = _gen(c.seed, epoch, 3, self.device), _gen(c.seed, epoch, 4, self.device)
         losses, sizes = [], []
         for s in range(0, len(self.val_data), c.batch):
             target = self.val_data[s : s + c.batch]
