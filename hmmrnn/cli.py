@@ -11,7 +11,7 @@ def _train(a) -> int:
 
     from .checkpoint import CheckpointError
     from .hmm import HMMSpecError
-    from .train import TrainConfig, Trainer
+    from .train import TrainConfig, Trainer, TrainingDiverged
     try:
         cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, epochs=a.epochs, seed=a.seed,
                           batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
@@ -34,7 +34,11 @@ def _train(a) -> int:
           f"device={c.device} -> {a.out}" + (f" (resuming after epoch {trainer.epoch})" if resumed else "")
           + (f" (continued from {c.continue_from['path']} at epoch {c.continue_from['epoch']})" if c.continue_from else ""),
           file=sys.stderr)
-    final = trainer.fit(progress=not a.quiet)
+    try:
+        final = trainer.fit(progress=not a.quiet)
+    except TrainingDiverged as e:
+        print(f"hmmrnn train: {e}", file=sys.stderr)
+        return 1
     print(final)
     return 0
 

@@ -82,10 +82,16 @@ def one_hot_flat(outputs: torch.Tensor, n_out: int) -> torch.Tensor:
     return torch.nn.functional.one_hot(outputs, n_out).float().reshape(outputs.shape[0], -1)
 
 
+class TrainingDiverged(RuntimeError):
+    """The network's outputs stopped being finite: training blew up (the message says at which epoch)."""
+
+
 def rnn_sequences(model: RNN, n: int, length: int, gen_noise, gen_gumbel, device) -> torch.Tensor:
     """n flattened hard Gumbel-softmax output sequences of the RNN, the first after the first input."""
     noise = draw_noise(n, length, model.inputs, gen_noise, device=device)
     logits = rollout(model, noise, record="logits").logits
+    if not torch.isfinite(logits).all():
+        raise TrainingDiverged("the network's output logits are not finite")
     y = hard_gumbel_softmax(logits, gen_gumbel)
     return y.reshape(n, -1)
 
@@ -255,7 +261,13 @@ class Trainer:
         bar = _progress(self.epoch, c.epochs, progress)
         while self.epoch < c.epochs and not self._stop():
             t0 = time.perf_counter()
-            rec = self.run_epoch()
+            try:
+                rec = self.run_epoch()
+            except TrainingDiverged as e:  # keep what was learnt up to the last finite epoch, then stop
+                atomic_write_json(self.out / "history.json", self.history)
+                last = ", ".join(format(h["val"], ".3g") for h in self.history[-5:])
+                raise TrainingDiverged(f"epoch {self.epoch + 1}: {e}; training diverged (validation loss of the "
+                                       f"last epochs: {last}); {self.state_path} holds epoch {self.epoch}") from None
             self.epoch = rec["epoch"]
             rec["seconds"] = round(time.perf_counter() - t0, 3)
             self.wall += rec["seconds"]

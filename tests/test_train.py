@@ -185,3 +185,19 @@ def test_continue_from_keeps_epoch_history_and_records_the_source(tmp_path):
     with pytest.raises(SystemExit, match="different configuration"):
         Trainer(_cfg(epochs=5, hidden=9), tmp_path / "c").start_from(tmp_path / "a" / "final.pt")
     assert a.epoch == 3
+
+
+def test_diverged_training_stops_with_one_line(tmp_path, capsys):
+    """Weights that make the outputs non-finite end the run with one line naming the epoch, exit 1; the
+    state of the last finite epoch is kept for a look (not a traceback from inside the loss)."""
+    out = tmp_path / "d"
+    assert cli.main(["train", *TINY, "--out", str(out)]) == 0
+    state = torch.load(out / "state.pt", weights_only=False)
+    state["model"] = {k: torch.full_like(v, float("inf")) for k, v in state["model"].items()}
+    torch.save(state, out / "state.pt")
+    capsys.readouterr()
+    four = [("4" if prev == "--epochs" else x) for prev, x in zip(["", *TINY], TINY)]
+    assert cli.main(["train", *four, "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("hmmrnn train: epoch 3: the network's output logits are not finite; training diverged")
+    assert "holds epoch 2" in err
