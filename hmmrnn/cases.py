@@ -68,13 +68,17 @@ def cohort_known_fail(fixtures_dir: Path) -> dict:
 
 
 def from_manifest(fixtures_dir: Path) -> list[Case]:
-    """Cases listed in fixtures/manifest.json (trained fixtures and controls)."""
+    """Cases listed in fixtures/manifest.json (trained fixtures and controls), except entries marked
+    ``"ci": false``: checkpoints kept for comparison (a seed at an earlier epoch) that would count the same
+    seed twice in the replication summary; ``--checkpoint`` and ``hmmrnn audit`` still judge them."""
     path = Path(fixtures_dir) / MANIFEST
     if not path.exists():
         return []
     data = json.loads(path.read_text())
     cases = []
     for e in data.get("fixtures", []):
+        if e.get("ci") is False:
+            continue
         cases.append(Case(e["name"], str(Path(fixtures_dir) / e["path"]), e.get("hmm"), e.get("control"),
                           tuple(e["claims"]) if e.get("claims") is not None else None,
                           {k: e[k] for k in ("seed", "family") if k in e}, dict(e.get("expected_fail") or {})))

@@ -140,11 +140,15 @@ def _check(a) -> int:
 
 
 def _audit(a) -> int:
-    """Replication audit: every checkpoint under DIR (a run folder counts by its final.pt)."""
+    """Replication audit: every checkpoint under each DIR (a run folder counts by its final.pt)."""
     import pytest
-    root = Path(a.dir)
-    finals = sorted(p for p in root.rglob("final.pt"))
-    loose = sorted(p for p in root.rglob("*.pt") if p.name not in ("final.pt", "best.pt", "state.pt")
+    if a.late < 0 or a.late_every < 1:
+        print(f"hmmrnn audit: --late {a.late} --late-every {a.late_every}: need --late >= 0 and --late-every >= 1",
+              file=sys.stderr)
+        return 2
+    roots = [Path(d) for d in a.dirs]
+    finals = sorted(p for r in roots for p in r.rglob("final.pt"))
+    loose = sorted(p for r in roots for p in r.rglob("*.pt") if p.name not in ("final.pt", "best.pt", "state.pt")
                    and "evolution" not in p.parts and p.parent.joinpath("final.pt") != p)
     paths = [str(p) for p in finals + [q for q in loose if not (q.parent / "final.pt").exists()]]
     if a.late:  # the seed observed over its late training: every evolution checkpoint of its last LATE epochs
@@ -156,11 +160,13 @@ def _audit(a) -> int:
                 print(f"hmmrnn audit: {f.parent}: no evolution checkpoints; only its final.pt", file=sys.stderr)
                 paths.append(str(f))
                 continue
-            paths += [str(f.parent / "evolution" / f"epoch_{e:04d}.pt") for e in epochs if e >= epochs[-1] - a.late]
+            last = epochs[-1]
+            paths += [str(f.parent / "evolution" / f"epoch_{e:04d}.pt") for e in epochs
+                      if e >= last - a.late and (last - e) % a.late_every == 0]
     if not paths:
-        print(f"hmmrnn audit: {root}: no checkpoints found", file=sys.stderr)
+        print(f"hmmrnn audit: {', '.join(map(str, roots))}: no checkpoints found", file=sys.stderr)
         return 2
-    print(f"hmmrnn audit: {len(paths)} checkpoint(s) under {root}", file=sys.stderr)
+    print(f"hmmrnn audit: {len(paths)} checkpoint(s) under {', '.join(map(str, roots))}", file=sys.stderr)
     return int(pytest.main(_pytest_args(a, paths)))
 
 
@@ -235,10 +241,12 @@ def main(argv=None) -> int:
     _claims_options(k)
     k.set_defaults(func=_check)
     u = sub.add_parser("audit", help="replication audit over a folder of checkpoints (seeds, families)")
-    u.add_argument("dir", metavar="DIR")
+    u.add_argument("dirs", nargs="+", metavar="DIR")
     u.add_argument("--late", type=int, default=0, metavar="EPOCHS",
                    help="judge every evolution checkpoint of each run's last EPOCHS epochs (named RUN@EPOCH), not "
                         "only final.pt: per claim and seed the fraction of late checkpoints that pass")
+    u.add_argument("--late-every", type=int, default=10, metavar="K",
+                   help="with --late: only the checkpoints every K epochs back from the last one (default 10)")
     _claims_options(u)
     u.set_defaults(func=_audit)
     a, extra = p.parse_known_args(argv)

@@ -33,14 +33,17 @@ for s in 0 1 2 3 4 5 6 7 8 9; do
 done
 ORDER+=(fully3-seed2 cyclic4-seed1 cyclic4-seed2 linear3-seed1 linear3-seed2 linear4-seed2)
 [ -n "${ONLY:-}" ] && read -ra ORDER <<<"$ONLY"  # a subset, e.g. for a smoke test
-# linear2-seed0 goes on from its CPU run to 500 (fixtures/partial), Adam state included
+# linear2-seed0 went on from the state of its CPU run to 500 at epoch 476, Adam state included (then in
+# fixtures/partial; the run diverged at epoch 842-864 and that state is not kept): without it, it is skipped
 if [ ! -e "$ROOT/linear2-seed0-to1000/state.pt" ]; then
-  mkdir -p "$ROOT/linear2-seed0-to1000" && cp fixtures/partial/linear2-seed0-to500/state.pt "$ROOT/linear2-seed0-to1000/"
+  echo "linear2-seed0-to1000: no state.pt to go on from; skipped"
+  ORDER=("${ORDER[@]/linear2-seed0-to1000}")
 fi
 printf '%s\n' "${ORDER[@]}" >"$ROOT/order.txt"
 nvidia-smi --query-gpu=name,memory.used --format=csv,noheader 2>/dev/null | sed 's/^/gpu: /'
 start=$(date +%s)
 for name in "${ORDER[@]}"; do
+  [ -n "$name" ] || continue
   mkdir -p "$ROOT/$name"
   nice=0; case $name in linear2-*|linear5-*) ;; *) nice=10;; esac  # the other families take spare cycles
   timeout -s TERM "${DEADLINE:-450}" nice -n $nice "$PY" -m hmmrnn.cli train ${SPEC[$name]} --hidden 150 --input 100 \
@@ -48,5 +51,5 @@ for name in "${ORDER[@]}"; do
 done
 wait
 echo "trained for $(( $(date +%s) - start )) s"
-for name in "${ORDER[@]}"; do echo "$name: $(tail -c 300 "$ROOT/$name/train.log" | tr '\n' ' ' | tail -c 200)"; done
+for name in "${ORDER[@]}"; do [ -n "$name" ] && echo "$name: $(tail -c 300 "$ROOT/$name/train.log" | tr '\n' ' ' | tail -c 200)"; done
 "$PY" scripts/pack_runs.py "$ROOT" "${OUT:-.gpu/out}"

@@ -191,3 +191,13 @@ def test_upsert_keeps_investigated_failures_of_the_same_checkpoint(tmp_path):
     assert read(path)["fixtures"] == [{"name": "a", "sha256": "1", "epochs": 3, "expected_fail": {"c": "model: why"}}]
     upsert(path, {"name": "a", "sha256": "2"})  # a different checkpoint: its failures are not known yet
     assert read(path)["fixtures"] == [{"name": "a", "sha256": "2"}]
+
+
+def test_manifest_entries_marked_not_ci_are_not_cases(tmp_path):
+    """A checkpoint kept for comparison ("ci": false, e.g. a seed at 300 epochs beside its 500-epoch run) is
+    not judged by default, so no seed counts twice in the replication summary."""
+    from hmmrnn.cases import from_manifest
+    (tmp_path / "manifest.json").write_text(json.dumps({"fixtures": [
+        {"name": "a", "path": "a/final.pt", "hmm": "linear:2"},
+        {"name": "a-early", "path": "a-early/final.pt", "hmm": "linear:2", "ci": False}]}))
+    assert [c.name for c in from_manifest(tmp_path)] == ["a"]
