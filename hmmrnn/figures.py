@@ -259,3 +259,27 @@ def noise_paper(d: dict, path: Path, title: str) -> Path:
 
 PLOTS["kick.ablation-traps:paper"] = mu_sweep
 PLOTS["noise.cluster-vs-transition:paper"] = noise_paper
+
+
+def late_statistics(series: dict, path: Path, title: str) -> Path:
+    """Claim statistics against epoch over late training: one panel per (claim, reading, statistic), one
+    line per run, the threshold dashed. series: {(claim, reading, stat): {"op", "value", "runs": {run:
+    [(epoch, value), ...]}}}."""
+    n = len(series)
+    cols = min(3, n)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.9 * rows), squeeze=False)
+    for ax, ((claim, reading, stat), s) in zip(axes.flat, sorted(series.items())):
+        for run, pts in sorted(s["runs"].items()):
+            pts = sorted(pts)
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, lw=1, label=run)
+        ax.axhline(s["value"], color="k", ls="--", lw=0.8)
+        ax.set_title(f"{claim} ({reading})\n{stat} {s['op']} {s['value']:g}", fontsize=8)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=6)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)

@@ -222,3 +222,21 @@ def late_table(results: dict) -> dict | None:
              f"{HOLDS:.0%} of them pass (fixed before any was run).")
     return {"intro": intro, "head": ["claim", "reading", "run", "epochs", "pass / late checkpoints", "seed",
                                      "passing epochs"], "body": body}
+
+
+def late_series(results: dict) -> dict:
+    """The thresholded statistics of late checkpoints (RUN@EPOCH) against epoch, for the plot: per (claim,
+    reading, statistic) the rule and {run: [(epoch, value)]}; statistics that are not numbers are skipped."""
+    out: dict = {}
+    for r in results.get("claims", []):
+        if r.get("role") != "trained" or "@" not in r["checkpoint"]:
+            continue
+        run, epoch = r["checkpoint"].split("@")
+        for t in r.get("thresholds", []):
+            v = (r.get("statistics") or {}).get(t["statistic"])
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not isinstance(t.get("value"), (int, float)):
+                continue
+            s = out.setdefault((r["claim"], r.get("reading", "strict"), t["statistic"]),
+                               {"op": t["op"], "value": t["value"], "runs": {}})
+            s["runs"].setdefault(run, []).append((int(epoch), float(v)))
+    return out

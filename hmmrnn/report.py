@@ -462,6 +462,18 @@ def _json_default(o):
     return v
 
 
+def _late_figure(results: dict, report_dir: Path) -> Path | None:
+    """Thresholded statistics against epoch over late training (issue 13), when the run has RUN@EPOCH rows."""
+    from . import figures
+    from .replication import late_series
+    series = late_series(results)
+    if not series:
+        return None
+    path = report_dir / "figures" / "late-training-statistics.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return figures.late_statistics(series, path, "Thresholded statistics over late training (dashed: the rule)")
+
+
 def write_report(results: dict, report_dir: Path, *, json_path: Path | None = None) -> dict[str, Path]:
     """Write results.json (or json_path), claims.md and claims.html atomically; return {"json","md","html": path}."""
     report_dir = Path(report_dir)
@@ -472,6 +484,10 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
         json_name = str(json_path)
     atomic_write_bytes(json_path, (json.dumps(results, indent=1, default=_json_default) + "\n").encode())
     blocks = build_blocks(results, json_name)
+    late_fig = _late_figure(results, report_dir)
+    if late_fig:  # right after the late-training table
+        at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
+        blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
     md, page = report_dir / "claims.md", report_dir / "claims.html"
     atomic_write_bytes(md, render_markdown(blocks).encode("utf-8"))
     atomic_write_bytes(page, render_html(blocks, report_dir).encode("utf-8"))

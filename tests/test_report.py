@@ -244,3 +244,20 @@ def test_late_table_counts_each_seed_over_its_late_checkpoints():
     assert line[2][0] == "linear2-seed0" and line[3][0] == "460-520" and line[4][0].startswith("2/3")
     assert line[5][0] == "holds" and line[6][0] == "480, 500" and line[4][2] == "1 error"
     assert late_table({"claims": rows[-1:]}) is None
+
+
+def test_late_series_and_its_figure_in_the_report(tmp_path):
+    """Thresholded statistics of RUN@EPOCH rows against epoch: one series per run, the rule kept; the report
+    shows the figure right after the late-training table."""
+    from hmmrnn.replication import late_series
+    from hmmrnn.report import write_report
+    th = [{"statistic": "ratio", "op": "<=", "value": 0.1, "why": "", "rows": []}]
+    rows = [dict(_reading_row("kick.x", f"{run}@{e}", "strict", "pass" if v <= 0.1 else "fail", {}),
+                 statistics={"ratio": v}, thresholds=th) for run, e, v in [("a", 480, 0.5), ("a", 500, 0.05), ("b", 500, 0.2)]]
+    s = late_series({"claims": rows})
+    assert s == {("kick.x", "strict", "ratio"): {"op": "<=", "value": 0.1,
+                                                 "runs": {"a": [(480, 0.5), (500, 0.05)], "b": [(500, 0.2)]}}}
+    paths = write_report({"claims": rows, "claims_meta": {}}, tmp_path)
+    assert (tmp_path / "figures" / "late-training-statistics.png").stat().st_size > 1000
+    md = paths["md"].read_text()
+    assert md.index("Seeds over their late training") < md.index("late-training-statistics.png")
