@@ -2,9 +2,49 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that answers a bad argument with one line (and exit status 2), not usage plus a line."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _int_at_least(low: int):
+    """An argparse type: an integer >= low; the error names what is accepted."""
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if v < low:
+            raise argparse.ArgumentTypeError(f"{v}: must be at least {low}")
+        return v
+    parse.__name__ = f"integer >= {low}"
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not v > 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text}: must be a positive finite number")
+    return v
+
+
+def _device(text: str) -> str:
+    if text not in ("auto", "cpu") and not re.fullmatch(r"cuda(:\d+)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r}: use auto, cpu or cuda (cuda:N)")
+    return text
+
+
+POS, NONNEG = _int_at_least(1), _int_at_least(0)
 
 def _train(a) -> int:
     import torch
@@ -12,6 +52,9 @@ def _train(a) -> int:
     from .checkpoint import CheckpointError
     from .hmm import HMMSpecError
     from .train import TrainConfig, Trainer, TrainingDiverged
+    if a.device.startswith("cuda") and not torch.cuda.is_available():
+        print(f"hmmrnn train: --device {a.device}: no CUDA device here (use auto or cpu)", file=sys.stderr)
+        return 2
     try:
         cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, epochs=a.epochs, seed=a.seed,
                           batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
@@ -178,25 +221,25 @@ def _claims_options(p) -> None:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="hmmrnn", description=__doc__)
+    p = _Parser(prog="hmmrnn", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train", help="train an RNN to emit an HMM's sequences (resumes if OUT has state)")
     t.add_argument("--hmm", default="linear:2", help="linear:S, fully:3, cyclic:4 or a JSON file of matrices")
-    t.add_argument("--hidden", type=int, default=150)
-    t.add_argument("--input", type=int, default=100)
-    t.add_argument("--epochs", "--max-epochs", type=int, default=500, help="epochs (with --until-converged: at most)")
-    t.add_argument("--until-converged", type=int, nargs="?", const=3, default=0, metavar="K",
+    t.add_argument("--hidden", type=POS, default=150)
+    t.add_argument("--input", type=POS, default=100)
+    t.add_argument("--epochs", "--max-epochs", type=NONNEG, default=500, help="epochs (with --until-converged: at most)")
+    t.add_argument("--until-converged", type=POS, nargs="?", const=3, default=0, metavar="K",
                    help="stop once the convergence rule (hmmrnn.analysis.convergence) holds at K consecutive "
                         "evolution epochs (default K 3); the rule goes in the metadata")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--batch", type=int, default=4096)
-    t.add_argument("--clip", type=float, default=None, help="gradient-norm clip (default 0.9 linear, 0.3 others)")
-    t.add_argument("--seq-len", type=int, default=None, help="default: the paper's length for the family")
-    t.add_argument("--n-sequences", type=int, default=30000,
+    t.add_argument("--seed", type=NONNEG, default=0)
+    t.add_argument("--batch", type=POS, default=4096)
+    t.add_argument("--clip", type=_positive_float, default=None, help="gradient-norm clip (default 0.9 linear, 0.3 others)")
+    t.add_argument("--seq-len", type=POS, default=None, help="default: the paper's length for the family")
+    t.add_argument("--n-sequences", type=_int_at_least(3), default=30000,
                    help="HMM sequences to sample, split in order 1/3 train, 1/3 validation, 1/3 test")
-    t.add_argument("--evolution-every", type=int, default=10, help="keep a checkpoint every k epochs")
-    t.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
-    t.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's choice)")
+    t.add_argument("--evolution-every", type=POS, default=10, help="keep a checkpoint every k epochs")
+    t.add_argument("--device", type=_device, default="auto", help="auto (CUDA when present), cpu or cuda")
+    t.add_argument("--threads", type=NONNEG, default=0, help="torch CPU threads (default: torch's choice)")
     t.add_argument("--restart", action="store_true", help="ignore OUT/state.pt and start over")
     t.add_argument("--continue-from", default=None, metavar="CKPT",
                    help="start from this checkpoint's weights and epoch (fresh Adam state; recorded in the metadata)")
@@ -206,13 +249,13 @@ def main(argv=None) -> int:
     w = sub.add_parser("sweep", help="train several seeds as Ray tasks (resumable; needs hmmrnn[sweep])")
     w.add_argument("--hmm", default="linear:2", help="linear:S, fully:3, cyclic:4 or a JSON file of matrices")
     w.add_argument("--seeds", required=True, help="0-9, 1,3,5 or 2")
-    w.add_argument("--hidden", type=int, default=150)
-    w.add_argument("--input", type=int, default=100)
-    w.add_argument("--epochs", type=int, default=500)
-    w.add_argument("--batch", type=int, default=4096)
-    w.add_argument("--n-sequences", type=int, default=30000)
-    w.add_argument("--seq-len", type=int, default=None, help="default: the paper's length for the family")
-    w.add_argument("--evolution-every", type=int, default=10)
+    w.add_argument("--hidden", type=POS, default=150)
+    w.add_argument("--input", type=POS, default=100)
+    w.add_argument("--epochs", type=NONNEG, default=500)
+    w.add_argument("--batch", type=POS, default=4096)
+    w.add_argument("--n-sequences", type=_int_at_least(3), default=30000)
+    w.add_argument("--seq-len", type=POS, default=None, help="default: the paper's length for the family")
+    w.add_argument("--evolution-every", type=POS, default=10)
     w.add_argument("--out", required=True, help="one folder per run (NAME like linear2-seed3) and manifest.json")
     w.add_argument("--ray-address", default=None, help="an existing Ray cluster (default: a local instance)")
     w.add_argument("--num-cpus", type=int, default=None, help="CPUs of the local instance (default: all)")
@@ -227,7 +270,7 @@ def main(argv=None) -> int:
     f.set_defaults(func=_fixture)
     n = sub.add_parser("thin", help="keep a run's evolution checkpoints every N epochs (and the last)")
     n.add_argument("--run", required=True, help="training output folder (evolution/)")
-    n.add_argument("--every", type=int, default=20)
+    n.add_argument("--every", type=POS, default=20)
     n.set_defaults(func=_thin)
     c = sub.add_parser("controls", help="build the negative controls of a trained run into fixtures/controls")
     c.add_argument("--run", required=True, help="training output folder (final.pt, evolution/)")
@@ -242,10 +285,10 @@ def main(argv=None) -> int:
     k.set_defaults(func=_check)
     u = sub.add_parser("audit", help="replication audit over a folder of checkpoints (seeds, families)")
     u.add_argument("dirs", nargs="+", metavar="DIR")
-    u.add_argument("--late", type=int, default=0, metavar="EPOCHS",
+    u.add_argument("--late", type=NONNEG, default=0, metavar="EPOCHS",
                    help="judge every evolution checkpoint of each run's last EPOCHS epochs (named RUN@EPOCH), not "
                         "only final.pt: per claim and seed the fraction of late checkpoints that pass")
-    u.add_argument("--late-every", type=int, default=10, metavar="K",
+    u.add_argument("--late-every", type=POS, default=10, metavar="K",
                    help="with --late: only the checkpoints every K epochs back from the last one (default 10)")
     _claims_options(u)
     u.set_defaults(func=_audit)

@@ -201,3 +201,17 @@ def test_diverged_training_stops_with_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith("hmmrnn train: epoch 3: the network's output logits are not finite; training diverged")
     assert "holds epoch 2" in err
+
+
+@pytest.mark.parametrize("bad, named", [
+    (["--hidden", "0"], "--hidden"), (["--batch", "0"], "--batch"), (["--epochs", "-1"], "--epochs"),
+    (["--input", "0"], "--input"), (["--device", "gpu"], "--device"), (["--clip", "nan"], "--clip"),
+    (["--n-sequences", "2"], "--n-sequences"), (["--hidden", "x"], "--hidden"), (["--evolution-every", "0"], "--evolution-every"),
+    (["--seq-len", "0"], "--seq-len")])
+def test_cli_bad_train_argument_is_one_line_and_exit_2(tmp_path, capsys, bad, named):
+    """A bad value stops before anything is trained or written, with one line naming the argument."""
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["train", *TINY, *bad, "--out", str(tmp_path / "x")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and named in err and not (tmp_path / "x").exists()

@@ -29,46 +29,77 @@ def deep_cluster_mask(out: np.ndarray, margin: int = DEEP) -> np.ndarray:
 
 
 @torch.no_grad()
-def discover(model: RNN, seed: int, group_size: int = 3, batch: int = 64, steps: int = 600,
-             min_events: int = 10) -> dict:
-    """Kick groups per switch direction (a, b): neurons, selectivity scores, event count, and the
-    event-triggered mean pre-activation (lags -8..+4) of the group, plus the run used."""
-    run = noise_run(model, batch, steps, seed_for(seed, "kick-discover"))
-    require_finite(run.states, f"noise-driven activity over {steps} steps")
-    pre, out = run.preacts.numpy(), run.logits.argmax(-1).numpy()
-    deep = deep_cluster_mask(out)
-    lags = np.arange(-8, 5)
+def _rise_scores(pre: np.ndarray, out: np.ndarray, deep: np.ndarray, lags: np.ndarray, min_events: int) -> dict:
+    """Per switch direction (a, c) of one noise run: the selectivity score of every neuron (z-scored rise over
+    WINDOW from the cluster-a baseline, minus the largest rise for any other direction), the event count and
+    the event-triggered mean pre-activation [lags, H] with the baseline [H]."""
     b, t = np.nonzero(out[:, 1:] != out[:, :-1])
     t = t + 1
     ok = (t + lags[0] >= 0) & (t + lags[-1] < out.shape[1])
-    b, t = b[ok], t[ok]
-    dirs = {}
-    for i, j in zip(b, t):
+    dirs: dict = {}
+    for i, j in zip(b[ok], t[ok]):
         dirs.setdefault((int(out[i, j - 1]), int(out[i, j])), []).append((i, j))
-    dirs = {d: ev for d, ev in dirs.items() if len(ev) >= min_events}
-    if not dirs:
-        raise ClaimError(f"no output switch direction with >= {min_events} switches in {batch}x{steps} steps")
     z_rise, profiles = {}, {}
     for (a, c), ev in dirs.items():
         base = deep & (out == a)
-        if base.sum() < 50:
+        if len(ev) < min_events or base.sum() < 50:
             continue
         mu, sd = pre[base].mean(0), pre[base].std(0) + 1e-6
         eb, et = np.array([e[0] for e in ev]), np.array([e[1] for e in ev])
         prof = np.stack([pre[eb, et + L] for L in lags], 1)  # [events, lags, H]
         win = (lags >= WINDOW[0]) & (lags <= WINDOW[1])
         z_rise[(a, c)] = (prof[:, win].mean((0, 1)) - mu) / sd
-        profiles[(a, c)] = (prof.mean(0), mu)
-    if not z_rise:
-        raise ClaimError("no output is held long enough to define a cluster baseline (10 steps either side)")
-    groups = {}
+        profiles[(a, c)] = (prof.mean(0), mu, len(ev))
+    scores = {}
     for d, z in z_rise.items():
         others = [z_rise[o] for o in z_rise if o != d]
-        score = z - (np.max(others, axis=0) if others else 0.0)
+        scores[d] = z - (np.max(others, axis=0) if others else 0.0)
+    return {d: (scores[d], *profiles[d]) for d in scores}
+
+
+def discover(model: RNN, seed: int, group_size: int = 3, batch: int = 64, steps: int = 600,
+             min_events: int = 10, draws: int = 1) -> dict:
+    """Kick groups per switch direction (a, b): neurons, selectivity scores, event count, and the
+    event-triggered mean pre-activation (lags -8..+4) of the group, plus the run used.
+
+    draws > 1 pools that many independent noise runs: each neuron's score is its mean over the draws, with a
+    95% t-interval (``interval``), the group is the top of that ranking, and ``stability`` says how often a
+    single draw would have chosen the same group, and whether the group's last member is separated from the
+    first neuron left out (its interval's lower end above the other's upper end)."""
+    lags = np.arange(-8, 5)
+    per_draw, first = [], None
+    for k in range(draws):
+        run = noise_run(model, batch, steps, seed_for(seed, "kick-discover" if k == 0 else f"kick-discover-{k}"))
+        require_finite(run.states, f"noise-driven activity over {steps} steps")
+        pre, out = run.preacts.numpy(), run.logits.argmax(-1).numpy()
+        deep = deep_cluster_mask(out)
+        if first is None:
+            first = {"run": run, "outputs": out, "deep": deep}
+        per_draw.append(_rise_scores(pre, out, deep, lags, min_events))
+    common = set(per_draw[0]).intersection(*per_draw[1:])
+    if not common:
+        raise ClaimError(f"no output switch direction with >= {min_events} switches and a held cluster "
+                         f"(>= 50 deep states) in {batch}x{steps} steps" + (f", in every one of {draws} draws" if draws > 1 else ""))
+    groups = {}
+    for d in sorted(common):
+        sc = np.stack([pd[d][0] for pd in per_draw])  # [draws, H]
+        score = sc.mean(0)
         top = np.argsort(-score)[:group_size]
-        groups[d] = {"neurons": top.tolist(), "scores": score[top].round(3).tolist(), "events": len(dirs[d]),
-                     "profile": profiles[d][0][:, top], "baseline": profiles[d][1][top]}
-    return {"groups": groups, "lags": lags, "run": run, "outputs": out, "deep": deep}
+        g = {"neurons": top.tolist(), "scores": score[top].round(3).tolist(),
+             "events": int(sum(pd[d][3] for pd in per_draw)),
+             "profile": np.mean([pd[d][1] for pd in per_draw], 0)[:, top],
+             "baseline": np.mean([pd[d][2] for pd in per_draw], 0)[top]}
+        if draws > 1:
+            from scipy.stats import t as student
+            half = student.ppf(0.975, draws - 1) * sc.std(0, ddof=1) / np.sqrt(draws)
+            nxt = np.argsort(-score)[group_size]
+            same = np.mean([set(np.argsort(-row)[:group_size]) == set(top) for row in sc])
+            g["interval"] = np.stack([score[top] - half[top], score[top] + half[top]], 1).round(3).tolist()
+            g["stability"] = {"draws": draws, "same_group_in_single_draws": float(same),
+                              "next_neuron": int(nxt), "next_score": round(float(score[nxt]), 3),
+                              "separated": bool(score[top[-1]] - half[top[-1]] > score[nxt] + half[nxt])}
+        groups[d] = g
+    return {"groups": groups, "lags": lags, **first}
 
 
 def hazard(logits: torch.Tensor, start: int, target: int) -> tuple[float, int]:
