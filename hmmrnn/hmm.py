@@ -81,8 +81,9 @@ def validate(T: np.ndarray, E: np.ndarray, p: np.ndarray, atol: float = 1e-6) ->
 
 def linear_chain(S: int) -> HMM:
     """Linear chain of S states; neighbour hops with q = 0.05**(1/(S-1)); symbol 1 is a rare 1% symbol."""
-    if S < 2:
-        raise HMMSpecError(f"linear chain needs S >= 2, got {S}")
+    if not 2 <= S <= 5:  # beyond 5 the hop probability q leaves interior states a negative stay probability
+        raise HMMSpecError(f"the linear chain is defined for S = 2..5 (its hop probability 0.05**(1/(S-1)) must "
+                           f"leave interior states 1 - 2q >= 0), got {S}")
     q = 0.05 ** (1.0 / (S - 1))
     T = np.zeros((S, S))
     for i in range(S):
@@ -124,7 +125,10 @@ def parse_spec(spec: str) -> HMM:
             S = int(size) if size else {"linear": 2, "fully": 3, "cyclic": 4}[family]
         except ValueError:
             raise HMMSpecError(f"{spec}: size after ':' must be an integer") from None
-        return FAMILIES[family](S)
+        try:
+            return FAMILIES[family](S)
+        except HMMSpecError as e:
+            raise HMMSpecError(f"{spec}: {e}") from None
     path = Path(spec)
     if not path.exists():
         raise HMMSpecError(f"{spec}: not a known family (linear:S, fully:3, cyclic:4) nor an existing JSON file")

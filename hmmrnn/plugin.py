@@ -50,6 +50,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "xdist_group(name): claims of one checkpoint share a worker (pytest-xdist)")
     fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
     paths = config.getoption("checkpoint")
+    if config.getoption("hmm"):  # a bad --hmm is a usage error before any claim runs, not an ERROR per claim
+        from .hmm import HMMSpecError, parse_spec
+        try:
+            parse_spec(config.getoption("hmm"))
+        except HMMSpecError as e:
+            raise pytest.UsageError(f"--hmm {e}") from None
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
     config.stash[_state] = {"cases": cases, "models": {}, "shared": {}, "figures": {}, "rows": [], "started": datetime.now(timezone.utc),
                             "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}

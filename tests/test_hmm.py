@@ -145,7 +145,9 @@ def test_parse_spec_json_file(tmp_path):
 @pytest.mark.parametrize("spec,words", [
     ("bogus", ["bogus", "not a known family"]),
     ("linear:x", ["linear:x", "integer"]),
-    ("linear:1", ["S >= 2"]),
+    ("linear:1", ["S = 2..5", "got 1"]),
+    ("linear:7", ["S = 2..5", "got 7"]),
+    ("linear:99", ["S = 2..5", "got 99"]),
     ("fully:4", ["S = 3"]),
     ("cyclic:3", ["S = 4"]),
 ])

@@ -319,3 +319,13 @@ def test_both_readings_with_per_row_verdicts(ptr):
     assert [r["reading"] for r in results(rep)["claims"]] == ["paper"]
     result, out = run(ptr, "--checkpoint", "good.pt", "--reading", "neither")
     assert result.ret == 4 and "--reading" in out  # a usage error, before any claim
+
+
+@pytest.mark.parametrize("spec", ["nonsense:", "linear:99"])
+def test_bad_hmm_option_is_a_usage_error_before_any_claim(ptr, spec):
+    """--hmm that names no valid HMM stops the run at start-up (pytest's usage error, exit 4), one line."""
+    put(ptr.path / "good.pt", tiny())
+    result, out = run(ptr, "--checkpoint", "good.pt", "--hmm", spec, "-k", "fixed-point", "--report-dir", ptr.path / "rep")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, out
+    assert f"--hmm {spec}" in out and " passed" not in out and not (ptr.path / "rep" / "results.json").exists()
+    assert_no_traceback(out)
