@@ -150,6 +150,8 @@ class Trainer:
             self.best = (best["val"], best["epoch"], None)
 
     def resume(self) -> bool:
+        for tmp in [*self.out.glob(".*.tmp"), *self.out.glob("evolution/.*.tmp")]:  # left by a killed write
+            tmp.unlink(missing_ok=True)
         if not self.state_path.exists():
             return False
         st = torch.load(self.state_path, map_location=self.device, weights_only=False)
