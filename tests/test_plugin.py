@@ -329,3 +329,27 @@ def test_bad_hmm_option_is_a_usage_error_before_any_claim(ptr, spec):
     assert result.ret == pytest.ExitCode.USAGE_ERROR, out
     assert f"--hmm {spec}" in out and " passed" not in out and not (ptr.path / "rep" / "results.json").exists()
     assert_no_traceback(out)
+
+
+def _without_timing(res: dict) -> dict:
+    """results.json less what may differ between equal runs: wall times, the start time, absolute paths."""
+    res = {k: v for k, v in res.items() if k != "started"}
+    res["claims"] = sorted(({k: v for k, v in r.items() if k not in ("seconds", "figures")} for r in res["claims"]),
+                           key=lambda r: (r["claim"], r["reading"], r["checkpoint"]))
+    return res
+
+
+@pytest.mark.slow
+def test_same_claims_seed_same_results_serial_and_two_workers(ptr):
+    """The same claims seed gives the same results.json (timing aside), run twice serially and once under -n 2."""
+    for i in range(2):
+        put(ptr.path / f"net{i}.pt", tiny(i))
+    base = ["--checkpoint", "net0.pt", "--checkpoint", "net1.pt", "--reading", "all", "--claims-seed", "7",
+            "-k", "fixed-point"]
+    got = []
+    for i, extra in enumerate([(), (), ("-n", "2", "--dist", "loadgroup")]):
+        result, out = run(ptr, *base, *extra, "--report-dir", ptr.path / f"rep{i}")
+        assert result.ret in (0, 1), out
+        got.append(_without_timing(results(ptr.path / f"rep{i}")))
+    assert len(got[0]["claims"]) == 2 * 2  # 2 nets x 2 readings
+    assert got[0] == got[1] == got[2]

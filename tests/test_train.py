@@ -217,6 +217,7 @@ def test_cli_bad_train_argument_is_one_line_and_exit_2(tmp_path, capsys, bad, na
     assert "\n" not in err and named in err and not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_then_resume_gives_the_uninterrupted_weights(tmp_path):
     """`hmmrnn train` killed with SIGKILL three times at random moments (seeded) and run again each time ends
     with bit-identical weights to an uninterrupted run; every file it left between kills loads (no half-written
