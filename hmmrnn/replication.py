@@ -225,9 +225,11 @@ def late_table(results: dict) -> dict | None:
 
 
 def late_series(results: dict) -> dict:
-    """The thresholded statistics of late checkpoints (RUN@EPOCH) against epoch, for the plot: per (claim,
-    reading, statistic) the rule and {run: [(epoch, value)]}; statistics that are not numbers are skipped."""
+    """The decisive statistic of each (claim, reading) over late checkpoints (RUN@EPOCH), against epoch, for
+    the plot: the thresholded statistic that fails most often there (the first one when none fails), with its
+    rule and {run: [(epoch, value)]}; statistics that are not numbers are skipped."""
     out: dict = {}
+    fails: dict = {}
     for r in results.get("claims", []):
         if r.get("role") != "trained" or "@" not in r["checkpoint"]:
             continue
@@ -236,7 +238,13 @@ def late_series(results: dict) -> dict:
             v = (r.get("statistics") or {}).get(t["statistic"])
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not isinstance(t.get("value"), (int, float)):
                 continue
-            s = out.setdefault((r["claim"], r.get("reading", "strict"), t["statistic"]),
-                               {"op": t["op"], "value": t["value"], "runs": {}})
+            key = (r["claim"], r.get("reading", "strict"), t["statistic"])
+            s = out.setdefault(key, {"op": t["op"], "value": t["value"], "runs": {}})
             s["runs"].setdefault(run, []).append((int(epoch), float(v)))
-    return out
+            fails[key] = fails.get(key, 0) + any(f.startswith(t["statistic"] + " ") for f in r.get("failed", []))
+    best: dict = {}
+    for key in out:  # first-seen order decides ties: the claim's first threshold
+        cr = key[:2]
+        if cr not in best or fails[key] > fails[best[cr]]:
+            best[cr] = key
+    return {key: out[key] for key in best.values()}

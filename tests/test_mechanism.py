@@ -597,7 +597,7 @@ def test_emergence_orbit_that_comes_and_goes_or_never_forms(tmp_path, monkeypatc
 def test_emergence_series_too_coarse_for_the_gap_is_an_error(tmp_path, monkeypatch):
     rows = {0: _row(0.1, 0.1), 20: _row(0.1, 0.1), 40: _row(0.9, 0.3), 100: _row(0.9, 0.3)}
     final = _fake_run(tmp_path, monkeypatch, rows)
-    with pytest.raises(ClaimError, match="60 epochs apart cannot resolve an epoch gap of 30"):
+    with pytest.raises(ClaimError, match="60 epochs apart around the loss.s second descent \(epoch 35\) cannot resolve an epoch gap of 30"):
         emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE, max_spacing=30)
     assert emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE, max_spacing=60)["orbit_epoch"] == 40
 
@@ -606,3 +606,30 @@ def test_emergence_needs_four_checkpoints(tmp_path, monkeypatch):
     final = _fake_run(tmp_path, monkeypatch, {10: _row(0.9, 0.1), 20: _row(0.9, 0.1), 30: _row(0.9, 0.1)})
     with pytest.raises(ClaimError, match="found 3"):
         emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE)
+
+
+# ---------------------------------------------------------------- emergence: which evolution series, what spacing
+def test_local_spacing_is_the_resolution_around_the_event():
+    from hmmrnn.analysis.emergence import local_spacing
+    epochs = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 200, 300, 310]
+    assert local_spacing(epochs, at=55, reach=30) == 10  # 20..90 around epoch 55
+    assert local_spacing(epochs, at=150, reach=30) == 100  # the coarse stretch is where the event is
+    assert local_spacing([0, 100], at=50, reach=10) == 100
+
+
+def test_a_continued_run_is_judged_with_its_source_runs_early_evolution(tmp_path):
+    """A run continued from another run's final.pt (fresh Adam, recorded in training.continue_from) has
+    evolution checkpoints only from the continue epoch on; its series starts with the source run's."""
+    from hmmrnn.analysis.emergence import evolution_series
+    from hmmrnn.checkpoint import save
+    m = RNN(4, 2, 3)
+    src, cont = tmp_path / "fx" / "a", tmp_path / "fx" / "a-to500"
+    for e in (0, 10, 20, 300):
+        save(src / "evolution" / f"epoch_{e:04d}", m, {"epoch": e})
+    save(src / "final", m, {"epoch": 300})
+    for e in (310, 320):
+        save(cont / "evolution" / f"epoch_{e:04d}", m, {"epoch": e})
+    # recorded as trained: a path relative to where training ran, which need not exist from here
+    save(cont / "final", m, {"epoch": 320, "training": {"continue_from": {"path": "elsewhere/a/final.pt", "epoch": 20}}})
+    names = [p.parent.parent.name + "/" + p.stem for p in evolution_series(str(cont / "final.pt"))]
+    assert names == ["a/epoch_0000", "a/epoch_0010", "a/epoch_0020", "a-to500/epoch_0310", "a-to500/epoch_0320"]

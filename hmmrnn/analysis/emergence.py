@@ -8,6 +8,7 @@ second descent (controls.bifurcation_epoch), found from the loss alone.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +72,7 @@ def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
 PAPER_JUMP = 0.02  # the authors' bifurcation: first rise of the critical-pair fraction by more than this
 
 
-def paper_reading(rows: list[dict], loss_epoch: int) -> dict:
+def paper_reading(rows: list[dict], loss_epoch: int, spacing: float | None = None) -> dict:
     """The authors' reading of the series: the bifurcation epoch is the first checkpoint whose input-gated
     critical-pair fraction exceeds the previous checkpoint's by more than PAPER_JUMP; its distance from the
     loss's second descent in checkpoint spacings; the transition rate's relative spread over the last 6
@@ -80,7 +81,8 @@ def paper_reading(rows: list[dict], loss_epoch: int) -> dict:
     cf = np.array([r.get("critical_fraction_input", float("nan")) for r in rows], dtype=float)
     jumps = np.nonzero(np.diff(cf) > PAPER_JUMP)[0]
     bif = int(ep[jumps[0] + 1]) if len(jumps) else None
-    spacing = float(np.diff(ep).max()) if len(ep) > 1 else float("nan")
+    if spacing is None:  # the checkpoint spacing the gap is counted in (default: the largest step)
+        spacing = float(np.diff(ep).max()) if len(ep) > 1 else float("nan")
     vol = np.array([r["volatility"] for r in rows])[-6:]
     return {"paper_bifurcation_epoch": bif if bif is not None else float("nan"),
             "paper_jump_size": float(np.nanmax(np.diff(cf))) if np.isfinite(np.diff(cf)).any() else float("nan"),
@@ -88,26 +90,57 @@ def paper_reading(rows: list[dict], loss_epoch: int) -> dict:
             "paper_late_rate_spread": float((np.nanmax(vol) - np.nanmin(vol)) / max(np.nanmean(vol), 1e-12))}
 
 
+def evolution_series(final_path: str) -> list[Path]:
+    """The evolution checkpoints of the run that wrote final_path, oldest first. A run continued from another
+    checkpoint (``training.continue_from`` in its metadata) starts with the source run's checkpoints up to the
+    epoch it went on from, found by the recorded path or, moved with the fixtures, beside this run."""
+    here = Path(final_path).parent
+    evo = sorted(here.glob("evolution/epoch_*.pt"))
+    src = (load(final_path).meta.get("training") or {}).get("continue_from") if Path(final_path).exists() else None
+    if src:
+        rec = Path(src["path"])
+        for cand in (rec, here.parent / rec.parent.name / rec.name):
+            if cand.exists() and cand.resolve() != Path(final_path).resolve():
+                evo = [p for p in evolution_series(str(cand)) if _epoch(p) <= int(src["epoch"])] + evo
+                break
+    return evo
+
+
+def _epoch(p: Path) -> int:
+    return int(p.stem.split("_")[1])
+
+
+def local_spacing(epochs: list[int], at: int, reach: int) -> int:
+    """The largest step between consecutive evolution epochs on the stretch [at - reach, at + reach] (with the
+    checkpoints that bracket it): the resolution with which an event near epoch ``at`` can be dated."""
+    pairs = [(a, b) for a, b in zip(epochs, epochs[1:]) if b >= at - reach and a <= at + reach]
+    return max((b - a for a, b in pairs), default=0)
+
+
 def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacing: int | None = None) -> dict:
-    """Statistics per evolution checkpoint beside final_path, the two bifurcation epochs, and the
-    before/after contrast of the critical-pair fraction. ``max_spacing``: the largest epoch step between
-    evolution checkpoints that can still resolve the claim's epoch gap (a coarser series is an ERROR)."""
-    evo = sorted(Path(final_path).parent.glob("evolution/epoch_*.pt"))
+    """Statistics per evolution checkpoint of the run (``evolution_series``), the two bifurcation epochs, and
+    the before/after contrast of the critical-pair fraction. ``max_spacing``: the largest epoch step between
+    evolution checkpoints around the loss's second descent that can still resolve the claim's epoch gap (a
+    coarser series there is an ERROR; coarse stretches elsewhere do not matter)."""
+    evo = evolution_series(final_path)
     if len(evo) < 4:
         raise ClaimError(f"{final_path}: needs evolution checkpoints in evolution/ beside it, found {len(evo)}")
-    step = int(np.diff([int(p.stem.split("_")[1]) for p in evo]).max())
-    if max_spacing is not None and step > max_spacing:
-        raise ClaimError(f"{final_path}: evolution checkpoints up to {step} epochs apart cannot resolve "
-                         f"an epoch gap of {max_spacing}")
+    history = load(final_path).meta.get("history") or load(evo[-1]).meta.get("history")
+    if not history and (Path(final_path).parent / "history.json").exists():
+        history = json.loads((Path(final_path).parent / "history.json").read_text())
+    if not history:
+        raise ClaimError(f"{final_path}: no loss history in its metadata")
+    loss_epoch = bifurcation_epoch(history)
+    if max_spacing is not None:
+        step = local_spacing([_epoch(p) for p in evo], loss_epoch, max_spacing)
+        if step > max_spacing:
+            raise ClaimError(f"{final_path}: evolution checkpoints {step} epochs apart around the loss's second "
+                             f"descent (epoch {loss_epoch}) cannot resolve an epoch gap of {max_spacing}")
     rows = []
     for p in evo:
         ck = load(p)
         rows.append({"epoch": int(ck.meta.get("epoch", p.stem.split("_")[1])),
                      **checkpoint_stats(ck.model, hmm, seed)})
-    history = load(final_path).meta.get("history") or load(evo[-1]).meta.get("history")
-    if not history:
-        raise ClaimError(f"{final_path}: no loss history in its metadata")
-    loss_epoch = bifurcation_epoch(history)
     on = [r["epoch"] for r in rows if has_orbit(r, orbit_rule)]
     orbit_epoch = on[0] if on else None
     later = [has_orbit(r, orbit_rule) for r in rows if orbit_epoch is not None and r["epoch"] > orbit_epoch]
@@ -129,7 +162,7 @@ def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacin
         "late_volatility_spread": float(np.nanmax(vol[-4:]) - np.nanmin(vol[-4:])) if np.isfinite(vol[-4:]).any()
         else float("nan"),
         "hmm_volatility": float(target),
-        **paper_reading(rows, loss_epoch),
+        **paper_reading(rows, loss_epoch, local_spacing([r["epoch"] for r in rows], loss_epoch, max_spacing or 30)),
         "_plot": {"rows": rows, "history": history, "orbit_epoch": orbit_epoch, "loss_epoch": loss_epoch,
                   "target_volatility": target},
     }
