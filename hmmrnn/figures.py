@@ -280,6 +280,6 @@ def late_statistics(series: dict, path: Path, title: str) -> Path:
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=6)
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / (2.9 * rows)))  # room for the suptitle above the first row
+    fig.tight_layout()
+    fig.suptitle(title, fontsize=10, y=1.0 + 0.25 / (2.9 * rows), va="bottom")  # above the first row's titles
     return _save(fig, path)
