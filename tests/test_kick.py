@@ -186,3 +186,31 @@ def test_zone_profile_opposite_transitions_do_not_count():
     got = kick.zone_profile({"groups": {(0, 2): {"neurons": [0, 1]}}}, zones, pre, outputs)
     assert got["per_direction"]["0->2"] == pytest.approx({"cluster": -1 / sd, "kick": 0.0, "transition": 1 / sd})
     assert got["min_transition_minus_kick"] > 0 and got["max_cluster_z"] < 0
+
+
+def _kick_run(seed: int, B: int = 8, T: int = 60, H: int = 5):
+    """Outputs 0 until step 30, then 1; neuron 2 rises over the kick window (steps 28-30) before the switch,
+    every neuron carries small seeded noise."""
+    from types import SimpleNamespace
+    rng = np.random.default_rng(seed)
+    pre = rng.normal(0, 0.1, (B, T, H)).astype(np.float32)
+    pre[:, 28:31, 2] += 5.0
+    out = np.zeros((B, T), dtype=np.int64)
+    out[:, 30:] = 1
+    logits = torch.nn.functional.one_hot(torch.from_numpy(out), 2).float()
+    return SimpleNamespace(states=torch.from_numpy(pre).relu(), preacts=torch.from_numpy(pre), logits=logits)
+
+
+def test_discover_finds_the_neuron_that_rises_before_switches_and_pooling_draws_agrees(monkeypatch):
+    """One planted kick neuron: found with one draw; pooled over 3 draws it is found with an interval, every
+    single draw picks the same group, and one draw gives exactly the unpooled result."""
+    seeds = iter(range(100))
+    monkeypatch.setattr(kick, "noise_run", lambda model, batch, steps, seed: _kick_run(next(seeds)))
+    one = kick.discover(None, seed=0, group_size=1, min_events=8)
+    assert one["groups"][(0, 1)]["neurons"] == [2] and "interval" not in one["groups"][(0, 1)]
+    seeds = iter(range(100))
+    pooled = kick.discover(None, seed=0, group_size=1, min_events=8, draws=3)["groups"][(0, 1)]
+    assert pooled["neurons"] == [2] and pooled["events"] == 24
+    lo, hi = pooled["interval"][0]
+    assert lo <= pooled["scores"][0] <= hi
+    assert pooled["stability"]["same_group_in_single_draws"] == 1.0 and pooled["stability"]["separated"]
