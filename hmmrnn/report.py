@@ -8,6 +8,7 @@ inline CSS and no scripts or external links, so the single file can be mailed or
 from __future__ import annotations
 
 import base64
+import fcntl
 import html
 import io
 import json
@@ -475,20 +476,25 @@ def _late_figure(results: dict, report_dir: Path) -> Path | None:
 
 
 def write_report(results: dict, report_dir: Path, *, json_path: Path | None = None) -> dict[str, Path]:
-    """Write results.json (or json_path), claims.md and claims.html atomically; return {"json","md","html": path}."""
+    """Write results.json (or json_path), claims.md and claims.html atomically, under an exclusive lock on
+    REPORT_DIR/.lock so that two runs sharing a report dir never leave a mixed set (each file is renamed into
+    place whole; the last run to finish wins). Returns {"json", "md", "html": path}."""
     report_dir = Path(report_dir)
     json_path = Path(json_path) if json_path is not None else report_dir / "results.json"
     try:
         json_name = str(json_path.resolve().relative_to(report_dir.resolve()))
     except ValueError:
         json_name = str(json_path)
-    atomic_write_bytes(json_path, (json.dumps(results, indent=1, default=_json_default) + "\n").encode())
-    blocks = build_blocks(results, json_name)
-    late_fig = _late_figure(results, report_dir)
-    if late_fig:  # right after the late-training table
-        at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
-        blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
-    md, page = report_dir / "claims.md", report_dir / "claims.html"
-    atomic_write_bytes(md, render_markdown(blocks).encode("utf-8"))
-    atomic_write_bytes(page, render_html(blocks, report_dir).encode("utf-8"))
+    report_dir.mkdir(parents=True, exist_ok=True)
+    with open(report_dir / ".lock", "w") as lock:  # two runs on one report dir: one writes its set at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        atomic_write_bytes(json_path, (json.dumps(results, indent=1, default=_json_default) + "\n").encode())
+        blocks = build_blocks(results, json_name)
+        late_fig = _late_figure(results, report_dir)
+        if late_fig:  # right after the late-training table
+            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
+            blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
+        md, page = report_dir / "claims.md", report_dir / "claims.html"
+        atomic_write_bytes(md, render_markdown(blocks).encode("utf-8"))
+        atomic_write_bytes(page, render_html(blocks, report_dir).encode("utf-8"))
     return {"json": json_path, "md": md, "html": page}

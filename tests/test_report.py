@@ -261,3 +261,22 @@ def test_late_series_and_its_figure_in_the_report(tmp_path):
     assert (tmp_path / "figures" / "late-training-statistics.png").stat().st_size > 1000
     md = paths["md"].read_text()
     assert md.index("Seeds over their late training") < md.index("late-training-statistics.png")
+
+
+def test_two_writers_on_one_report_dir_never_leave_a_mixed_set(tmp_path):
+    """Writers racing on one report dir (threads here, runs in use): results.json, claims.md and claims.html
+    always come from the same writer."""
+    import threading
+    from hmmrnn.report import write_report
+    def writer(seed):
+        for _ in range(5):
+            write_report({"seed": seed, "claims": [], "claims_meta": {}}, tmp_path)
+    threads = [threading.Thread(target=writer, args=(s,)) for s in (111, 222)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seed = json.loads((tmp_path / "results.json").read_text())["seed"]
+    assert f"Seed: {seed}" in (tmp_path / "claims.md").read_text()
+    assert f"Seed: {seed}" in (tmp_path / "claims.html").read_text()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
