@@ -597,7 +597,7 @@ def test_emergence_orbit_that_comes_and_goes_or_never_forms(tmp_path, monkeypatc
 def test_emergence_series_too_coarse_for_the_gap_is_an_error(tmp_path, monkeypatch):
     rows = {0: _row(0.1, 0.1), 20: _row(0.1, 0.1), 40: _row(0.9, 0.3), 100: _row(0.9, 0.3)}
     final = _fake_run(tmp_path, monkeypatch, rows)
-    with pytest.raises(ClaimError, match="60 epochs apart around the loss.s second descent \(epoch 35\) cannot resolve an epoch gap of 30"):
+    with pytest.raises(ClaimError, match=r"60 epochs apart around the loss.s second descent \(epoch 35\) cannot resolve an epoch gap of 30"):
         emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE, max_spacing=30)
     assert emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE, max_spacing=60)["orbit_epoch"] == 40
 
