@@ -164,8 +164,8 @@ def _read_meta(path: Path, json_path: Path) -> dict:
     if not json_path.exists():
         return {}
     try:
-        meta = json.loads(json_path.read_text())
-    except (OSError, json.JSONDecodeError) as e:
+        meta = json.loads(json_path.read_bytes())
+    except (OSError, ValueError) as e:  # ValueError: bad JSON and bytes that are not UTF-8 (found by fuzzing)
         raise CheckpointError(json_path, f"metadata is not valid JSON ({e})") from None
     if not isinstance(meta, dict):
         raise CheckpointError(json_path, "metadata must be a JSON object")

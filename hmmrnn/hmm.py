@@ -55,11 +55,21 @@ class HMM:
     def from_json(cls, d: dict) -> "HMM":
         if not isinstance(d, dict):
             raise HMMSpecError(f"an HMM must be a JSON object with transition and emission, got {type(d).__name__}")
+        for key in ("transition", "emission"):
+            if key not in d:
+                raise HMMSpecError(f"missing key {key!r}")
+            if not isinstance(d[key], list) or not d[key]:
+                raise HMMSpecError(f"{key} must be a non-empty list of rows, got {json.dumps(d[key])[:40]}")
+        name = d.get("name", "custom")
+        if not isinstance(name, str):
+            raise HMMSpecError(f"name must be a string, got {json.dumps(name)[:40]}")
         try:
             return cls(d["transition"], d["emission"], d.get("start") or
-                       [1.0 / len(d["transition"])] * len(d["transition"]), d.get("name", "custom"))
-        except KeyError as e:
-            raise HMMSpecError(f"missing key {e.args[0]!r}") from None
+                       [1.0 / len(d["transition"])] * len(d["transition"]), name)
+        except HMMSpecError:
+            raise
+        except (TypeError, ValueError) as e:  # entries that are not numbers (found by fuzzing)
+            raise HMMSpecError(f"matrices must hold numbers ({e})") from None
 
 
 def validate(T: np.ndarray, E: np.ndarray, p: np.ndarray, atol: float = 1e-6) -> None:

@@ -326,3 +326,63 @@ def test_atomic_save_keeps_old_file_on_failure(tmp_path, monkeypatch):
     assert pt.read_bytes() != before[0]
     # the new weights and the old metadata disagree: load says so rather than mixing them up
     _expect(pt, "sha256")
+
+
+# ---------------------------------------------------------------- fuzzing: a one-line error or a correct load
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FUZZ = settings(max_examples=60, deadline=2000, derandomize=True,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def _good(tmp_path) -> tuple[bytes, bytes]:
+    path = tmp_path / "good.pt"
+    save(path, RNN(6, 3, 3, generator=torch.Generator().manual_seed(0)), {"hmm": linear_chain(2).to_json()})
+    return path.read_bytes(), path.with_suffix(".json").read_bytes()
+
+
+def _mutate(data: bytes, edits: list[tuple[int, int]], cut: float) -> bytes:
+    b = bytearray(data[: max(0, int(len(data) * cut))])
+    for pos, val in edits:
+        if b:
+            b[pos % len(b)] = val
+    return bytes(b)
+
+
+def _loads_or_one_line(path) -> None:
+    try:
+        load(path)
+    except CheckpointError as e:
+        assert "\n" not in str(e) and (path.name in str(e) or path.with_suffix(".json").name in str(e))
+
+
+@_FUZZ
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
+       cut=st.floats(0.0, 1.0), which=st.sampled_from(["weights", "sidecar", "both"]))
+def test_fuzzed_checkpoint_bytes_give_a_load_or_a_one_line_error(tmp_path, edits, cut, which):
+    """Random byte edits and truncations of a real checkpoint and of its sidecar JSON: never another exception."""
+    pt, side = _good(tmp_path)
+    path = tmp_path / "fuzz.pt"
+    path.write_bytes(_mutate(pt, edits, cut) if which != "sidecar" else pt)
+    path.with_suffix(".json").write_bytes(_mutate(side, edits, cut) if which != "weights" else side)
+    _loads_or_one_line(path)
+
+
+_TENSOR = st.sampled_from([(6, 6), (6, 3), (3, 6), (6,), (3,), (), (6, 6, 1)]).flatmap(
+    lambda shape: st.sampled_from([torch.float32, torch.float64, torch.int64, torch.bool]).map(
+        lambda dt: torch.ones(shape, dtype=dt)))
+
+
+@_FUZZ
+@given(state=st.dictionaries(st.sampled_from(["weight_hh", "weight_ih", "weight_ho", "bias_hh", "W_hh", "extra",
+                                              "rnn.weight_hh_l0", "fc.weight"]), _TENSOR, max_size=5),
+       poison=st.sampled_from([None, float("nan"), float("inf")]))
+def test_fuzzed_state_dicts_give_a_load_or_a_one_line_error(tmp_path, state, poison):
+    """Missing, extra, mis-shaped, wrongly typed and NaN/Inf weights: a correct load or one line."""
+    if poison is not None and state:
+        k = sorted(state)[0]
+        state[k] = state[k].float().fill_(poison)
+    path = tmp_path / "state.pt"
+    torch.save(state, path)
+    _loads_or_one_line(path)

@@ -165,7 +165,7 @@ def test_parse_spec_bad(spec, words):
     (json.dumps({"transition": [[0.9, 0.2], [0.2, 0.8]], "emission": GOOD_E}), ["transition row 0", "sums to"]),
     (json.dumps([1, 2]), ["JSON object"]),
     (json.dumps({"transition": [[1.0], [0.5, 0.5]], "emission": GOOD_E}), ["rectangular"]),
-    (json.dumps({"transition": "abc", "emission": GOOD_E}), ["numbers"]),
+    (json.dumps({"transition": "abc", "emission": GOOD_E}), ["transition must be a non-empty list of rows"]),
 ])
 def test_parse_spec_bad_json_file(tmp_path, content, words):
     p = tmp_path / "bad.json"
@@ -310,3 +310,20 @@ def test_paper_hmm_sampled_statistics(spec):
     v_exact = expected_volatility(h, L)
     v_emp = float(np.mean(o[:, 1:] != o[:, :-1]))
     assert abs(v_emp - v_exact) <= _tol(v_exact, 3000 * (L - 1) / 5)  # changes are only weakly correlated
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers(-3, 3) | st.text(max_size=3),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(
+                         ["transition", "emission", "start", "name", "x"]), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=150, deadline=2000, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=_JSON | st.fixed_dictionaries({"transition": _JSON, "emission": _JSON}))
+def test_fuzzed_hmm_json_gives_an_hmm_or_a_one_line_error(tmp_path, doc):
+    """Random JSON documents as a custom HMM: a valid HMM or HMMSpecError in one line naming the file."""
+    path = tmp_path / "hmm.json"
+    path.write_text(json.dumps(doc))
+    try:
+        parse_spec(str(path))
+    except HMMSpecError as e:
+        assert "\n" not in str(e) and str(path) in str(e)
