@@ -488,13 +488,16 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
     report_dir.mkdir(parents=True, exist_ok=True)
     with open(report_dir / ".lock", "w") as lock:  # two runs on one report dir: one writes its set at a time
         fcntl.flock(lock, fcntl.LOCK_EX)
-        atomic_write_bytes(json_path, (json.dumps(results, indent=1, default=_json_default) + "\n").encode())
         blocks = build_blocks(results, json_name)
         late_fig = _late_figure(results, report_dir)
         if late_fig:  # right after the late-training table
             at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
             blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
         md, page = report_dir / "claims.md", report_dir / "claims.html"
-        atomic_write_bytes(md, render_markdown(blocks).encode("utf-8"))
-        atomic_write_bytes(page, render_html(blocks, report_dir).encode("utf-8"))
+        # everything is rendered before the first file is replaced: a run that dies while building its report
+        # leaves the previous one whole
+        out = {json_path: (json.dumps(results, indent=1, default=_json_default) + "\n").encode(),
+               md: render_markdown(blocks).encode("utf-8"), page: render_html(blocks, report_dir).encode("utf-8")}
+        for path, data in out.items():
+            atomic_write_bytes(path, data)
     return {"json": json_path, "md": md, "html": page}

@@ -280,3 +280,16 @@ def test_two_writers_on_one_report_dir_never_leave_a_mixed_set(tmp_path):
     assert f"Seed: {seed}" in (tmp_path / "claims.md").read_text()
     assert f"Seed: {seed}" in (tmp_path / "claims.html").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_run_that_dies_while_building_its_report_leaves_the_previous_one_whole(tmp_path, monkeypatch):
+    from hmmrnn import report
+    report.write_report({"seed": 1, "claims": [], "claims_meta": {}}, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+
+    def dies(*a, **k):
+        raise KeyboardInterrupt  # what a kill during rendering looks like from inside
+    monkeypatch.setattr(report, "render_html", dies)
+    with pytest.raises(KeyboardInterrupt):
+        report.write_report({"seed": 2, "claims": [], "claims_meta": {}}, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
