@@ -24,7 +24,6 @@ def _int_at_least(low: int):
         if v < low:
             raise argparse.ArgumentTypeError(f"{v}: must be at least {low}")
         return v
-    parse.__name__ = f"integer >= {low}"
     return parse
 
 

@@ -60,15 +60,9 @@ def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2
 def of_checkpoint(path: str, hmm: HMM, seed: int) -> dict:
     """convergence() of a checkpoint file, its loss history read from its metadata (or the run's
     history.json beside it)."""
-    import json
-    from pathlib import Path
-
-    from ..checkpoint import load
+    from ..checkpoint import load, run_history
     ck = load(path)
-    history = ck.meta.get("history")
-    for folder in (Path(path).parent, Path(path).parent.parent):  # the run's history.json (evolution/..)
-        if not history and (folder / "history.json").exists():
-            history = json.loads((folder / "history.json").read_text())
+    history = run_history(path, ck.meta)
     if history and "epoch" in ck.meta:  # judged at this checkpoint's epoch, not the run's end
         history = [h for h in history if h["epoch"] <= int(ck.meta["epoch"])]
     if not history:

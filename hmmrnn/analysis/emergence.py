@@ -8,13 +8,12 @@ second descent (controls.bifurcation_epoch), found from the loss alone.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ..checkpoint import load
+from ..checkpoint import load, run_history
 from ..controls import bifurcation_epoch
 from ..hmm import HMM, expected_volatility, train_seq_len
 from ..registry import ClaimError
@@ -90,13 +89,16 @@ def paper_reading(rows: list[dict], loss_epoch: int, spacing: float | None = Non
             "paper_late_rate_spread": float((np.nanmax(vol) - np.nanmin(vol)) / max(np.nanmean(vol), 1e-12))}
 
 
-def evolution_series(final_path: str) -> list[Path]:
-    """The evolution checkpoints of the run that wrote final_path, oldest first. A run continued from another
-    checkpoint (``training.continue_from`` in its metadata) starts with the source run's checkpoints up to the
-    epoch it went on from, found by the recorded path or, moved with the fixtures, beside this run."""
+def evolution_series(final_path: str, meta: dict | None = None) -> list[Path]:
+    """The evolution checkpoints of the run that wrote final_path (its metadata: ``meta``, read when not
+    given), oldest first. A run continued from another checkpoint (``training.continue_from``) starts with the
+    source run's checkpoints up to the epoch it went on from, found by the recorded path or, moved with the
+    fixtures, beside this run."""
     here = Path(final_path).parent
     evo = sorted(here.glob("evolution/epoch_*.pt"))
-    src = (load(final_path).meta.get("training") or {}).get("continue_from") if Path(final_path).exists() else None
+    if meta is None:
+        meta = load(final_path).meta if Path(final_path).exists() else {}
+    src = (meta.get("training") or {}).get("continue_from")
     if src:
         rec = Path(src["path"])
         for cand in (rec, here.parent / rec.parent.name / rec.name):
@@ -122,12 +124,11 @@ def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacin
     the before/after contrast of the critical-pair fraction. ``max_spacing``: the largest epoch step between
     evolution checkpoints around the loss's second descent that can still resolve the claim's epoch gap (a
     coarser series there is an ERROR; coarse stretches elsewhere do not matter)."""
-    evo = evolution_series(final_path)
+    meta = load(final_path).meta
+    evo = evolution_series(final_path, meta)
     if len(evo) < 4:
         raise ClaimError(f"{final_path}: needs evolution checkpoints in evolution/ beside it, found {len(evo)}")
-    history = load(final_path).meta.get("history") or load(evo[-1]).meta.get("history")
-    if not history and (Path(final_path).parent / "history.json").exists():
-        history = json.loads((Path(final_path).parent / "history.json").read_text())
+    history = run_history(final_path, meta) or load(evo[-1]).meta.get("history")
     if not history:
         raise ClaimError(f"{final_path}: no loss history in its metadata")
     loss_epoch = bifurcation_epoch(history)
