@@ -86,6 +86,29 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("case", params)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup: the claims of one checkpoint go to one worker, so its zone map, kick groups and
+    sweeps are computed once. xdist marks the group by rewriting item._nodeid, which pytest 9 no longer
+    reads; this scheduler takes the group from the claim's node id instead ("...:reading[checkpoint]")."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ByCheckpoint(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return claim_group(nodeid) or super()._split_scope(nodeid)
+    return ByCheckpoint(config, log)
+
+
+def claim_group(nodeid: str) -> str | None:
+    """The checkpoint of a claim's node id "claims/test_x.py::claim-id:reading[checkpoint]", else None."""
+    head, _, case = nodeid.rpartition("[")
+    if not case.endswith("]") or head.rpartition(":")[2] not in READINGS:
+        return None
+    return case[:-1]
+
+
 def pytest_collection_modifyitems(config, items):
     """Test ids read claim-id:reading[checkpoint-name]; --reading keeps one reading."""
     want = config.getoption("reading")

@@ -244,6 +244,32 @@ report.write_report = _spy
 """
 
 
+def test_claim_group_is_the_checkpoint_of_a_claim_node_id():
+    from hmmrnn.plugin import claim_group
+    assert claim_group("claims/test_kick.py::kick.ablation-traps:strict[linear2-seed3]") == "linear2-seed3"
+    assert claim_group("claims/test_readout.py::readout.alignment:paper[linear-chains]") == "linear-chains"
+    assert claim_group("tests/test_train.py::test_cli_bad_train_argument[bad0-named0]") is None
+    assert claim_group("tests/test_hmm.py::test_sample") is None
+
+
+def test_loadgroup_keeps_the_claims_of_one_checkpoint_on_one_worker(ptr):
+    """-n 2 --dist loadgroup: every test of a checkpoint runs on the same worker (so what it shares is
+    computed once), and both workers get checkpoints."""
+    pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install -e .[dev])")
+    names = [f"net{i}" for i in range(4)]
+    for i, name in enumerate(names):
+        put(ptr.path / f"{name}.pt", tiny(i))
+    args = [a for n in names for a in ("--checkpoint", f"{n}.pt")]
+    result, out = run(ptr, *args, "--reading", "all", "-k", "fixed-point or orbit.radius", "-n", "2",
+                      "--dist", "loadgroup", "-v", "--report-dir", ptr.path / "rep")
+    workers: dict[str, set] = {}
+    for gw, name in re.findall(r"\[(gw\d)\] \[\s*\d+%\] \w+ \S+\[(net\d)\]", out):  # "[gw1] [ 12%] PASSED id"
+        workers.setdefault(name, set()).add(gw)
+    assert set(workers) == set(names), out
+    assert all(len(w) == 1 for w in workers.values()), workers
+    assert len(set().union(*workers.values())) == 2, workers
+
+
 def test_parallel_run_gives_the_serial_results(ptr):
     """-n 2 (pytest-xdist): the same rows as a serial run, and the report written once, by the controller."""
     pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install -e .[dev])")
