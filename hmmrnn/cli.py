@@ -51,6 +51,7 @@ def _train(a) -> int:
 
     from .checkpoint import CheckpointError
     from .hmm import HMMSpecError
+    from .limits import RolloutTooLarge
     from .train import TrainConfig, Trainer, TrainingDiverged
     if a.device.startswith("cuda") and not torch.cuda.is_available():
         print(f"hmmrnn train: --device {a.device}: no CUDA device here (use auto or cpu)", file=sys.stderr)
@@ -64,6 +65,9 @@ def _train(a) -> int:
         trainer = Trainer(cfg, Path(a.out))
     except HMMSpecError as e:
         print(f"hmmrnn train: --hmm {e}", file=sys.stderr)
+        return 2
+    except RolloutTooLarge as e:
+        print(f"hmmrnn train: {e}", file=sys.stderr)
         return 2
     resumed = trainer.resume() if not a.restart else False
     if not resumed and a.continue_from:

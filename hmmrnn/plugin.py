@@ -16,6 +16,7 @@ from . import __version__
 from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
 from .checkpoint import CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
+from .limits import RolloutTooLarge, claims_refusal
 from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError, ModelDiverged
 
 
@@ -186,6 +187,9 @@ def checkpoint(case: Case, pytestconfig):
     ck = _loaded(pytestconfig, case.path)
     if isinstance(ck, CheckpointError):
         raise ClaimError(str(ck))
+    refusal = claims_refusal(ck.model.hidden, ck.model.inputs)
+    if refusal:
+        raise ClaimError(f"{case.path}: {refusal}")
     return ck
 
 
@@ -295,7 +299,7 @@ def pytest_runtest_makereport(item, call):
     if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
         return  # not applicable to this run (no row)
     exc = call.excinfo.value if call.excinfo is not None else None
-    is_error = isinstance(exc, (ClaimError, CheckpointError))
+    is_error = isinstance(exc, (ClaimError, CheckpointError, RolloutTooLarge))
     if is_error:  # one line, never a traceback
         report.longrepr = f"ERROR {claim.id}:{rd.name}[{case.name}]: {_one_line(exc)}"
     if call.when == "call" or (call.when == "setup" and exc is not None):

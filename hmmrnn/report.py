@@ -488,6 +488,10 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
     report_dir.mkdir(parents=True, exist_ok=True)
     with open(report_dir / ".lock", "w") as lock:  # two runs on one report dir: one writes its set at a time
         fcntl.flock(lock, fcntl.LOCK_EX)
+        stale = [*json_path.parent.glob(f".{json_path.name}.*.tmp"), *report_dir.glob(".claims.md.*.tmp"),
+                 *report_dir.glob(".claims.html.*.tmp")]  # left by a writer killed mid-write
+        for f in stale:
+            f.unlink(missing_ok=True)
         blocks = build_blocks(results, json_name)
         late_fig = _late_figure(results, report_dir)
         if late_fig:  # right after the late-training table

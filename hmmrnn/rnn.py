@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .limits import check_rollout
+
 
 # ReLU with its kink at 1e-30 instead of 0: states that decay without input would otherwise sink into
 # float32 denormals, which make every later step ~50x slower on the CPU (the flush-to-zero flag does not
@@ -100,8 +102,11 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     only the final step (long input-free runs). Differentiable: training uses it too.
     """
     W_hh, W_o = model.weight_hh, model.weight_o
+    if record not in ("all", "logits", "last"):
+        raise ValueError(f"record must be 'all', 'logits' or 'last', got {record!r}")
     if noise is not None:
         B, T, _ = noise.shape
+        check_rollout(B, T, model.hidden, model.outputs, record)  # one line, before anything is allocated
         # the whole input drive as one matmul, time-major so that each step reads a contiguous slab;
         # unbind (not indexing) keeps the backward pass from materialising a full-size gradient per step
         drive = noise.transpose(0, 1) @ model.weight_ih.T  # [T, B, H]
@@ -112,13 +117,12 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
         if h0 is None or steps is None:
             raise ValueError("an input-free rollout needs h0 and steps")
         B, T = h0.shape[0], steps
+        check_rollout(B, T, model.hidden, model.outputs, record, driven=False)
         drive = None
     h = torch.zeros(B, model.hidden, dtype=W_hh.dtype, device=W_hh.device) if h0 is None else h0.to(W_hh)
     iv = intervention
     rec_m = None if iv is None or iv.recurrent is None else iv.recurrent.to(h)
     act_m = None if iv is None or iv.activity is None else iv.activity.to(h)
-    if record not in ("all", "logits", "last"):
-        raise ValueError(f"record must be 'all', 'logits' or 'last', got {record!r}")
     states, preacts, logits = [], [], []
     for t in range(T):
         rec = h @ W_hh.T

@@ -21,6 +21,7 @@ import torch
 from . import __version__
 from .checkpoint import atomic_torch_save, atomic_write_json, save
 from .hmm import HMM, parse_spec, sample, train_seq_len
+from .limits import check_training
 from .rnn import RNN, draw_noise, hard_gumbel_softmax, rollout
 from .sinkhorn import sinkhorn_divergence
 
@@ -104,6 +105,7 @@ class Trainer:
         c = self.cfg
         self.hmm = c.target()
         self.device = torch.device(c.device)
+        check_training(c.n_sequences, c.seq_len, c.batch, c.hidden, c.inputs, self.hmm.n_outputs)
         _, outputs = sample(self.hmm, c.n_sequences, c.seq_len, seed=c.seed)
         third = c.n_sequences // 3
         data = torch.from_numpy(outputs)

@@ -139,6 +139,23 @@ def test_bad_checkpoints_are_one_line_errors(ptr):
     assert all("hmmrnn_result" not in p for p in props.values())  # the row travels; it is not a property
 
 
+def test_too_large_for_the_claims_or_the_memory_budget_is_a_one_line_error(ptr, monkeypatch):
+    """A network far beyond the paper's sizes is refused by every claim with one line (nothing is run);
+    a rollout over the memory budget (HMMRNN_MEMORY_GIB) is an ERROR with one line, not a MemoryError."""
+    put(ptr.path / "huge.pt", RNN(2000, 4, 3, generator=torch.Generator().manual_seed(0)).requires_grad_(False))
+    put(ptr.path / "good.pt", tiny())
+    result, out = run(ptr, "--checkpoint", "huge.pt", "-k", "fixed-point", "--report-dir", ptr.path / "rep")
+    result.assert_outcomes(errors=1)
+    assert_no_traceback(out)
+    assert re.search(r"^ERROR fixed-point.single:strict\[huge\]: huge.pt: 2000 hidden units: the claims handle "
+                     r"at most 1024", out, re.M), out
+    monkeypatch.setenv("HMMRNN_MEMORY_GIB", "0.0001")
+    result, out = run(ptr, "--checkpoint", "good.pt", "-k", "fixed-point", "--report-dir", ptr.path / "rep2")
+    result.assert_outcomes(errors=1)
+    assert_no_traceback(out)
+    assert re.search(r"^ERROR fixed-point.single:strict\[good\]: a rollout of .* over the memory budget", out, re.M), out
+
+
 def test_missing_target_hmm_is_an_error_naming_the_option(ptr):
     put(ptr.path / "nohmm.pt", tiny(), with_hmm=False)
     rep = ptr.path / "rep"

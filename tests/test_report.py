@@ -293,3 +293,38 @@ def test_a_run_that_dies_while_building_its_report_leaves_the_previous_one_whole
     with pytest.raises(KeyboardInterrupt):
         report.write_report({"seed": 2, "claims": [], "claims_meta": {}}, tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.slow
+def test_a_report_writer_killed_with_sigkill_leaves_whole_files(tmp_path):
+    """A process writing reports in a loop, killed with SIGKILL at three random (seeded) moments: every
+    report file left behind is whole (the JSON parses, the page ends with its closing tag), and the next
+    write removes the temporary files the killed writer left."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+    from hmmrnn.report import write_report
+    rows = [{"claim": "fixed-point.single", "reading": "strict", "checkpoint": f"net{i}", "verdict": "pass",
+             "statistics": {"end_spread": i / 1000}, "reason": "x" * 200} for i in range(300)]
+    (tmp_path / "rows.json").write_text(json.dumps(rows))
+    loop = ("import json, sys; from pathlib import Path; from hmmrnn.report import write_report\n"
+            "rows = json.loads(Path(sys.argv[1]).read_text())\n"
+            "for i in range(10**6):\n"
+            "    write_report({'seed': i, 'claims': rows, 'claims_meta': {}}, Path(sys.argv[2]))\n"
+            "    print(i, flush=True)\n")
+    out = tmp_path / "rep"
+    rng = random.Random(20251025)
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", loop, str(tmp_path / "rows.json"), str(out)],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline()  # one report written: the loop is running
+        time.sleep(rng.uniform(0.0, 0.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        json.loads((out / "results.json").read_text())
+        assert (out / "claims.html").read_text().rstrip().endswith("</html>")
+        assert (out / "claims.md").read_text().startswith("#")
+    write_report({"seed": -1, "claims": [], "claims_meta": {}}, out)
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
