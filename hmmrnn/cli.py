@@ -162,14 +162,12 @@ def _thin(a) -> int:
 
 
 def _claims_dir() -> Path:
-    d = Path(__file__).resolve().parent.parent / "claims"
-    if not d.is_dir():
-        raise SystemExit(f"hmmrnn: {d}: claims folder not found; install hmmrnn from a checkout (pip install -e .)")
-    return d
+    """The claim modules, shipped inside the package (hmmrnn/claims): the same from a checkout or a wheel."""
+    return Path(__file__).resolve().parent / "claims"
 
 
 def _pytest_args(a, paths: list[str]) -> list[str]:
-    args = [str(_claims_dir()), "-p", "hmmrnn.plugin", "--rootdir", str(_claims_dir().parent), "-q",
+    args = [str(_claims_dir()), "-p", "hmmrnn.plugin", "--rootdir", str(_claims_dir().parent.parent), "-q",
             "--report-dir", a.report_dir, "--claims-seed", str(a.claims_seed)]
     for p in paths:
         args += ["--checkpoint", p]

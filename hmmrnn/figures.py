@@ -13,7 +13,10 @@ import numpy as np  # noqa: E402
 from .checkpoint import atomic_write_bytes  # noqa: E402
 
 
-def _save(fig, path: Path) -> Path:
+def _save(fig, path: Path | None):
+    """Write the figure as a PNG at path (atomically) and close it; with no path, return the Figure."""
+    if path is None:
+        return fig
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
     plt.close(fig)
@@ -198,11 +201,26 @@ def readout(d: dict, path: Path, title: str) -> Path:
     return _save(fig, path)
 
 
+def convergence(d: dict, path: Path | None, title: str):
+    """Validation loss against epoch: the first plateau, the last window the rule reads, the descent cut."""
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    ep, val = np.asarray(d["epochs"]), np.asarray(d["val"], dtype=float)
+    ax.plot(ep, val, color="tab:blue", lw=0.9, label="validation loss")
+    ax.axvspan(*d["plateau"], color="0.85", label="first plateau")
+    ax.axvspan(ep[-min(d["window"], len(ep))], ep[-1], color="tab:green", alpha=0.15, label="last window")
+    ax.axhline(d["plateau_loss"] * (1 - d["descent"]), color="tab:red", ls="--", lw=0.8, label="second-descent cut")
+    verdict = "converged" if not d["why_not"] else d["why_not"]
+    ax.set(xlabel="epoch", ylabel="Sinkhorn divergence",
+           title=f"{title}: {verdict} (volatility {d['volatility']:.3f} vs HMM {d['hmm_volatility']:.3f})")
+    ax.legend(fontsize=7)
+    return _save(fig, path)
+
+
 PLOTS = {"fixed-point.single": fixed_point, "orbit.radius-scaling": orbit, "residency.three-zones": residency,
          "kick.ablation-traps": kick, "emission.hmm-agreement": emission, "noise.cluster-vs-transition": noise,
          "kick.preactivation-profile": kick_profile, "connectivity.kick-motif": connectivity,
          "training.emergence": emergence, "second-order.variance": second_order,
-         "orbit.per-output-pair": pair_orbits, "readout.alignment": readout}
+         "orbit.per-output-pair": pair_orbits, "readout.alignment": readout, "training.convergence": convergence}
 
 
 def mu_sweep(d: dict, path: Path, title: str) -> Path:

@@ -17,6 +17,7 @@ from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
 from .checkpoint import CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
 from .limits import RolloutTooLarge, claims_refusal
+from .serial import jsonable
 from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError, ModelDiverged
 
 
@@ -154,34 +155,6 @@ def mu_grid(pytestconfig) -> str:
 
 
 @pytest.fixture
-def shared(case: Case, claims_seed, pytestconfig):
-    """shared(fn, *args, **kw) -> fn(*args, seed=claims seed, **kw), computed once per (checkpoint, claims
-    seed, fn, arguments) in this session and shared by every claim and reading that asks for it (zone map,
-    kick groups, emission samples, ...). A model argument is keyed by its checkpoint. Do not mutate results."""
-    from .rnn import RNN
-    cache = pytestconfig.stash[_state]["shared"]
-
-    def get(fn, *args, **kw):
-        shown = tuple("<model>" if isinstance(a, RNN) else a for a in args)
-        key = (case.path, claims_seed, f"{fn.__module__}.{fn.__qualname__}", repr(shown), repr(sorted(kw.items())))
-        if key not in cache:
-            try:
-                cache[key] = fn(*args, seed=claims_seed, **kw)
-            except Exception as e:  # the same error for every claim that needs it, without recomputing
-                cache[key] = _Failed(e)
-        got = cache[key]
-        if isinstance(got, _Failed):
-            raise got.error
-        return got
-    return get
-
-
-class _Failed:
-    def __init__(self, error: Exception):
-        self.error = error
-
-
-@pytest.fixture
 def checkpoint(case: Case, pytestconfig):
     """The loaded checkpoint; an unreadable one is an ERROR with the loader's one-line reason."""
     ck = _loaded(pytestconfig, case.path)
@@ -216,6 +189,25 @@ def members(case: Case, request, pytestconfig):
     if len(out) < 2:
         pytest.skip(f"{claim.id} compares checkpoints: {len(out)} trained {'/'.join(claim.applies_to)} checkpoint(s) here")
     return out
+
+
+@pytest.fixture
+def subject(case: Case, checkpoint, claims_seed, mu_grid, pytestconfig, request):
+    """What a claim's recipe runs on: the checkpoint, its target HMM (looked up only by the claims that
+    need one), the claims seed, and the cache of what the claims and readings of this checkpoint share
+    (zone map, kick groups, sweeps), kept for the session."""
+    from .recipes import Subject
+    cache = pytestconfig.stash[_state]["shared"].setdefault((case.path, claims_seed), {})
+    return Subject(path=str(checkpoint.path), model=checkpoint.model, seed=claims_seed, mu_grid=mu_grid,
+                   target=lambda: request.getfixturevalue("target_hmm"), cache=cache)
+
+
+@pytest.fixture
+def cohort_subject(case: Case, members, claims_seed, mu_grid, pytestconfig):
+    """A claim decided over several checkpoints: the members of the cohort case."""
+    from .recipes import Subject
+    cache = pytestconfig.stash[_state]["shared"].setdefault((case.name, claims_seed), {})
+    return Subject(path=case.name, model=None, seed=claims_seed, mu_grid=mu_grid, members=members, cache=cache)
 
 
 @pytest.fixture
@@ -261,26 +253,9 @@ def record(request, case: Case, claims_seed, pytestconfig):
                 clean["figure_error"] = f"{type(e).__name__}: {e}"
         request.node.stash[_RECORD] = {"statistics": clean, "failed": failed, "figures": figs,
                                        "rows": reading.row_verdicts(clean)}
-        request.node.user_properties.append(("statistics", json.dumps(_jsonable(clean))))
+        request.node.user_properties.append(("statistics", json.dumps(jsonable(clean))))
         return failed
     return _record
-
-
-def _jsonable(x):
-    import numpy as np
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _jsonable(x.tolist())
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating, float)):
-        return None if x != x else float(x)
-    if isinstance(x, (np.bool_,)):
-        return bool(x)
-    return x
 
 
 def _one_line(exc) -> str:
@@ -334,7 +309,7 @@ def pytest_runtest_makereport(item, call):
                "failed": (rec or {}).get("failed", []), "reason": reason,
                "seed": item.config.getoption("claims_seed"), "seconds": round(report.duration, 3),
                "figures": (rec or {}).get("figures", [])}
-        report.user_properties.append((RESULT_KEY, json.dumps(_jsonable(row))))
+        report.user_properties.append((RESULT_KEY, json.dumps(jsonable(row))))
         props = [(k, row[k]) for k in ("claim", "reading", "verdict", "expected", "seed", "seconds")]
         props.append(("rows", json.dumps(row["rows"])))
         props.append(("thresholds", json.dumps(row["thresholds"])))

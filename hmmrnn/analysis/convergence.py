@@ -54,6 +54,9 @@ def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2
                             ("volatility off the HMM's", out["volatility_rel_err"] > VOLATILITY)) if bad]
     out["converged"] = not why
     out["why_not"] = "; ".join(why)
+    out["_plot"] = {"epochs": [h["epoch"] for h in history], "val": [h["val"] for h in history],
+                    "plateau": PLATEAU, "window": WINDOW, "descent": DESCENT, "plateau_loss": out["plateau_loss"],
+                    "volatility": vol, "hmm_volatility": float(target), "why_not": out["why_not"]}
     return out
 
 

@@ -1,0 +1,95 @@
+"""One claim on one checkpoint from Python: ``check("orbit.radius-scaling", "model.pt")``.
+
+The same recipes as ``pytest claims`` (hmmrnn.recipes), so the numbers are the same for the same seed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checkpoint import Checkpoint, load
+from .hmm import HMM, parse_spec
+from .limits import claims_refusal
+from .recipes import Subject, statistics
+from .registry import DEFAULT_SEED, ClaimError, get
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The outcome of one reading of one claim on one checkpoint (or cohort)."""
+
+    claim: str
+    reading: str
+    checkpoint: str
+    seed: int
+    verdict: str  # "pass" or "fail"
+    statistics: dict
+    failed: list[str]  # the thresholds that failed, with the observed values
+    rows: dict[str, str]  # inventory row (CLAIMS.md) -> pass / fail / reported
+    thresholds: list[dict]
+    plot: dict | None = field(default=None, repr=False)
+
+    def figure(self):
+        """The claim's figure as a matplotlib Figure (None when the claim has no plot data)."""
+        from .figures import PLOTS
+        draw = PLOTS.get(f"{self.claim}:{self.reading}") or PLOTS.get(self.claim)
+        if self.plot is None or draw is None:
+            return None
+        return draw(self.plot, None, self.checkpoint)
+
+
+def _name(ck: Checkpoint) -> str:
+    """The run's name: the metadata's, else the folder of a run's final.pt, else the file's stem."""
+    stem = Path(ck.path).stem
+    return ck.meta.get("name") or (Path(ck.path).parent.name if stem in ("final", "best") else stem)
+
+
+def _target(hmm, ck: Checkpoint) -> HMM | None:
+    if isinstance(hmm, HMM):
+        return hmm
+    return parse_spec(hmm) if hmm else ck.hmm
+
+
+def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFAULT_SEED, hmm=None,
+          mu_grid: str = "coarse", cache: dict | None = None) -> ClaimResult:
+    """Decide one reading ("paper" or "strict") of a claim on a checkpoint (a path or a loaded Checkpoint;
+    for a claim over a cohort, e.g. readout.alignment, a list of them). ``hmm``: the target HMM (an HMM, a
+    spec such as "linear:2", or None for the checkpoint's own). ``cache``: a dict to share intermediate
+    results (zone map, kick groups, sweeps) between calls on the same checkpoint and seed.
+    Raises ClaimError (one line) when the claim cannot be evaluated; CheckpointError for a bad file."""
+    claim = get(claim_id)
+    rd = claim.reading(reading)
+    cache = {} if cache is None else cache
+    if claim.across:
+        cks = [c if isinstance(c, Checkpoint) else load(c) for c in checkpoint]
+        members = []
+        for c in cks:
+            target = _target(hmm, c)
+            if target is not None and claim.applies(target.family):
+                members.append((_name(c), target, c.model))
+        subject = Subject(path=claim.across, model=None, seed=seed, mu_grid=mu_grid, members=members, cache=cache)
+        name = claim.across
+    else:
+        ck = checkpoint if isinstance(checkpoint, Checkpoint) else load(checkpoint)
+        refusal = claims_refusal(ck.model.hidden, ck.model.inputs)
+        if refusal:
+            raise ClaimError(f"{ck.path}: {refusal}")
+
+        def target():
+            got = _target(hmm, ck)
+            if got is None:
+                raise ClaimError(f"{ck.path}: no target HMM in its metadata; pass hmm= (linear:2, fully:3, cyclic:4 "
+                                 f"or a JSON file)")
+            if not claim.applies(got.family):
+                raise ClaimError(f"{claim.id} is about {'/'.join(claim.applies_to)} HMMs, not {got.name}")
+            return got
+        subject = Subject(path=str(ck.path), model=ck.model, seed=seed, target=target, mu_grid=mu_grid, cache=cache)
+        name = _name(ck)
+        if claim.applies_to:
+            target()  # a claim about other HMM families is not evaluated
+    stats = statistics(claim.id, rd.name, subject)
+    clean = {k: v for k, v in stats.items() if not k.startswith("_")}
+    failed = rd.evaluate(clean)
+    return ClaimResult(claim=claim.id, reading=rd.name, checkpoint=name, seed=seed,
+                       verdict="fail" if failed else "pass", statistics=clean, failed=failed,
+                       rows=rd.row_verdicts(clean), thresholds=rd.thresholds_json(), plot=stats.get("_plot"))

@@ -1,0 +1,136 @@
+"""What a claim is: its statistic, thresholds and readings (data; the claims themselves are in claim_defs).
+
+Every claim has two readings: ``strict`` (the harness's quantitative test: the claim's own fields) and
+``paper`` (the paper's statistic with the authors' protocol, decided by the most literal rule its sentence
+supports). A threshold is (statistic name, operator, value) and names the inventory rows of CLAIMS.md
+(P1-P82) it decides. ``Reading.evaluate`` applies every threshold to a statistics dict and returns the failed
+ones; claim modules assert that list is empty, so the report's numbers and the assertion's are the same.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass, field
+
+OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    statistic: str
+    op: str
+    value: float
+    why: str = ""  # where the number comes from: the paper, SPEC.md, or the fixture/control margin
+    rows: tuple[str, ...] = ()  # the inventory rows (CLAIMS.md) this threshold decides
+
+    def holds(self, stats: dict) -> bool:
+        v = stats.get(self.statistic)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return False
+        return bool(OPS[self.op](v, self.value))
+
+    def describe(self) -> str:
+        return f"{self.statistic} {self.op} {self.value:g}"
+
+
+READINGS = ("paper", "strict")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of deciding a claim: its statistic, thresholds, the controls it must reject and the controls
+    its statistic cannot tell from a trained network (a recorded finding: control -> why; such a control is
+    expected to pass, and the report says so)."""
+
+    name: str
+    statistic: str
+    thresholds: tuple[Threshold, ...]
+    controls: tuple[str, ...] = ()
+    indistinguishable: tuple[tuple[str, str], ...] = ()
+    reports: tuple[str, ...] = ()  # rows the reading reports numbers for without deciding them
+    notes: tuple[str, ...] = ()
+
+    def evaluate(self, stats: dict) -> list[str]:
+        """Failed thresholds, each described with the observed value; empty when the reading passes."""
+        return [f"{t.describe()} (observed {stats.get(t.statistic)!r})" for t in self.thresholds if not t.holds(stats)]
+
+    @property
+    def covers(self) -> tuple[str, ...]:
+        """Rows this reading decides (in inventory order)."""
+        return tuple(sorted({r for t in self.thresholds for r in t.rows}, key=row_order))
+
+    def row_verdicts(self, stats: dict) -> dict[str, str]:
+        """pass/fail per decided row: a row fails when any of its thresholds fails; reported rows: 'reported'."""
+        out = {r: "pass" for r in self.covers}
+        for t in self.thresholds:
+            if not t.holds(stats):
+                for r in t.rows:
+                    out[r] = "fail"
+        out.update({r: "reported" for r in self.reports if r not in out})
+        return out
+
+    def cannot_reject(self, control: str | None) -> str:
+        return dict(self.indistinguishable).get(control or "", "")
+
+    def thresholds_json(self) -> list[dict]:
+        return [{"statistic": t.statistic, "op": t.op, "value": t.value, "why": t.why, "rows": list(t.rows)}
+                for t in self.thresholds]
+
+    def threshold(self, statistic: str, op: str | None = None) -> float:
+        """The value of the (first) threshold on `statistic` (with operator `op` if given)."""
+        for t in self.thresholds:
+            if t.statistic == statistic and (op is None or t.op == op):
+                return t.value
+        raise KeyError(f"{self.name} reading has no threshold on {statistic!r}")
+
+
+def row_order(row: str) -> tuple:
+    """P1 < P2 < ... < P82 < (control)."""
+    return (0, int(row[1:])) if row[1:].isdigit() else (1, row)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    section: str  # paper section / figure
+    statistic: str  # one line: what is computed
+    thresholds: tuple[Threshold, ...]
+    by_construction: str = ""  # non-empty: why it holds for every bias-free ReLU RNN
+    controls: tuple[str, ...] = ()  # controls that must FAIL this claim
+    key: str = ""  # the statistic shown in summary tables
+    notes: tuple[str, ...] = field(default=())
+    applies_to: tuple[str, ...] = ()  # HMM families the claim is about (empty: every family)
+    across: str = ""  # non-empty: one verdict over all trained checkpoints of applies_to (the cohort's name)
+    paper: Reading | None = None  # the paper reading; the fields above are the strict reading
+    strict_reports: tuple[str, ...] = ()  # rows the strict reading reports without deciding
+
+    def applies(self, family: str | None) -> bool:
+        """Whether the claim is about checkpoints of this HMM family (unknown family: yes)."""
+        return not self.applies_to or family is None or family in self.applies_to
+
+    def reading(self, name: str = "strict") -> Reading:
+        if name == "paper":
+            if self.paper is None:
+                raise KeyError(f"{self.id} has no paper reading")
+            return self.paper
+        if name != "strict":
+            raise KeyError(f"unknown reading {name!r}; known: {', '.join(READINGS)}")
+        return Reading("strict", self.statistic, self.thresholds, self.controls, reports=self.strict_reports,
+                       notes=self.notes)
+
+    def readings(self) -> list[Reading]:
+        return [self.reading(n) for n in READINGS if n != "paper" or self.paper is not None]
+
+    @property
+    def covers(self) -> tuple[str, ...]:
+        """Every inventory row either reading decides or reports."""
+        rows = {r for rd in self.readings() for r in rd.covers + rd.reports}
+        return tuple(sorted(rows, key=row_order))
+
+    def evaluate(self, stats: dict) -> list[str]:
+        """Failed thresholds of the strict reading."""
+        return self.reading("strict").evaluate(stats)
+
+    def threshold(self, statistic: str, op: str | None = None, reading: str = "strict") -> float:
+        return self.reading(reading).threshold(statistic, op)

@@ -1,0 +1,96 @@
+"""The public API: hmmrnn.check gives a notebook the numbers `pytest claims` gives; the registry is data and
+every claim is complete (module, recipe for each reading, plot, valid controls)."""
+import ast
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+import hmmrnn
+from hmmrnn.checkpoint import save
+from hmmrnn.claim import Claim
+from hmmrnn.controls import KINDS
+from hmmrnn.figures import PLOTS
+from hmmrnn.hmm import linear_chain
+from hmmrnn.recipes import RECIPES
+from hmmrnn.registry import build
+from hmmrnn.serial import jsonable
+
+CLAIMS_DIR = Path(hmmrnn.__file__).parent / "claims"
+
+
+def tiny(seed: int = 0) -> hmmrnn.RNN:
+    m = hmmrnn.RNN(8, 4, 3, generator=torch.Generator().manual_seed(seed))
+    with torch.no_grad():
+        m.weight_hh.mul_(0.5 / torch.linalg.matrix_norm(m.weight_hh, ord=2))
+    return m.requires_grad_(False)
+
+
+def test_public_api_is_reexported():
+    for name in ("load", "HMM", "parse_spec", "RNN", "rollout", "check", "ClaimResult", "CLAIMS", "get",
+                 "ClaimError", "CheckpointError", "DEFAULT_SEED"):
+        assert hasattr(hmmrnn, name), name
+    assert set(hmmrnn.__all__) >= {"check", "load", "rollout"}
+
+
+@pytest.mark.parametrize("claim", hmmrnn.CLAIMS.values(), ids=lambda c: c.id)
+def test_every_claim_is_complete(claim: Claim):
+    """A claim module that names it, a recipe for each reading, a plot, controls the harness can build."""
+    modules = [p for p in CLAIMS_DIR.glob("test_*.py") if f'get("{claim.id}")' in p.read_text()]
+    assert len(modules) == 1, (claim.id, modules)
+    fns = {n.name for n in ast.parse(modules[0].read_text()).body if isinstance(n, ast.FunctionDef)}
+    for rd in claim.readings():
+        assert (claim.id, rd.name) in RECIPES
+        assert f"test_{rd.name}" in fns
+        assert set(rd.controls) <= set(KINDS), rd.controls
+        assert rd.covers, f"{claim.id}:{rd.name} decides no inventory row"
+    assert claim.paper is not None, f"{claim.id} has no paper reading"
+    assert claim.id in PLOTS or f"{claim.id}:paper" in PLOTS
+
+
+def test_registry_refuses_duplicates_and_orphan_readings():
+    c = hmmrnn.get("orbit.radius-scaling")
+    with pytest.raises(ValueError, match="defined twice"):
+        build([c, c], {})
+    with pytest.raises(ValueError, match="unknown claim"):
+        build([c], {"nope": c.paper})
+    with pytest.raises(ValueError, match="two paper readings"):
+        build([c], {c.id: c.paper})
+
+
+def test_check_gives_what_pytest_claims_records(tmp_path):
+    """The same claim, reading and seed: hmmrnn.check and a `pytest claims` run give identical statistics
+    and row verdicts."""
+    import os
+    import subprocess
+    import sys
+    path = tmp_path / "net.pt"
+    save(path, tiny(), {"hmm": linear_chain(2).to_json()})
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run([sys.executable, "-m", "pytest", str(CLAIMS_DIR / "test_fixed_point.py"),
+                             str(CLAIMS_DIR / "test_orbit.py"), "-p", "hmmrnn.plugin", "-p", "no:cacheprovider", "-q",
+                             "--checkpoint", str(path), "--claims-seed", "7", "--report-dir", str(tmp_path / "rep")],
+                            cwd=tmp_path, env=env, capture_output=True, text=True)
+    rows = json.loads((tmp_path / "rep" / "results.json").read_text())["claims"]
+    assert len(rows) == 4, result.stdout + result.stderr
+    cache: dict = {}
+    for row in rows:
+        got = hmmrnn.check(row["claim"], path, reading=row["reading"], seed=7, cache=cache)
+        assert got.verdict == row["verdict"]
+        assert jsonable(got.statistics) == row["statistics"], (row["claim"], row["reading"])
+        assert got.rows == row["rows"]
+
+
+def test_check_result_and_its_figure(tmp_path):
+    path = tmp_path / "net.pt"
+    save(path, tiny(), {"hmm": linear_chain(2).to_json()})
+    r = hmmrnn.check("fixed-point.single", path, reading="strict", seed=1)
+    assert r.verdict == "pass" and r.rows == {"P14": "pass", "P15": "pass"} and r.statistics["end_spread"] < 1e-3
+    fig = r.figure()
+    import matplotlib.figure
+    assert isinstance(fig, matplotlib.figure.Figure)
+    with pytest.raises(hmmrnn.ClaimError, match="about"):  # a claim about other HMM families
+        hmmrnn.check("orbit.per-output-pair", path, seed=1)
+    with pytest.raises(hmmrnn.CheckpointError, match="no such file"):
+        hmmrnn.check("fixed-point.single", tmp_path / "missing.pt")
