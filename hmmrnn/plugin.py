@@ -1,24 +1,24 @@
 """pytest plugin: options, the case/checkpoint fixtures, verdict capture and the claims report.
 
-Wiring only; the statistics live in ``hmmrnn.analysis``, the rules in ``hmmrnn.claim_defs``, the
-report in ``hmmrnn.report``. Registered by the root conftest.py and as the ``pytest11`` entry point.
+Wiring only: the recipes live in ``hmmrnn.recipes``, the rules in ``hmmrnn.claim_defs``, verdicts and
+result rows in ``hmmrnn.rows``, the report in ``hmmrnn.report``; the rows of a run are held by a
+``ClaimsSession`` registered as a plugin. Registered by the root conftest.py and as the ``pytest11`` entry point.
 """
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from . import __version__
+from . import __version__, rows
 from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
-from .checkpoint import CheckpointError, load
+from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
-from .limits import RolloutTooLarge, claims_refusal
+from .limits import claims_refusal
+from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError
 from .serial import jsonable
-from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError, ModelDiverged
 
 
 RESULT_KEY = "hmmrnn_result"
@@ -59,7 +59,8 @@ def pytest_configure(config):
         except HMMSpecError as e:
             raise pytest.UsageError(f"--hmm {e}") from None
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
-    config.stash[_state] = {"cases": cases, "models": {}, "shared": {}, "figures": {}, "rows": [], "started": datetime.now(timezone.utc),
+    config.pluginmanager.register(ClaimsSession(config), "hmmrnn-session")
+    config.stash[_state] = {"cases": cases, "models": {}, "shared": {}, "figures": {}, "started": datetime.now(timezone.utc),
                             "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}
 
 
@@ -180,7 +181,7 @@ def members(case: Case, request, pytestconfig):
                 raise ck
             hmm = parse_spec(m.hmm) if m.hmm else ck.hmm
         except (CheckpointError, HMMSpecError) as e:
-            warnings.warn(f"{m.name} left out of {case.name}: {_one_line(e)}")
+            warnings.warn(f"{m.name} left out of {case.name}: {rows.one_line(e)}")
             continue
         if hmm is None:
             warnings.warn(f"{m.name} left out of {case.name}: no target HMM in its metadata")
@@ -258,10 +259,6 @@ def record(request, case: Case, claims_seed, pytestconfig):
     return _record
 
 
-def _one_line(exc) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -274,41 +271,17 @@ def pytest_runtest_makereport(item, call):
     if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
         return  # not applicable to this run (no row)
     exc = call.excinfo.value if call.excinfo is not None else None
-    is_error = isinstance(exc, (ClaimError, CheckpointError, RolloutTooLarge))
-    if is_error:  # one line, never a traceback
-        report.longrepr = f"ERROR {claim.id}:{rd.name}[{case.name}]: {_one_line(exc)}"
+    label = f"{claim.id}:{rd.name}[{case.name}]"
+    if isinstance(exc, rows.ERRORS):  # one line, never a traceback
+        report.longrepr = f"ERROR {label}: {rows.one_line(exc)}"
     if call.when == "call" or (call.when == "setup" and exc is not None):
         rec = item.stash.get(_RECORD, None)
-        if is_error:
-            verdict, reason = "error", _one_line(exc)
-        elif isinstance(exc, ModelDiverged):
-            verdict, reason = "fail", _one_line(exc)
-            report.longrepr = f"FAIL {claim.id}:{rd.name}[{case.name}]: {reason}"
-        elif rec is not None:
-            verdict = "fail" if rec["failed"] else "pass"
-            reason = "; ".join(rec["failed"])
-            if rec["failed"] and isinstance(exc, AssertionError):  # the rule, not a traceback
-                report.longrepr = f"FAIL {claim.id}:{rd.name}[{case.name}]: {reason}"
-        elif exc is not None:
-            verdict, reason = "error", f"harness error: {type(exc).__name__}: {_one_line(exc)}"
-        else:
-            verdict, reason = "error", "the claim recorded no statistics"
-        models = item.config.stash[_state]["models"]
-        ck = models.get(case.path)
-        why = case.expected_fail(claim, rd.name)
-        rows_v = (rec or {}).get("rows") or {r: verdict for r in rd.covers}
-        if verdict == "error":
-            rows_v = {r: "error" for r in rd.covers}
-        row = {"claim": claim.id, "reading": rd.name, "checkpoint": case.name, "path": case.path,
-               "sha256": getattr(ck, "sha256", ""), "role": case.role, "control": case.control,
-               "family": case.hmm or (ck.meta.get("hmm", {}).get("name") if hasattr(ck, "meta") else None),
-               "seed_of_model": case.info.get("seed", getattr(ck, "meta", {}).get("seed") if ck else None),
-               "verdict": verdict, "expected": "fail" if why else "pass", "expected_reason": why or "",
-               "finding": rd.cannot_reject(case.control), "rows": rows_v,
-               "statistics": (rec or {}).get("statistics", {}), "thresholds": rd.thresholds_json(),
-               "failed": (rec or {}).get("failed", []), "reason": reason,
-               "seed": item.config.getoption("claims_seed"), "seconds": round(report.duration, 3),
-               "figures": (rec or {}).get("figures", [])}
+        got = rows.classify(exc, rec, label)
+        if got.shown:
+            report.longrepr = got.shown
+        ck = item.config.stash[_state]["models"].get(case.path)
+        row = rows.build(claim, rd, case, ck if isinstance(ck, Checkpoint) else None, got, rec,
+                         item.config.getoption("claims_seed"), report.duration).to_dict()
         report.user_properties.append((RESULT_KEY, json.dumps(jsonable(row))))
         props = [(k, row[k]) for k in ("claim", "reading", "verdict", "expected", "seed", "seconds")]
         props.append(("rows", json.dumps(row["rows"])))
@@ -325,48 +298,40 @@ def pytest_report_teststatus(report, config):
         return "error", "E", "ERROR"
 
 
-def pytest_runtest_logreport(report):
-    """Runs on the controller under xdist too: the rows travel in the reports' user_properties."""
-    for k, v in getattr(report, "user_properties", []):
-        if k == RESULT_KEY:
-            _rows.append(json.loads(v))
+class ClaimsSession:
+    """The rows of one run (on the controller under xdist: they travel in the reports' user_properties),
+    and the report written from them at the end. Registered as a plugin by pytest_configure."""
 
+    def __init__(self, config):
+        self.config = config
+        self.rows: list[dict] = []
+        self.written: dict | None = None
 
-_rows: list[dict] = []
+    def pytest_runtest_logreport(self, report):
+        for k, v in getattr(report, "user_properties", []):
+            if k == RESULT_KEY:
+                self.rows.append(json.loads(v))
 
+    def pytest_sessionfinish(self, session, exitstatus):
+        config = self.config
+        if hasattr(config, "workerinput") or not self.rows:  # xdist worker, or no claim ran
+            return
+        from .registry import all_claims
+        from .report import write_report
+        st = config.stash[_state]
+        results = {"seed": config.getoption("claims_seed"), "started": st["started"].isoformat(timespec="seconds"),
+                   "hmmrnn": __version__,
+                   "reading": config.getoption("reading"), "mu_grid": config.getoption("mu_grid"),
+                   "claims_meta": {c.id: rows.claim_meta(c) for c in all_claims()},
+                   "claims": sorted(self.rows, key=lambda r: (r["claim"], r["reading"], r["role"] != "trained",
+                                                              r["checkpoint"]))}
+        json_path = config.getoption("claims_json")
+        self.written = write_report(results, Path(config.getoption("report_dir")),
+                                    json_path=Path(json_path) if json_path else None)
 
-def pytest_sessionfinish(session, exitstatus):
-    config = session.config
-    if hasattr(config, "workerinput") or not _rows:  # xdist worker, or no claim ran
-        return
-    from .registry import all_claims
-    from .report import write_report
-    st = config.stash[_state]
-    results = {"seed": config.getoption("claims_seed"), "started": st["started"].isoformat(timespec="seconds"),
-               "hmmrnn": __version__,
-               "reading": config.getoption("reading"), "mu_grid": config.getoption("mu_grid"),
-               "claims_meta": {c.id: claim_meta(c) for c in all_claims()},
-               "claims": sorted(_rows, key=lambda r: (r["claim"], r["reading"], r["role"] != "trained", r["checkpoint"]))}
-    report_dir = Path(config.getoption("report_dir"))
-    json_path = config.getoption("claims_json")
-    st["written"] = write_report(results, report_dir, json_path=Path(json_path) if json_path else None)
-
-
-def claim_meta(c: Claim) -> dict:
-    """What the report needs to know of a claim, per reading."""
-    return {"title": c.title, "section": c.section, "statistic": c.statistic, "by_construction": c.by_construction,
-            "controls": list(c.controls), "key": c.key, "notes": list(c.notes), "covers": list(c.covers),
-            "thresholds": c.reading("strict").thresholds_json(),
-            "readings": {rd.name: {"statistic": rd.statistic, "controls": list(rd.controls),
-                                   "indistinguishable": dict(rd.indistinguishable), "covers": list(rd.covers),
-                                   "reports": list(rd.reports), "thresholds": rd.thresholds_json(),
-                                   "notes": list(rd.notes)} for rd in c.readings()}}
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    st = config.stash.get(_state, {})
-    if st.get("written"):
-        n = {v: sum(r["verdict"] == v for r in _rows) for v in ("pass", "fail", "error")}
-        terminalreporter.write_line(
-            f"hmmrnn: {len(_rows)} claim results ({n['pass']} pass, {n['fail']} fail, {n['error']} error), "
-            f"seed {config.getoption('claims_seed')}; report: {st['written']['html']}")
+    def pytest_terminal_summary(self, terminalreporter, config):
+        if self.written:
+            n = {v: sum(r["verdict"] == v for r in self.rows) for v in ("pass", "fail", "error")}
+            terminalreporter.write_line(
+                f"hmmrnn: {len(self.rows)} claim results ({n['pass']} pass, {n['fail']} fail, {n['error']} error), "
+                f"seed {config.getoption('claims_seed')}; report: {self.written['html']}")

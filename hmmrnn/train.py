@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import ctypes
-import json
 import math
 import platform
 import sys
