@@ -2,7 +2,7 @@
 
 Where the paper gives a number it is used; where it is silent the threshold was set once, from the
 separation between the trained S=2 fixture and the controls, and each threshold's ``why`` gives the
-numbers on both sides (README.md has the table).
+numbers on both sides (docs/findings.md has the table).
 """
 from .claim import Claim, Reading, Threshold as T
 
