@@ -57,6 +57,24 @@ def test_hazard_loop_oracle(seed, start, target):
     assert rate == pytest.approx(hits / max(risk, 1))
 
 
+@HYP
+@given(seed=st.integers(0, 10_000), chunk=st.integers(1, 9), silence=st.booleans())
+def test_switch_hazard_equals_the_hazard_of_the_full_rollout(seed, chunk, silence):
+    """Dropping rollouts after their first switch changes nothing: the same rate and count as hazard() of
+    the whole rollout (a random net that switches often, with and without a silenced group)."""
+    from hmmrnn.rnn import RNN, Intervention, draw_noise, rollout
+    g = torch.Generator().manual_seed(seed)
+    m = RNN(12, 3, 3, generator=g).requires_grad_(False)
+    h0 = torch.rand(20, 12, generator=g)
+    noise = draw_noise(20, 25, 3, seed)
+    iv = Intervention.on([0, 1, 2], 12, 0.0) if silence else None
+    start = int(rollout(m, noise[:, :1], h0=h0).logits[0, 0].argmax())
+    for target in range(3):
+        want = kick.hazard(rollout(m, noise, h0=h0, intervention=iv, record="logits").logits, start, target)
+        got = kick.switch_hazard(m, noise, h0, start, target, iv, chunk=chunk)
+        assert got[1] == want[1] and got[0] == pytest.approx(want[0], abs=1e-12)
+
+
 # ---------------------------------------------------------------- deep_cluster_mask
 
 

@@ -113,6 +113,33 @@ def hazard(logits: torch.Tensor, start: int, target: int) -> tuple[float, int]:
     return float(hit.sum()) / max(int(at_risk), 1), int(hit.sum())
 
 
+@torch.no_grad()
+def switch_hazard(model: RNN, noise: torch.Tensor, h0: torch.Tensor, start: int, target: int,
+                  intervention: Intervention | None = None, chunk: int = 20) -> tuple[float, int]:
+    """hazard(rollout(...).logits, start, target) without simulating rollouts past their first switch:
+    the rollouts run `chunk` steps at a time and those that have left `start` are dropped. The same first
+    switches; the float results may differ from one full batch in the last bits (smaller matmuls)."""
+    B, T = noise.shape[:2]
+    alive = torch.arange(B)
+    first = torch.full((B,), T)
+    dest = torch.full((B,), -1)
+    h = h0
+    for t0 in range(0, T, chunk):
+        r = rollout(model, noise[alive, t0:t0 + chunk], h0=h, intervention=intervention, record="all")
+        out = r.logits.argmax(-1)
+        changed = out != start
+        left = changed.any(1)
+        at = changed.float().argmax(1)
+        first[alive[left]] = t0 + at[left]
+        dest[alive[left]] = out[left, at[left]]
+        alive, h = alive[~left], r.states[~left, -1]
+        if not len(alive):
+            break
+    gone = dest >= 0
+    hits = int((dest == target).sum())
+    return hits / max(int((first + gone.long()).sum()), 1), hits
+
+
 def matched_random(model_hidden: int, group: list[int], exclude: set[int], activity: np.ndarray,
                    rng: np.random.Generator, pool: int = 10) -> list[int]:
     """For each neuron of the group, a random non-kick neuron among the `pool` closest in mean activity."""
@@ -153,8 +180,8 @@ def ablation(model: RNN, found: dict, seed: int, n_starts: int = 128, rollouts: 
         noise = draw_noise(len(h0), steps, model.inputs, seed_for(seed, f"kick-{a}{c}"))
 
         def rate(iv=None, h=h0, nz=noise, s=a, t=c):
-            return hazard(rollout(model, nz, h0=h, intervention=iv, record="logits").logits, s, t)[0]
-        intact, n_intact = hazard(rollout(model, noise, h0=h0, record="logits").logits, a, c)
+            return switch_hazard(model, nz, h, s, t, iv)[0]
+        intact, n_intact = switch_hazard(model, noise, h0, a, c)
         if n_intact < 10:
             raise ClaimError(f"only {n_intact} intact {a}->{c} switches from cluster states: no transitions to trap")
         ablated = rate(Intervention.on(g["neurons"], H, 0.0))

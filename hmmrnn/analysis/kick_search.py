@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..rnn import RNN, Intervention, draw_noise, rollout
+from ..rnn import RNN, Intervention, draw_noise
 from .common import seed_for
-from .kick import hazard
+from .kick import switch_hazard
 
 
 @torch.no_grad()
@@ -39,7 +39,7 @@ def greedy_group(model: RNN, found: dict, seed: int, size: int = 3, n_starts: in
         def rate(which: int, neurons: list[int]) -> tuple[float, int]:
             h0, noise = sets[which]
             iv = Intervention.on(neurons, H, 0.0) if neurons else None
-            return hazard(rollout(model, noise, h0=h0, intervention=iv, record="logits").logits, a, c)
+            return switch_hazard(model, noise, h0, a, c, iv)
 
         (_, n_sel), (held0, n_held) = rate(0, []), rate(1, [])
         if min(n_sel, n_held) < 10:

@@ -52,7 +52,7 @@ import torch
 from ..registry import ClaimError
 from ..rnn import RNN, Intervention, draw_noise, rollout
 from .common import BLOW_UP, seed_for
-from .kick import discover, hazard
+from .kick import discover, hazard, switch_hazard
 from .kick_search import greedy
 
 GRIDS = {"full": np.round(np.arange(21) * 0.1, 10), "coarse": np.array([0.0, 0.5, 1.0, 1.5, 2.0])}
@@ -288,7 +288,7 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
 
             def rate(local, h0s=h0s, nzs=nzs, cands=cands, a=a, c=c):
                 iv = Intervention.on([cands[i] for i in local], H, 0.0, kind="recurrent")
-                return hazard(rollout(model, nzs, h0=h0s, intervention=iv, record="logits").logits, a, c)[0]
+                return switch_hazard(model, nzs, h0s, a, c, iv)[0]
             order = greedy(rate, len(cands), min(max_size, len(cands)), shortlist=len(cands))
             searched = {"neurons": [cands[i] for i in order], "ratios": [], "trap_size": None, "candidates": cands}
         prepared[d] = dict(a=a, c=c, group=g, integrating=integrating_population(W, g, integrating_k),
