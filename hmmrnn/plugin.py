@@ -192,6 +192,22 @@ def members(case: Case, request, pytestconfig):
     return out
 
 
+def claim_tests(claim: Claim):
+    """The two tests of a claim module, one per reading: the recipe's statistics on the subject, recorded
+    for the report and asserted against the reading's thresholds. A module writes
+    ``test_strict, test_paper = claim_tests(CLAIM)``."""
+    from .recipes import statistics
+
+    def test_strict(subject, record):
+        failed = record(claim, statistics(claim.id, "strict", subject))
+        assert not failed, "; ".join(failed)
+
+    def test_paper(subject, record):
+        failed = record(claim, statistics(claim.id, "paper", subject))
+        assert not failed, "; ".join(failed)
+    return test_strict, test_paper
+
+
 @pytest.fixture
 def subject(case: Case, checkpoint, claims_seed, mu_grid, pytestconfig, request):
     """What a claim's recipe runs on: the checkpoint, its target HMM (looked up only by the claims that

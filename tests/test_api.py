@@ -1,6 +1,6 @@
 """The public API: hmmrnn.check gives a notebook the numbers `pytest claims` gives; the registry is data and
 every claim is complete (module, recipe for each reading, plot, valid controls)."""
-import ast
+import importlib
 import json
 from pathlib import Path
 
@@ -39,10 +39,11 @@ def test_every_claim_is_complete(claim: Claim):
     """A claim module that names it, a recipe for each reading, a plot, controls the harness can build."""
     modules = [p for p in CLAIMS_DIR.glob("test_*.py") if f'get("{claim.id}")' in p.read_text()]
     assert len(modules) == 1, (claim.id, modules)
-    fns = {n.name for n in ast.parse(modules[0].read_text()).body if isinstance(n, ast.FunctionDef)}
+    module = importlib.import_module(f"hmmrnn.claims.{modules[0].stem}")
+    assert module.CLAIM is claim
     for rd in claim.readings():
         assert (claim.id, rd.name) in RECIPES
-        assert f"test_{rd.name}" in fns
+        assert callable(getattr(module, f"test_{rd.name}", None))
         assert set(rd.controls) <= set(KINDS), rd.controls
         assert rd.covers, f"{claim.id}:{rd.name} decides no inventory row"
     assert claim.paper is not None, f"{claim.id} has no paper reading"

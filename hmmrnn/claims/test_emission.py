@@ -1,15 +1,6 @@
 """Paper 3.2, App. C: "the trained RNNs replicate the emission statistics of the target HMMs"."""
-from hmmrnn.recipes import statistics
+from hmmrnn.plugin import claim_tests
 from hmmrnn.registry import get
 
 CLAIM = get("emission.hmm-agreement")
-
-
-def test_strict(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "strict", subject))
-    assert not failed, "; ".join(failed)
-
-
-def test_paper(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "paper", subject))
-    assert not failed, "; ".join(failed)
+test_strict, test_paper = claim_tests(CLAIM)

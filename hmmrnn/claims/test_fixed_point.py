@@ -1,15 +1,6 @@
 """Paper 4.1, Fig 3B: "without input, activity converges to a single fixed point"."""
-from hmmrnn.recipes import statistics
+from hmmrnn.plugin import claim_tests
 from hmmrnn.registry import get
 
 CLAIM = get("fixed-point.single")
-
-
-def test_strict(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "strict", subject))
-    assert not failed, "; ".join(failed)
-
-
-def test_paper(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "paper", subject))
-    assert not failed, "; ".join(failed)
+test_strict, test_paper = claim_tests(CLAIM)

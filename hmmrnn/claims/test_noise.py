@@ -1,15 +1,6 @@
 """Paper 4.2, Fig 5B: "clusters are sensitive to noise, transitions are nearly deterministic"."""
-from hmmrnn.recipes import statistics
+from hmmrnn.plugin import claim_tests
 from hmmrnn.registry import get
 
 CLAIM = get("noise.cluster-vs-transition")
-
-
-def test_strict(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "strict", subject))
-    assert not failed, "; ".join(failed)
-
-
-def test_paper(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "paper", subject))
-    assert not failed, "; ".join(failed)
+test_strict, test_paper = claim_tests(CLAIM)

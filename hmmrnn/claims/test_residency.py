@@ -1,15 +1,6 @@
 """Paper 4.2, Fig 5A: "residency time splits state space into clusters, kick zones and transitions"."""
-from hmmrnn.recipes import statistics
+from hmmrnn.plugin import claim_tests
 from hmmrnn.registry import get
 
 CLAIM = get("residency.three-zones")
-
-
-def test_strict(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "strict", subject))
-    assert not failed, "; ".join(failed)
-
-
-def test_paper(subject, record):
-    failed = record(CLAIM, statistics(CLAIM.id, "paper", subject))
-    assert not failed, "; ".join(failed)
+test_strict, test_paper = claim_tests(CLAIM)
