@@ -9,9 +9,10 @@ from pathlib import Path
 
 from .checkpoint import Checkpoint, load
 from .hmm import HMM, parse_spec
-from .limits import claims_refusal
+from .claim import resolve_target
+from .limits import refuse_for_claims
 from .recipes import Subject, statistics
-from .registry import DEFAULT_SEED, ClaimError, get
+from .registry import DEFAULT_SEED, get
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class ClaimResult:
 
     def figure(self):
         """The claim's figure as a matplotlib Figure (None when the claim has no plot data)."""
-        from .figures import PLOTS
-        draw = PLOTS.get(f"{self.claim}:{self.reading}") or PLOTS.get(self.claim)
+        from .figures import plot_for
+        draw = plot_for(self.claim, self.reading)
         if self.plot is None or draw is None:
             return None
         return draw(self.plot, None, self.checkpoint)
@@ -42,12 +43,6 @@ def _name(ck: Checkpoint) -> str:
     """The run's name: the metadata's, else the folder of a run's final.pt, else the file's stem."""
     stem = Path(ck.path).stem
     return ck.meta.get("name") or (Path(ck.path).parent.name if stem in ("final", "best") else stem)
-
-
-def _target(hmm, ck: Checkpoint) -> HMM | None:
-    if isinstance(hmm, HMM):
-        return hmm
-    return parse_spec(hmm) if hmm else ck.hmm
 
 
 def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFAULT_SEED, hmm=None,
@@ -64,32 +59,23 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
         cks = [c if isinstance(c, Checkpoint) else load(c) for c in checkpoint]
         members = []
         for c in cks:
-            target = _target(hmm, c)
+            target = hmm if isinstance(hmm, HMM) else parse_spec(hmm) if hmm else c.hmm
             if target is not None and claim.applies(target.family):
                 members.append((_name(c), target, c.model))
         subject = Subject(path=claim.across, model=None, seed=seed, mu_grid=mu_grid, members=members, cache=cache)
         name = claim.across
     else:
         ck = checkpoint if isinstance(checkpoint, Checkpoint) else load(checkpoint)
-        refusal = claims_refusal(ck.model.hidden, ck.model.inputs)
-        if refusal:
-            raise ClaimError(f"{ck.path}: {refusal}")
+        refuse_for_claims(ck.path, ck.model)
 
         def target():
-            got = _target(hmm, ck)
-            if got is None:
-                raise ClaimError(f"{ck.path}: no target HMM in its metadata; pass hmm= (linear:2, fully:3, cyclic:4 "
-                                 f"or a JSON file)")
-            if not claim.applies(got.family):
-                raise ClaimError(f"{claim.id} is about {'/'.join(claim.applies_to)} HMMs, not {got.name}")
-            return got
+            return resolve_target(claim, ck.path, hmm, ck.hmm, "hmm=")
         subject = Subject(path=str(ck.path), model=ck.model, seed=seed, target=target, mu_grid=mu_grid, cache=cache)
         name = _name(ck)
         if claim.applies_to:
             target()  # a claim about other HMM families is not evaluated
     stats = statistics(claim.id, rd.name, subject)
-    clean = {k: v for k, v in stats.items() if not k.startswith("_")}
-    failed = rd.evaluate(clean)
+    clean, failed, per_row = rd.decide(stats)
     return ClaimResult(claim=claim.id, reading=rd.name, checkpoint=name, seed=seed,
                        verdict="fail" if failed else "pass", statistics=clean, failed=failed,
-                       rows=rd.row_verdicts(clean), thresholds=rd.thresholds_json(), plot=stats.get("_plot"))
+                       rows=per_row, thresholds=rd.thresholds_json(), plot=stats.get("_plot"))

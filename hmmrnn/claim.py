@@ -59,6 +59,12 @@ class Reading:
         """Rows this reading decides (in inventory order)."""
         return tuple(sorted({r for t in self.thresholds for r in t.rows}, key=row_order))
 
+    def decide(self, stats: dict) -> tuple[dict, list[str], dict[str, str]]:
+        """A recipe's output judged: its statistics without the plot data ("_" keys), the failed
+        thresholds, and the verdict per inventory row."""
+        clean = {k: v for k, v in stats.items() if not k.startswith("_")}
+        return clean, self.evaluate(clean), self.row_verdicts(clean)
+
     def row_verdicts(self, stats: dict) -> dict[str, str]:
         """pass/fail per decided row: a row fails when any of its thresholds fails; reported rows: 'reported'."""
         out = {r: "pass" for r in self.covers}
@@ -134,3 +140,20 @@ class Claim:
 
     def threshold(self, statistic: str, op: str | None = None, reading: str = "strict") -> float:
         return self.reading(reading).threshold(statistic, op)
+
+
+def resolve_target(claim: Claim | None, path: str, spec, own, how: str):
+    """The HMM a checkpoint is checked against: ``spec`` (an HMM, or a spec such as "linear:2") when given,
+    else ``own`` (its metadata's). ClaimError, one line naming ``path``, when the spec is bad, there is
+    none (``how`` says how to give one), or the claim is about other HMM families."""
+    from .errors import ClaimError
+    from .hmm import HMM, HMMSpecError, parse_spec
+    try:
+        hmm = spec if isinstance(spec, HMM) else parse_spec(spec) if spec else own
+    except HMMSpecError as e:
+        raise ClaimError(f"{path}: target HMM: {e}") from None
+    if hmm is None:
+        raise ClaimError(f"{path}: no target HMM in its metadata; pass {how} (linear:2, fully:3, cyclic:4 or a JSON file)")
+    if claim is not None and not claim.applies(hmm.family):
+        raise ClaimError(f"{claim.id} is about {'/'.join(claim.applies_to)} HMMs, not {hmm.name}")
+    return hmm

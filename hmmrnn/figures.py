@@ -279,6 +279,11 @@ PLOTS["kick.ablation-traps:paper"] = mu_sweep
 PLOTS["noise.cluster-vs-transition:paper"] = noise_paper
 
 
+def plot_for(claim_id: str, reading: str):
+    """The figure function of a claim's reading: its own where the reading has one, else the claim's."""
+    return PLOTS.get(f"{claim_id}:{reading}") or PLOTS.get(claim_id)
+
+
 def late_statistics(series: dict, path: Path, title: str) -> Path:
     """Claim statistics against epoch over late training: one panel per (claim, reading, statistic), one
     line per run, the threshold dashed. series: {(claim, reading, stat): {"op", "value", "runs": {run:

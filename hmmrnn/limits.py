@@ -45,10 +45,10 @@ def rollout_bytes(batch: int, steps: int, hidden: int, outputs: int, record: str
 
 
 def check_rollout(batch: int, steps: int, hidden: int, outputs: int, record: str, driven: bool = True) -> None:
-    need = rollout_bytes(batch, steps, hidden, outputs, record, driven)
-    if need > budget_bytes():
+    need, budget = rollout_bytes(batch, steps, hidden, outputs, record, driven), budget_bytes()
+    if need > budget:
         raise RolloutTooLarge(f"a rollout of {batch} x {steps} steps x {hidden} units would need {gib(need)}, "
-                              f"over the memory budget of {gib(budget_bytes())} (HMMRNN_MEMORY_GIB)")
+                              f"over the memory budget of {gib(budget)} (HMMRNN_MEMORY_GIB)")
 
 
 def training_bytes(n_sequences: int, seq_len: int, batch: int, hidden: int, inputs: int, outputs: int) -> int:
@@ -63,10 +63,10 @@ def training_bytes(n_sequences: int, seq_len: int, batch: int, hidden: int, inpu
 
 
 def check_training(n_sequences: int, seq_len: int, batch: int, hidden: int, inputs: int, outputs: int) -> None:
-    need = training_bytes(n_sequences, seq_len, batch, hidden, inputs, outputs)
-    if need > budget_bytes():
+    need, budget = training_bytes(n_sequences, seq_len, batch, hidden, inputs, outputs), budget_bytes()
+    if need > budget:
         raise RolloutTooLarge(f"this configuration would need about {gib(need)}, over the memory budget of "
-                              f"{gib(budget_bytes())} (HMMRNN_MEMORY_GIB): lower --batch, --seq-len, "
+                              f"{gib(budget)} (HMMRNN_MEMORY_GIB): lower --batch, --seq-len, "
                               f"--n-sequences or --hidden")
 
 
@@ -79,3 +79,11 @@ def claims_refusal(hidden: int, inputs: int) -> str:
     if inputs > MAX_CLAIMS_INPUTS:
         return f"{inputs} input dimensions: the claims handle at most {MAX_CLAIMS_INPUTS} (the paper's largest is 200)"
     return ""
+
+
+def refuse_for_claims(path, model) -> None:
+    """ClaimError (one line naming path) for a network the claims do not take (claims_refusal)."""
+    why = claims_refusal(model.hidden, model.inputs)
+    if why:
+        from .errors import ClaimError
+        raise ClaimError(f"{path}: {why}")

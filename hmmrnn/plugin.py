@@ -16,7 +16,8 @@ from . import __version__, rows
 from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
 from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
-from .limits import claims_refusal
+from .limits import refuse_for_claims
+from .claim import resolve_target
 from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError
 from .serial import jsonable
 
@@ -161,9 +162,7 @@ def checkpoint(case: Case, pytestconfig):
     ck = _loaded(pytestconfig, case.path)
     if isinstance(ck, CheckpointError):
         raise ClaimError(str(ck))
-    refusal = claims_refusal(ck.model.hidden, ck.model.inputs)
-    if refusal:
-        raise ClaimError(f"{case.path}: {refusal}")
+    refuse_for_claims(case.path, ck.model)
     return ck
 
 
@@ -230,32 +229,22 @@ def cohort_subject(case: Case, members, claims_seed, mu_grid, pytestconfig):
 @pytest.fixture
 def target_hmm(case: Case, checkpoint, pytestconfig, request):
     """The HMM the checkpoint is checked against: the case's, then --hmm, then the checkpoint's metadata."""
-    spec = case.hmm or pytestconfig.getoption("hmm")
-    try:
-        hmm = parse_spec(spec) if spec else checkpoint.hmm
-    except HMMSpecError as e:
-        raise ClaimError(f"{case.path}: target HMM: {e}") from None
-    if hmm is None:
-        raise ClaimError(f"{case.path}: no target HMM in its metadata; pass --hmm (linear:2, fully:3, cyclic:4 or a JSON file)")
-    claim = getattr(request.module, "CLAIM", None)
-    if claim is not None and not claim.applies(hmm.family):
-        raise ClaimError(f"{claim.id} is about {'/'.join(claim.applies_to)} HMMs, not {hmm.name}")
-    return hmm
+    return resolve_target(getattr(request.module, "CLAIM", None), case.path,
+                          case.hmm or pytestconfig.getoption("hmm"), checkpoint.hmm, "--hmm")
 
 
 @pytest.fixture
 def record(request, case: Case, claims_seed, pytestconfig):
     """record(claim, stats) -> failed thresholds. Keeps the numbers for the report, draws the claim's
     figure from the analysis's plot data, and returns what the claim module asserts on."""
-    from .figures import PLOTS
+    from .figures import plot_for
 
     def _record(claim: Claim, stats: dict) -> list[str]:
         reading = claim.reading(reading_of(request.function))
         plot = stats.get("_plot")
-        clean = {k: v for k, v in stats.items() if not k.startswith("_")}
-        failed = reading.evaluate(clean)
+        clean, failed, per_row = reading.decide(stats)
         figs = []
-        draw = PLOTS.get(f"{claim.id}:{reading.name}") or PLOTS.get(claim.id)
+        draw = plot_for(claim.id, reading.name)
         drawn = pytestconfig.stash[_state]["figures"]  # the same plot data (shared by readings) is drawn once
         same = drawn.get((case.path, claim.id, id(plot)))
         if plot is not None and same is not None and same[0] is plot:
@@ -268,8 +257,7 @@ def record(request, case: Case, claims_seed, pytestconfig):
                 drawn[(case.path, claim.id, id(plot))] = (plot, str(rel))  # keeps plot alive: its id stays its own
             except Exception as e:  # a broken plot must not hide the verdict
                 clean["figure_error"] = f"{type(e).__name__}: {e}"
-        request.node.stash[_RECORD] = {"statistics": clean, "failed": failed, "figures": figs,
-                                       "rows": reading.row_verdicts(clean)}
+        request.node.stash[_RECORD] = {"statistics": clean, "failed": failed, "figures": figs, "rows": per_row}
         request.node.user_properties.append(("statistics", json.dumps(jsonable(clean))))
         return failed
     return _record

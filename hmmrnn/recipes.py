@@ -67,6 +67,11 @@ def kick_groups(s: Subject) -> dict:
     return s.shared(kick.discover, s.model, group_size=KICK_GROUP)
 
 
+def orbit_rule() -> dict:
+    """The orbit claim's own rotation rule: whether a network has an orbit, for the claims that ask."""
+    return orbit.orbit_rule(get("orbit.radius-scaling").thresholds)
+
+
 def kick_neurons(s: Subject) -> list[int]:
     return [n for g in kick_groups(s)["groups"].values() for n in g["neurons"]]
 
@@ -153,8 +158,7 @@ def emission_paper(s):
 
 
 def emergence_series(s):
-    rule = orbit.orbit_rule(get("orbit.radius-scaling").thresholds)  # the orbit claim's own rotation rule
-    return s.shared(emergence.emergence, s.path, s.hmm, orbit_rule=rule,
+    return s.shared(emergence.emergence, s.path, s.hmm, orbit_rule=orbit_rule(),
                     max_spacing=get("training.emergence").threshold("epoch_gap"))
 
 
@@ -165,8 +169,8 @@ def convergence_of(s):
 def readout_alignment(s):
     """One verdict over the cohort (s.members). When the trend cannot be computed, the ClaimError carries
     the per-checkpoint numbers so that the report keeps them."""
-    rule = orbit.orbit_rule(get("orbit.radius-scaling").thresholds)  # a checkpoint counts only if it has an orbit
-    by_states, per_member = s.shared(readout.alignment_by_states, s.members, orbit_rule=rule)
+    # a checkpoint counts only if it has an orbit
+    by_states, per_member = s.shared(readout.alignment_by_states, s.members, orbit_rule=orbit_rule())
     kept = {"per_checkpoint": per_member, "_plot": {"per_checkpoint": per_member}}
     try:
         stats = readout.trend(by_states, without_orbit=[n for n, m in per_member.items() if not m["has_orbit"]])
