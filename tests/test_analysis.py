@@ -9,19 +9,16 @@ import itertools
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from hmmrnn import controls
 from hmmrnn.analysis import emission, fixed_point, orbit
-from hmmrnn.rnn import RNN
+from nets import tiny
 
 torch.set_num_threads(1)
-HYP = settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
-def tiny(seed=0, bias=False, hidden=12, inputs=4) -> RNN:
-    return RNN(hidden, inputs, 3, bias=bias, generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
 
 
 # ---------------------------------------------------------------- orbit.rotation
@@ -33,7 +30,6 @@ def _circle(omega: float, B=3, T=500, centre=(0.7, -1.3), radius=2.0, seed=0) ->
     return np.stack([centre[0] + radius * np.cos(a), centre[1] + radius * np.sin(a)], -1)
 
 
-@HYP
 @given(omega=st.floats(0.01, 3.0), direction=st.sampled_from([1.0, -1.0]))
 def test_rotation_constant_speed_circle_exact(omega, direction):
     # per-step angle omega (< pi, so the wrapped increment is omega itself): coherence 1, and
@@ -125,7 +121,6 @@ def test_empirical_against_hand_count():
     assert e["volatility"] == pytest.approx(3 / 6)
 
 
-@HYP
 @given(seed=st.integers(0, 10_000))
 def test_empirical_against_loop_oracle(seed):
     rng = np.random.default_rng(seed)
@@ -152,7 +147,6 @@ def test_matched_distance_with_itself_is_zero():
     assert emission.matched_distance(a, a[::-1], 3) == pytest.approx(0.0, abs=1e-12)  # order does not matter
 
 
-@HYP
 @given(seed=st.integers(0, 10_000))
 def test_matched_distance_is_brute_force_permutation_minimum(seed):
     rng = np.random.default_rng(seed)

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 
 import hmmrnn
+from nets import contracting as tiny
 from hmmrnn.checkpoint import save
 from hmmrnn.claim import Claim
 from hmmrnn.controls import KINDS
@@ -20,11 +20,6 @@ from hmmrnn.serial import jsonable
 CLAIMS_DIR = Path(hmmrnn.__file__).parent / "claims"
 
 
-def tiny(seed: int = 0) -> hmmrnn.RNN:
-    m = hmmrnn.RNN(8, 4, 3, generator=torch.Generator().manual_seed(seed))
-    with torch.no_grad():
-        m.weight_hh.mul_(0.5 / torch.linalg.matrix_norm(m.weight_hh, ord=2))
-    return m.requires_grad_(False)
 
 
 def test_public_api_is_reexported():

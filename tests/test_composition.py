@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from hmmrnn.analysis import composition, orbit, readout
@@ -13,7 +13,6 @@ from hmmrnn.registry import ClaimError, get
 from hmmrnn.rnn import RNN
 
 torch.set_num_threads(1)
-HYP = settings(max_examples=20, deadline=None, derandomize=True)
 
 
 @pytest.mark.parametrize("spec, pairs", [("fully:3", [(0, 1), (0, 2), (1, 2)]), ("cyclic:4", [(0, 1), (1, 2)]),
@@ -26,7 +25,6 @@ def _basis(rng, H, k=2):
     return np.linalg.qr(rng.normal(size=(H, k)))[0]
 
 
-@HYP
 @given(seed=st.integers(0, 10**6), angle=st.floats(0.0, np.pi / 2))
 def test_largest_angle_of_a_rotated_plane(seed, angle):
     # plane (e1, e2) against (e1, cos a e2 + sin a e3): one principal angle 0, the other a
@@ -64,7 +62,6 @@ def test_pair_stretches_hand_made():
     assert composition.pair_stretches(out, (1, 2), min_len=3) == [(0, 2, 5), (1, 0, 10)]  # 1, 1, 2 in row 0
 
 
-@HYP
 @given(seed=st.integers(0, 10**6), period=st.integers(8, 40), direction=st.sampled_from([-1, 1]))
 def test_pair_rotation_of_a_circle_in_a_plane(seed, period, direction):
     """Uniform rotation in a random plane of R^H: coherence 1, 1000 / period revolutions per 1000 steps,

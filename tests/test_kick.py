@@ -4,13 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from hmmrnn.analysis import kick
 from hmmrnn.registry import ClaimError
 
-HYP = settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _logits(outs) -> torch.Tensor:
@@ -37,7 +36,6 @@ def test_hazard_no_switch_anywhere():
     assert kick.hazard(_logits(np.zeros((3, 7), dtype=int)), 0, 1) == (0.0, 0)
 
 
-@HYP
 @given(seed=st.integers(0, 10_000), start=st.integers(0, 2), target=st.integers(0, 2))
 def test_hazard_loop_oracle(seed, start, target):
     rng = np.random.default_rng(seed)
@@ -57,7 +55,6 @@ def test_hazard_loop_oracle(seed, start, target):
     assert rate == pytest.approx(hits / max(risk, 1))
 
 
-@HYP
 @given(seed=st.integers(0, 10_000), chunk=st.integers(1, 9), silence=st.booleans())
 def test_switch_hazard_equals_the_hazard_of_the_full_rollout(seed, chunk, silence):
     """Dropping rollouts after their first switch changes nothing: the same rate and count as hazard() of
@@ -95,7 +92,6 @@ def test_deep_cluster_mask_hand_made():
     assert np.flatnonzero(got[1]).tolist() == list(range(2, 13))
 
 
-@HYP
 @given(seed=st.integers(0, 10_000), margin=st.integers(1, 5))
 def test_deep_cluster_mask_loop_oracle(seed, margin):
     rng = np.random.default_rng(seed)
@@ -113,7 +109,6 @@ def test_deep_cluster_mask_default_margin():
 # ---------------------------------------------------------------- matched_random
 
 
-@HYP
 @given(seed=st.integers(0, 10_000))
 def test_matched_random_excludes_kick_and_is_distinct_and_seeded(seed):
     H = 20
@@ -146,7 +141,6 @@ def test_matched_random_stays_within_the_activity_pool():
 # ---------------------------------------------------------------- zone profile
 
 
-@HYP
 @given(seed=st.integers(0, 10**6))
 def test_zone_profile_uses_the_source_output_of_each_direction_oracle(seed):
     """Loop oracle: per direction a->c, the group's mean z over states of each zone whose output is a;

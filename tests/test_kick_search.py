@@ -7,14 +7,14 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hmmrnn.analysis import kick_search
 from hmmrnn.analysis.common import noise_run
 from hmmrnn.rnn import RNN
 
-HYP = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+HYP = settings(max_examples=25)  # the rest from the profile (tests/conftest.py)
 
 
 @HYP

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+import nets
 from hmmrnn.analysis import convergence, emergence, fixed_point, noise, orbit, second_order
 from hmmrnn.analysis.common import noise_run, seed_for
 from hmmrnn.analysis.residency import CLUSTER, TRANSITION
@@ -16,9 +17,7 @@ H, D = 10, 4
 
 
 def tiny(seed=0, gain=1.0) -> RNN:
-    m = RNN(H, D, 3, generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
-    m.weight_hh.mul_(gain)
-    return m
+    return nets.tiny(seed, hidden=H, inputs=D, gain=gain)
 
 
 # ---------------------------------------------------------------- second order: the authors' recursion

@@ -1,20 +1,23 @@
-"""The pytest plugin end to end: each test runs pytest in a subprocess (pytester) on tiny checkpoints.
+"""The pytest plugin end to end: each test runs pytest in-process (pytester) on tiny checkpoints.
 
-Subprocess runs, because the plugin keeps its result rows in module state. Only the two fast claims are
-used (fixed-point.single, emission.hmm-agreement) on RNN(hidden=8, inputs=4, outputs=3) networks.
+In-process, because the plugin keeps its rows in a per-run session object, not in module state. Only the two
+fast claims are used (fixed-point.single, emission.hmm-agreement) on RNN(hidden=8, inputs=4, outputs=3) networks.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import _pytest.pytester
 import pytest
 import torch
 
 import hmmrnn
+from nets import contracting as tiny
 from hmmrnn import controls
 from hmmrnn.checkpoint import save
 from hmmrnn.hmm import linear_chain
@@ -29,22 +32,35 @@ LFS_POINTER = ("version https://git-lfs.github.com/spec/v1\n"
                "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")
 
 
-def tiny(seed: int = 0) -> RNN:
-    """A contracting bias-free ReLU net (|W_hh|_2 = 0.5): every input-free run decays to h = 0."""
-    m = RNN(8, 4, 3, generator=torch.Generator().manual_seed(seed))
-    with torch.no_grad():
-        m.weight_hh.mul_(0.5 / torch.linalg.matrix_norm(m.weight_hh, ord=2))
-    return m.requires_grad_(False)
-
-
 def put(path: Path, model: RNN, with_hmm: bool = True) -> Path:
     save(path, model, {"hmm": linear_chain(2).to_json()} if with_hmm else {})
     return path
 
 
+_LIBRARIES = tuple(str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, REPO))
+
+
+class _KeepLibraries(_pytest.pytester.SysModulesSnapshot):
+    """pytester's sys.modules snapshot, except that the libraries an inner run imported stay imported: some
+    C extensions (numpy.fft's, torch's operator libraries) cannot be loaded twice in one process. Modules
+    from the test's own directory (its test files and conftest) still go."""
+
+    def __init__(self, preserve=None) -> None:
+        def keep(name: str) -> bool:
+            f = getattr(sys.modules.get(name), "__file__", None)
+            return (preserve is not None and preserve(name)) or f is None or str(Path(f).resolve()).startswith(_LIBRARIES)
+        super().__init__(preserve=keep)
+
+
+@pytest.fixture(autouse=True)
+def _keep_libraries(monkeypatch):
+    """Autouse, so that it is in place before pytester takes its first snapshot."""
+    monkeypatch.setattr(_pytest.pytester, "SysModulesSnapshot", _KeepLibraries)
+
+
 @pytest.fixture
 def ptr(pytester, monkeypatch):
-    """The pytester dir with the claim modules copied in and an environment that finds hmmrnn."""
+    """The pytester dir with the claim modules copied in; -n 2 workers find hmmrnn and use one thread."""
     for name in CLAIM_FILES.values():
         (pytester.path / name).write_text((REPO / "hmmrnn" / "claims" / name).read_text())
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
@@ -60,10 +76,11 @@ def ptr(pytester, monkeypatch):
 
 
 def run(pytester, *args):
-    """pytest with the plugin; the strict reading unless the test asks for --reading itself."""
+    """pytest with the plugin, in this process; the strict reading unless the test asks for --reading itself.
+    (The plugin module is imported already, so pytest cannot rewrite its asserts: that warning is noise here.)"""
     reading = () if "--reading" in args else ("--reading", "strict")
-    result = pytester.runpytest_subprocess("-p", "hmmrnn.plugin", "-p", "no:cacheprovider", *reading,
-                                           *map(str, args))
+    result = pytester.runpytest_inprocess("-p", "hmmrnn.plugin", "-p", "no:cacheprovider",
+                                          "-W", "ignore::pytest.PytestAssertRewriteWarning", *reading, *map(str, args))
     out = "\n".join(result.outlines + result.errlines)
     return result, out
 
@@ -246,77 +263,12 @@ def test_control_that_passes_fails_the_run(ptr):
     assert (row["verdict"], row["expected"], row["role"]) == ("pass", "fail", "control"), row
 
 
-WRITES_SPY = """
-import os
-from pathlib import Path
-import hmmrnn.report as report
-_write = report.write_report
-def _spy(*a, **k):  # who writes the report: the controller or an xdist worker
-    with open(Path(__file__).parent / "writes.log", "a") as f:
-        f.write(os.environ.get("PYTEST_XDIST_WORKER", "controller") + "\\n")
-    return _write(*a, **k)
-report.write_report = _spy
-"""
-
-
 def test_claim_group_is_the_checkpoint_of_a_claim_node_id():
     from hmmrnn.plugin import claim_group
     assert claim_group("claims/test_kick.py::kick.ablation-traps:strict[linear2-seed3]") == "linear2-seed3"
     assert claim_group("claims/test_readout.py::readout.alignment:paper[linear-chains]") == "linear-chains"
     assert claim_group("tests/test_train.py::test_cli_bad_train_argument[bad0-named0]") is None
     assert claim_group("tests/test_hmm.py::test_sample") is None
-
-
-def test_loadgroup_keeps_the_claims_of_one_checkpoint_on_one_worker(ptr):
-    """-n 2 --dist loadgroup: every test of a checkpoint runs on the same worker (so what it shares is
-    computed once), and both workers get checkpoints."""
-    pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install -e .[dev])")
-    names = [f"net{i}" for i in range(4)]
-    for i, name in enumerate(names):
-        put(ptr.path / f"{name}.pt", tiny(i))
-    args = [a for n in names for a in ("--checkpoint", f"{n}.pt")]
-    result, out = run(ptr, *args, "--reading", "all", "-k", "fixed-point", "-n", "2",
-                      "--dist", "loadgroup", "-v", "--report-dir", ptr.path / "rep")
-    workers: dict[str, set] = {}
-    for gw, name in re.findall(r"\[(gw\d)\] \[\s*\d+%\] \w+ \S+\[(net\d)\]", out):  # "[gw1] [ 12%] PASSED id"
-        workers.setdefault(name, set()).add(gw)
-    assert set(workers) == set(names), out
-    assert all(len(w) == 1 for w in workers.values()), workers
-    assert len(set().union(*workers.values())) == 2, workers
-
-
-def test_parallel_run_gives_the_serial_results(ptr):
-    """-n 2 (pytest-xdist): the same rows as a serial run, and the report written once, by the controller."""
-    pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install -e .[dev])")
-    (ptr.path / "conftest.py").write_text(WRITES_SPY)
-    names = [f"net{i}" for i in range(4)]
-    for i, name in enumerate(names):
-        put(ptr.path / f"{name}.pt", tiny(i))
-    (ptr.path / "lfs.pt").write_text(LFS_POINTER)  # an error row travels too
-    args = [a for n in names + ["lfs"] for a in ("--checkpoint", f"{n}.pt")] + ["-k", "fixed-point"]
-    reps = {}
-    for label, extra in (("serial", []), ("parallel", ["-n", "2"])):
-        reps[label] = rep = ptr.path / f"rep-{label}"
-        result, out = run(ptr, *args, "--report-dir", rep, *extra)
-        assert result.ret == 1, out  # the LFS pointer is an error
-        result.assert_outcomes(passed=len(names), errors=1)  # (xdist does not report the deselected)
-        assert len(re.findall(r"^hmmrnn: 5 claim results \(4 pass, 0 fail, 1 error\)", out, re.M)) == 1, out
-        log = ptr.path / "writes.log"
-        assert log.read_text().split() == ["controller"], (label, log.read_text())
-        log.unlink()
-
-    def rows(rep):  # every field but the timing, order aside
-        return sorted(json.dumps({k: v for k, v in r.items() if k != "seconds"}, sort_keys=True)
-                      for r in results(rep)["claims"])
-    serial, parallel = rows(reps["serial"]), rows(reps["parallel"])
-    assert len(serial) == len(names) + 1 and serial == parallel
-    assert {json.loads(r)["verdict"] for r in parallel} == {"pass", "error"}
-
-    def files(rep):
-        return sorted(str(p.relative_to(rep)) for p in rep.rglob("*") if p.is_file())
-    assert (reps["parallel"] / "claims.html").is_file()
-    assert files(reps["parallel"]) == files(reps["serial"])  # nothing extra (worker or temporary files)
-    assert {"results.json", "claims.md", "claims.html"} <= set(files(reps["serial"]))
 
 
 def test_family_and_cohort_claims(ptr):
@@ -380,17 +332,54 @@ def _without_timing(res: dict) -> dict:
     return res
 
 
-@pytest.mark.slow
-def test_same_claims_seed_same_results_serial_and_two_workers(ptr):
-    """The same claims seed gives the same results.json (timing aside), run twice serially and once under -n 2."""
-    for i in range(2):
-        put(ptr.path / f"net{i}.pt", tiny(i))
-    base = ["--checkpoint", "net0.pt", "--checkpoint", "net1.pt", "--reading", "all", "--claims-seed", "7",
-            "-k", "fixed-point"]
-    got = []
-    for i, extra in enumerate([(), (), ("-n", "2", "--dist", "loadgroup")]):
-        result, out = run(ptr, *base, *extra, "--report-dir", ptr.path / f"rep{i}")
-        assert result.ret in (0, 1), out
-        got.append(_without_timing(results(ptr.path / f"rep{i}")))
-    assert len(got[0]["claims"]) == 2 * 2  # 2 nets x 2 readings
+def test_serial_twice_and_two_workers_give_the_same_results(ptr):
+    """The same claims seed gives the same results.json (timing aside) run twice serially and once under
+    -n 2 --dist loadgroup; there every test of a checkpoint runs on one worker (what it shares is computed
+    once), both workers get checkpoints, error rows travel, and the controller alone writes the report."""
+    pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install -e .[dev])")
+    (ptr.path / "conftest.py").write_text(WRITES_SPY)
+    names = [f"net{i}" for i in range(4)]
+    for i, name in enumerate(names):
+        put(ptr.path / f"{name}.pt", tiny(i))
+    (ptr.path / "lfs.pt").write_text(LFS_POINTER)  # an error row travels too
+    args = [a for n in names + ["lfs"] for a in ("--checkpoint", f"{n}.pt")]
+    args += ["--reading", "all", "--claims-seed", "7", "-k", "fixed-point"]
+    got, files = [], []
+    for i, extra in enumerate([(), (), ("-n", "2", "--dist", "loadgroup", "-v")]):
+        rep = ptr.path / f"rep{i}"
+        result, out = run(ptr, *args, "--report-dir", rep, *extra)
+        assert result.ret == 1, out  # the LFS pointer is an error
+        result.assert_outcomes(passed=2 * len(names), errors=2)  # (xdist does not report the deselected)
+        assert len(re.findall(r"^hmmrnn: 10 claim results \(8 pass, 0 fail, 2 error\)", out, re.M)) == 1, out
+        log = ptr.path / "writes.log"
+        assert log.read_text().split() == ["controller"], (extra, log.read_text())
+        log.unlink()
+        got.append(_without_timing(results(rep)))
+        files.append(sorted(str(p.relative_to(rep)) for p in rep.rglob("*") if p.is_file()))
+    assert len(got[0]["claims"]) == 2 * 5 and {r["verdict"] for r in got[0]["claims"]} == {"pass", "error"}
     assert got[0] == got[1] == got[2]
+    assert files[0] == files[1] == files[2]  # nothing extra under -n 2 (worker or temporary files)
+    assert {"results.json", "claims.md", "claims.html"} <= set(files[2])
+
+    workers: dict[str, set] = {}
+    for gw, name in re.findall(r"\[(gw\d)\] \[\s*\d+%\] \w+ \S+\[(net\d|lfs)\]", out):  # "[gw1] [ 12%] PASSED id"
+        workers.setdefault(name, set()).add(gw)
+    assert set(workers) == set(names) | {"lfs"}, out
+    assert all(len(w) == 1 for w in workers.values()), workers
+    assert len(set().union(*workers.values())) == 2, workers
+
+
+WRITES_SPY = """
+import os
+from pathlib import Path
+import hmmrnn.report as report
+
+def pytest_configure(config):  # who writes the report: the controller or an xdist worker
+    write = report.write_report
+    def spy(*a, **k):
+        with open(Path(__file__).parent / "writes.log", "a") as f:
+            f.write(os.environ.get("PYTEST_XDIST_WORKER", "controller") + "\\n")
+        return write(*a, **k)
+    report.write_report = spy
+    config.add_cleanup(lambda: setattr(report, "write_report", write))  # in-process runs share the module
+"""

@@ -6,21 +6,19 @@ import re
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from nets import tiny
 from hmmrnn.analysis import residency
 from hmmrnn.analysis.common import seed_for
 from hmmrnn.analysis.residency import CLUSTER, KICK, TRANSITION, UNASSIGNED
 from hmmrnn.rnn import RNN, draw_noise
 
 torch.set_num_threads(1)
-HYP = settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 H, D = 12, 4
 
 
-def tiny(seed=0, bias=False) -> RNN:
-    return RNN(H, D, 3, bias=bias, generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
 
 
 # ---------------------------------------------------------------- zones (boundaries of REFERENCE.md section 5)
@@ -58,7 +56,6 @@ def test_passages_through_kick_hand_made(z, expected):
     assert residency.passages_through_kick(np.array(z)) == expected
 
 
-@HYP
 @given(z=st.lists(st.sampled_from([C, K, T, U]), max_size=40))
 def test_passages_through_kick_regex_oracle(z):
     # with unassigned dropped, a passage is "C K* T" whose C is the last cluster location before the T
