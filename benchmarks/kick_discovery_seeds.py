@@ -26,12 +26,12 @@ def main() -> None:
         for draws in (1, a.draws):
             found = kick.discover(model, seed, group_size=3, draws=draws)
             effect = kick.ablation(model, found, seed=seed)
-            for d, g in sorted(found["groups"].items()):
-                st = g.get("stability", {})
-                iv = g.get("interval")
+            for d, g in sorted(found.groups.items()):
+                st = g.stability or {}
+                iv = g.interval
                 scores = ", ".join(f"{s:.2f}" + (f" [{lo:.2f}, {hi:.2f}]" if iv else "")
-                                   for s, (lo, hi) in zip(g["scores"], iv or [(0, 0)] * len(g["scores"])))
-                print(f"{seed} | {draws} | {d[0]}->{d[1]} | {sorted(g['neurons'])} | {scores} | "
+                                   for s, (lo, hi) in zip(g.scores, iv or [(0, 0)] * len(g.scores)))
+                print(f"{seed} | {draws} | {d[0]}->{d[1]} | {sorted(g.neurons)} | {scores} | "
                       f"{st.get('same_group_in_single_draws', '-')} | {st.get('separated', '-')} | "
                       f"{effect[f'{d[0]}->{d[1]}']['ablated_ratio']:.3f}", flush=True)
 

@@ -13,14 +13,21 @@ from .hmm import HMM, HMMSpecError, parse_spec
 from .registry import CLAIMS, DEFAULT_SEED, all_claims, get
 from .rnn import RNN, Intervention, Rollout, draw_noise, rollout
 
-__all__ = ["__version__", "check", "ClaimResult", "load", "Checkpoint", "CheckpointError", "ClaimError",
-           "ModelDiverged", "HMM", "HMMSpecError", "parse_spec", "CLAIMS", "DEFAULT_SEED", "all_claims", "get",
-           "RNN", "Intervention", "Rollout", "draw_noise", "rollout"]
+from .runs import Evolution, load_evolution
+
+# imported on first use: they pull in the analyses (scikit-learn, matplotlib)
+_LAZY = {"check": "api", "ClaimResult": "api", "Subject": "recipes",
+         # the typed intermediate results, computed once per (checkpoint, claims seed) and shared by claims
+         "ZoneMap": "analysis.residency", "KickGroups": "analysis.kick", "KickGroup": "analysis.kick",
+         "MuSweep": "analysis.mu_sweep", "MuCurve": "analysis.mu_sweep"}
+
+__all__ = ["__version__", "load", "Checkpoint", "CheckpointError", "ClaimError", "ModelDiverged", "HMM",
+           "HMMSpecError", "parse_spec", "CLAIMS", "DEFAULT_SEED", "all_claims", "get", "RNN", "Intervention",
+           "Rollout", "draw_noise", "rollout", "Evolution", "load_evolution", *_LAZY]
 
 
 def __getattr__(name):
-    """check and ClaimResult import the analyses (scikit-learn, matplotlib): only when asked for."""
-    if name in ("check", "ClaimResult"):
-        from . import api
-        return getattr(api, name)
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'hmmrnn' has no attribute {name!r}")

@@ -172,17 +172,6 @@ def _read_meta(path: Path, json_path: Path) -> dict:
     return meta
 
 
-def run_history(path, meta: dict) -> list[dict] | None:
-    """The loss history of the run a checkpoint belongs to: its metadata's, else the run's history.json (beside
-    a final checkpoint, or above evolution/ for an evolution checkpoint); None when there is neither."""
-    if meta.get("history"):
-        return meta["history"]
-    for folder in (Path(path).parent, Path(path).parent.parent):
-        if (folder / "history.json").exists():
-            return json.loads((folder / "history.json").read_text())
-    return None
-
-
 def load(path) -> Checkpoint:
     """Load a checkpoint of either format; raise CheckpointError with a one-line reason."""
     path = Path(path)

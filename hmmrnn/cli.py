@@ -149,14 +149,14 @@ def _fixture(a) -> int:
 
 
 def _thin(a) -> int:
-    from . import manifest
+    from . import runs
     run = Path(a.run)
-    if not (run / "evolution").is_dir():
+    if not (run / runs.EVOLUTION).is_dir():
         print(f"hmmrnn thin: {run}: no evolution/ folder", file=sys.stderr)
         return 2
-    gone = manifest.thin_evolution(run, a.every)
-    short = manifest.drop_evolution_history(run) if (run / "history.json").is_file() else 0
-    print(f"{run}: removed {len(gone)} evolution checkpoints; kept epochs {manifest.evolution_epochs(run)}; "
+    gone = runs.thin_evolution(run, a.every)
+    short = runs.drop_evolution_history(run) if (run / "history.json").is_file() else 0
+    print(f"{run}: removed {len(gone)} evolution checkpoints; kept epochs {runs.evolution_epochs(run)}; "
           f"loss history left to history.json in {short} sidecars")
     return 0
 
@@ -193,7 +193,7 @@ def _audit(a) -> int:
                    and "evolution" not in p.parts and p.parent.joinpath("final.pt") != p)
     paths = [str(p) for p in finals + [q for q in loose if not (q.parent / "final.pt").exists()]]
     if a.late:  # the seed observed over its late training: every evolution checkpoint of its last LATE epochs
-        from .manifest import evolution_epochs
+        from .runs import evolution_epochs, evolution_path
         paths = []
         for f in finals:
             epochs = evolution_epochs(f.parent)
@@ -202,7 +202,7 @@ def _audit(a) -> int:
                 paths.append(str(f))
                 continue
             last = epochs[-1]
-            paths += [str(f.parent / "evolution" / f"epoch_{e:04d}.pt") for e in epochs
+            paths += [str(evolution_path(f.parent, e)) for e in epochs
                       if e >= last - a.late and (last - e) % a.late_every == 0]
     if not paths:
         print(f"hmmrnn audit: {', '.join(map(str, roots))}: no checkpoints found", file=sys.stderr)

@@ -52,8 +52,8 @@ def orbit(d: dict, path: Path, title: str) -> Path:
 
 def residency(d: dict, path: Path, title: str) -> Path:
     """State space (PC1-PC2 of the locations) coloured by residency time, and by zone."""
-    from sklearn.decomposition import PCA
-    X = PCA(n_components=2, random_state=0).fit_transform(d["states"])
+    from .analysis.geometry import pca_plane
+    X = pca_plane(d["states"]).transform(d["states"])
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
     sc = a1.scatter(X[:, 0], X[:, 1], c=d["rt"], s=4, cmap="viridis")
     fig.colorbar(sc, ax=a1, label="residency time", pad=0.02)
@@ -73,8 +73,8 @@ def kick(d: dict, path: Path, title: str) -> Path:
     groups = d["groups"]
     fig, axes = plt.subplots(1, len(groups) + 1, figsize=(4 * (len(groups) + 1), 3.2))
     for ax, ((a, c), g) in zip(axes, groups.items()):
-        for k, n in enumerate(g["neurons"]):
-            ax.plot(d["lags"], g["profile"][:, k], "-o", ms=3, label=f"neuron {n}")
+        for k, n in enumerate(g.neurons):
+            ax.plot(d["lags"], g.profile[:, k], "-o", ms=3, label=f"neuron {n}")
         ax.axhline(0, color="k", lw=0.5)
         ax.axvline(0, color="0.5", lw=0.5, ls="--")
         ax.set(xlabel="step from switch", ylabel="pre-activation", title=f"{title}: kick {a}->{c}")

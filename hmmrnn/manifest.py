@@ -7,6 +7,7 @@ from pathlib import Path
 from . import controls
 from .checkpoint import atomic_write_json, load, save
 from .registry import all_claims
+from .runs import evolution_epochs
 
 EXPECT_NOTE = "controls must FAIL the claims whose registry entry lists them (hmmrnn/claim_defs.py)"
 
@@ -25,40 +26,6 @@ def upsert(path: Path, entry: dict) -> None:
         entry = {**entry, "expected_fail": old["expected_fail"]}
     m["fixtures"] = [e for e in m["fixtures"] if e["name"] != entry["name"]] + [entry]
     atomic_write_json(path, m)
-
-
-def evolution_epochs(run_dir: Path) -> list[int]:
-    """Epochs of the evolution checkpoints of a run (evolution/epoch_NNNN.pt), ascending."""
-    return sorted(int(p.stem.split("_")[1]) for p in (Path(run_dir) / "evolution").glob("epoch_*.pt"))
-
-
-def thin_evolution(run_dir: Path, every: int) -> list[int]:
-    """Keep the evolution checkpoints at multiples of `every` epochs and the last one; delete the rest
-    (their .pt and .json). Returns the removed epochs. Keeps fixtures/ small; training dynamics then
-    have `every`-epoch resolution."""
-    epochs = evolution_epochs(run_dir)
-    drop = [e for e in epochs[:-1] if e % every]
-    for e in drop:
-        for ext in (".pt", ".json"):
-            (Path(run_dir) / "evolution" / f"epoch_{e:04d}{ext}").unlink(missing_ok=True)
-    return drop
-
-
-def drop_evolution_history(run_dir: Path) -> int:
-    """Remove the loss history from the run's evolution sidecars where it is a prefix of history.json, which
-    keeps it (each sidecar repeats every epoch so far: most of a thinned run's metadata). Returns the
-    number of sidecars shortened; a sidecar whose history disagrees with history.json is left as it is."""
-    full = json.loads((Path(run_dir) / "history.json").read_text())
-    n = 0
-    for side in sorted((Path(run_dir) / "evolution").glob("epoch_*.json")):
-        meta = json.loads(side.read_text())
-        hist = meta.get("history")
-        if hist and hist == full[: len(hist)]:
-            meta.pop("history")
-            meta["history_in"] = "../history.json"
-            atomic_write_json(side, meta)
-            n += 1
-    return n
 
 
 def trained_entry(fixtures_dir: Path, run_dir: Path, name: str, command: str) -> dict:

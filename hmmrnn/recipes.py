@@ -13,6 +13,7 @@ from typing import Callable
 from .analysis import (composition, connectivity, convergence, emergence, emission, fixed_point, kick, kick_search,
                        mu_sweep, noise, orbit, readout, residency, second_order)
 from .registry import ClaimError, get
+from .runs import load_evolution
 
 ZONE_MAP = dict(n_locations=2000, rollouts=20, horizon=60)  # the one zone map of a checkpoint, shared by claims
 KICK_GROUP = 3  # the paper's kick triplets
@@ -59,11 +60,11 @@ class _Failed:
         self.error = error
 
 
-def zone_map(s: Subject) -> dict:
+def zone_map(s: Subject) -> residency.ZoneMap:
     return s.shared(residency.three_zones, s.model, **ZONE_MAP)
 
 
-def kick_groups(s: Subject) -> dict:
+def kick_groups(s: Subject) -> kick.KickGroups:
     return s.shared(kick.discover, s.model, group_size=KICK_GROUP)
 
 
@@ -73,7 +74,7 @@ def orbit_rule() -> dict:
 
 
 def kick_neurons(s: Subject) -> list[int]:
-    return [n for g in kick_groups(s)["groups"].values() for n in g["neurons"]]
+    return [n for g in kick_groups(s).groups.values() for n in g.neurons]
 
 
 def fixed_point_strict(s):
@@ -97,22 +98,23 @@ def pair_orbits(s):
 
 
 def residency_zones(s):
-    return zone_map(s)
+    z = zone_map(s)
+    return {**z.statistics, "_plot": z.plot()}
 
 
 def noise_strict(s):
-    zones = s.shared(residency.three_zones, s.model, n_locations=1000)
-    return noise.cluster_vs_transition(s.model, zones["_zones"], zones["_locations"], seed=s.seed)
+    z = s.shared(residency.three_zones, s.model, n_locations=1000)
+    return noise.cluster_vs_transition(s.model, z.zones, z.locations, seed=s.seed)
 
 
 def noise_paper(s):
-    zones = s.shared(residency.three_zones, s.model, n_locations=1000)  # the nominal run's zones
-    return noise.paper_protocol(s.model, zones["_zones"], zones["_locations"], seed=s.seed)
+    z = s.shared(residency.three_zones, s.model, n_locations=1000)  # the nominal run's zones
+    return noise.paper_protocol(s.model, z.zones, z.locations, seed=s.seed)
 
 
 def kick_profile(s):
     z = zone_map(s)
-    return kick.zone_profile(kick_groups(s), z["_zones"], z["_preacts"], z["_outputs"])
+    return kick.zone_profile(kick_groups(s).neurons_by_direction(), z.zones, z.preacts, z.outputs)
 
 
 def kick_ablation_strict(s):
@@ -137,7 +139,7 @@ def kick_ablation_paper(s):
 
 
 def kick_motif(s):
-    return connectivity.kick_motif(s.model.weight_hh.numpy(), kick_groups(s)["groups"], seed=s.seed,
+    return connectivity.kick_motif(s.model.weight_hh.numpy(), kick_groups(s).neurons_by_direction(), seed=s.seed,
                                    pop_size=70, n_null=200)
 
 
@@ -158,8 +160,12 @@ def emission_paper(s):
 
 
 def emergence_series(s):
-    return s.shared(emergence.emergence, s.path, s.hmm, orbit_rule=orbit_rule(),
+    return s.shared(_emergence_of_run, s.path, s.hmm, orbit_rule=orbit_rule(),
                     max_spacing=get("training.emergence").threshold("epoch_gap"))
+
+
+def _emergence_of_run(path: str, hmm, seed: int, **kw) -> dict:
+    return emergence.emergence(load_evolution(path), hmm, seed, **kw)
 
 
 def convergence_of(s):

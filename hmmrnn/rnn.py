@@ -55,6 +55,11 @@ class RNN(nn.Module):
     def has_bias(self) -> bool:
         return self.bias_h is not None
 
+    def readout(self, h: torch.Tensor) -> torch.Tensor:
+        """Logits [..., O] of states h [..., H]: W_o h (+ b_o)."""
+        logits = h @ self.weight_o.T
+        return logits if self.bias_o is None else logits + self.bias_o
+
 
 @dataclass
 class Intervention:
@@ -101,7 +106,7 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     logits of every step; "logits" keeps only the logits (training: no [B, T, H] copies); "last" keeps
     only the final step (long input-free runs). Differentiable: training uses it too.
     """
-    W_hh, W_o = model.weight_hh, model.weight_o
+    W_hh = model.weight_hh
     if record not in ("all", "logits", "last"):
         raise ValueError(f"record must be 'all', 'logits' or 'last', got {record!r}")
     if noise is not None:
@@ -135,7 +140,7 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
         if act_m is not None:
             h = h * act_m
         if record == "logits":
-            logits.append(h @ W_o.T)
+            logits.append(model.readout(h))
         elif record == "all" or t == T - 1:
             states.append(h)
             preacts.append(pre)
@@ -144,9 +149,7 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
         L = torch.stack(logits, 1)
     else:
         S, P = torch.stack(states, 1), torch.stack(preacts, 1)
-        L = S @ W_o.T
-    if model.bias_o is not None:
-        L = L + model.bias_o
+        L = model.readout(S)
     return Rollout(S, P, L, noise)
 
 

@@ -22,6 +22,7 @@ from .checkpoint import atomic_torch_save, atomic_write_json, save
 from .hmm import HMM, parse_spec, sample, train_seq_len
 from .limits import check_training
 from .rnn import RNN, draw_noise, hard_gumbel_softmax, rollout
+from .runs import evolution_path
 from .sinkhorn import sinkhorn_divergence
 
 
@@ -200,7 +201,7 @@ class Trainer:
                            "best_model": self.best[2]}, self.state_path)
 
     def _save_evolution(self) -> None:
-        save(self.out / "evolution" / f"epoch_{self.epoch:04d}", self.model, self._meta(self.epoch, "evolution"))
+        save(evolution_path(self.out, self.epoch, ext=""), self.model, self._meta(self.epoch, "evolution"))
 
     def _stop(self) -> bool:
         """With until_converged: the rule held at that many consecutive checks (the run is done)."""
@@ -259,7 +260,7 @@ class Trainer:
         tune_malloc()
         c = self.cfg
         self.out.mkdir(parents=True, exist_ok=True)
-        if self.epoch == 0 and not (self.out / "evolution" / "epoch_0000.pt").exists():
+        if self.epoch == 0 and not evolution_path(self.out, 0).exists():
             self._save_evolution()
         bar = _progress(self.epoch, c.epochs, progress)
         while self.epoch < c.epochs and not self._stop():

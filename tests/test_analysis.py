@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hmmrnn import controls
-from hmmrnn.analysis import emission, fixed_point, orbit
+from hmmrnn.analysis import emission, fixed_point, geometry, orbit
 from nets import tiny
 
 torch.set_num_threads(1)
@@ -21,7 +21,11 @@ torch.set_num_threads(1)
 
 
 
-# ---------------------------------------------------------------- orbit.rotation
+# ---------------------------------------------------------------- geometry.rotation
+
+
+def _rotation(pts: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
+    return geometry.rotation(geometry.angle_steps(pts, centre))
 
 
 def _circle(omega: float, B=3, T=500, centre=(0.7, -1.3), radius=2.0, seed=0) -> np.ndarray:
@@ -35,7 +39,7 @@ def test_rotation_constant_speed_circle_exact(omega, direction):
     # per-step angle omega (< pi, so the wrapped increment is omega itself): coherence 1, and
     # revolutions per 1000 steps = omega / (2 pi) * 1000, whatever the direction
     pts = _circle(direction * omega)
-    coh, revs = orbit.rotation(pts, np.array([0.7, -1.3]))
+    coh, revs = _rotation(pts, np.array([0.7, -1.3]))
     assert coh == pytest.approx(1.0, abs=1e-9)
     assert revs == pytest.approx(omega / (2 * np.pi) * 1000, rel=1e-9)
 
@@ -43,8 +47,8 @@ def test_rotation_constant_speed_circle_exact(omega, direction):
 def test_rotation_reversed_direction_same_numbers():
     pts = _circle(0.3, T=800)
     c = np.array([0.7, -1.3])
-    assert orbit.rotation(pts[:, ::-1], c) == pytest.approx(orbit.rotation(pts, c), rel=1e-12)
-    assert orbit.rotation(_circle(-0.3, T=800), c) == pytest.approx(orbit.rotation(pts, c), rel=1e-12)
+    assert _rotation(pts[:, ::-1], c) == pytest.approx(_rotation(pts, c), rel=1e-12)
+    assert _rotation(_circle(-0.3, T=800), c) == pytest.approx(_rotation(pts, c), rel=1e-12)
 
 
 def test_rotation_of_pure_jitter_is_incoherent():
@@ -52,9 +56,27 @@ def test_rotation_of_pure_jitter_is_incoherent():
     ang = rng.uniform(-np.pi, np.pi, size=(8, 4000))
     r = rng.uniform(0.5, 1.5, size=ang.shape)
     pts = np.stack([r * np.cos(ang), r * np.sin(ang)], -1)
-    coh, revs = orbit.rotation(pts, np.zeros(2))
+    coh, revs = _rotation(pts, np.zeros(2))
     assert coh < 0.05  # ~ 1/sqrt(T) for independent increments
     assert revs < 10  # net winding of a random walk in angle, tiny per 1000 steps against ~ 250 for omega = pi/2
+
+
+def test_rotation_of_pieces_of_different_lengths_against_a_loop():
+    """Pieces (stretches of a pair's orbit): coherence weighted by length, revolutions pooled."""
+    rng = np.random.default_rng(3)
+    pieces = [rng.normal(0.2 * k, 0.5, size=n) for k, n in ((1, 40), (-1, 300), (2, 25))]
+    net, total, steps = 0.0, 0.0, 0
+    weighted = 0.0
+    for d in pieces:
+        turned, travelled = abs(sum(d)), sum(abs(x) for x in d)
+        weighted += len(d) * turned / travelled
+        net, total, steps = net + turned, total + travelled, steps + len(d)
+    coh, revs = geometry.rotation(pieces)
+    assert coh == pytest.approx(weighted / steps, rel=1e-12)
+    assert revs == pytest.approx(net / (2 * np.pi) / steps * 1000, rel=1e-12)
+    one = pieces[1]
+    assert geometry.rotation([one]) == pytest.approx((abs(one.sum()) / np.abs(one).sum(),
+                                                      abs(one.sum()) / (2 * np.pi) / len(one) * 1000), rel=1e-12)
 
 
 # ---------------------------------------------------------------- orbit.radius_scaling (REFERENCE.md section 4a)

@@ -24,7 +24,8 @@ CLAIMS_DIR = Path(hmmrnn.__file__).parent / "claims"
 
 def test_public_api_is_reexported():
     for name in ("load", "HMM", "parse_spec", "RNN", "rollout", "check", "ClaimResult", "CLAIMS", "get",
-                 "ClaimError", "CheckpointError", "DEFAULT_SEED"):
+                 "ClaimError", "CheckpointError", "DEFAULT_SEED", "Subject", "ZoneMap", "KickGroups", "KickGroup",
+                 "MuSweep", "MuCurve", "Evolution", "load_evolution"):
         assert hasattr(hmmrnn, name), name
     assert set(hmmrnn.__all__) >= {"check", "load", "rollout"}
 

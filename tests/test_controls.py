@@ -151,7 +151,7 @@ def test_bifurcation_epoch_too_short_history():
 @settings(max_examples=20, deadline=None, derandomize=True)
 @given(last=st.integers(1, 120), every=st.integers(1, 40))
 def test_thin_evolution_keeps_multiples_and_the_last(tmp_path_factory, last, every):
-    from hmmrnn.manifest import evolution_epochs, thin_evolution
+    from hmmrnn.runs import evolution_epochs, thin_evolution
     run = tmp_path_factory.mktemp("run")
     (run / "evolution").mkdir()
     made = sorted(set(range(0, last + 1, 10)) | {last})
@@ -167,7 +167,7 @@ def test_thin_evolution_keeps_multiples_and_the_last(tmp_path_factory, last, eve
 
 
 def test_drop_evolution_history_keeps_everything_else(tmp_path):
-    from hmmrnn.manifest import drop_evolution_history
+    from hmmrnn.runs import drop_evolution_history
     hist = [{"epoch": e, "val": 10.0 - e} for e in range(1, 6)]
     (tmp_path / "evolution").mkdir()
     (tmp_path / "history.json").write_text(json.dumps(hist))

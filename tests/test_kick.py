@@ -151,18 +151,17 @@ def test_zone_profile_uses_the_source_output_of_each_direction_oracle(seed):
     pre = torch.as_tensor(rng.normal(size=(T, H)), dtype=torch.float32)
     zones = rng.choice([CLUSTER, KICK, TRANSITION, UNASSIGNED], size=T)
     outputs = rng.choice([0, 1, 2], size=T)
-    found = {"groups": {(0, 2): {"neurons": [0, 1]}, (2, 0): {"neurons": [3, 4, 5]}, (1, 2): {"neurons": [2]},
-                        (0, 1): {"neurons": [1, 5]}}}
-    got = kick.zone_profile(found, zones, pre, outputs)
+    groups = {(0, 2): [0, 1], (2, 0): [3, 4, 5], (1, 2): [2], (0, 1): [1, 5]}
+    got = kick.zone_profile(groups, zones, pre, outputs)
     P = pre.numpy()
     sd = P.std(0) + 1e-6
     want = {}
-    for (a, c), g in found["groups"].items():
+    for (a, c), neurons in groups.items():
         row = {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
             nxt = [next((int(o) for o in outputs[t + 1:] if o != outputs[t]), -1) for t in range(T)]
             vals = [P[t, n] / sd[n] for t in range(T) if zones[t] == z and outputs[t] == a and nxt[t] == c
-                    for n in g["neurons"]]
+                    for n in neurons]
             row[name] = float(np.mean(vals))
         want[f"{a}->{c}"] = row
     for d in want:
@@ -180,7 +179,7 @@ def test_zone_profile_names_a_zone_too_sparse_to_judge():
     outputs = np.array([0] * 10 + [2] * 2)
     pre = torch.as_tensor(np.random.default_rng(0).normal(size=(12, 2)), dtype=torch.float32)
     with pytest.raises(ClaimError, match=r"fewer than 3 of 12 locations\): 0->2 transition \(2\)"):
-        kick.zone_profile({"groups": {(0, 2): {"neurons": [0, 1]}}}, zones, pre, outputs)
+        kick.zone_profile({(0, 2): [0, 1]}, zones, pre, outputs)
 
 
 def test_next_output_hand_made():
@@ -195,7 +194,7 @@ def test_zone_profile_opposite_transitions_do_not_count():
     vals = np.array([-1.0] * 4 + [0.0] * 4 + [1.0] * 4 + [-5.0] * 4 + [0.0])
     pre = torch.as_tensor(np.stack([vals, vals], 1), dtype=torch.float32)
     sd = float(vals.std() + 1e-6)
-    got = kick.zone_profile({"groups": {(0, 2): {"neurons": [0, 1]}}}, zones, pre, outputs)
+    got = kick.zone_profile({(0, 2): [0, 1]}, zones, pre, outputs)
     assert got["per_direction"]["0->2"] == pytest.approx({"cluster": -1 / sd, "kick": 0.0, "transition": 1 / sd})
     assert got["min_transition_minus_kick"] > 0 and got["max_cluster_z"] < 0
 
@@ -219,10 +218,10 @@ def test_discover_finds_the_neuron_that_rises_before_switches_and_pooling_draws_
     seeds = iter(range(100))
     monkeypatch.setattr(kick, "noise_run", lambda model, batch, steps, seed: _kick_run(next(seeds)))
     one = kick.discover(None, seed=0, group_size=1, min_events=8)
-    assert one["groups"][(0, 1)]["neurons"] == [2] and "interval" not in one["groups"][(0, 1)]
+    assert one.groups[(0, 1)].neurons == [2] and one.groups[(0, 1)].interval is None
     seeds = iter(range(100))
-    pooled = kick.discover(None, seed=0, group_size=1, min_events=8, draws=3)["groups"][(0, 1)]
-    assert pooled["neurons"] == [2] and pooled["events"] == 24
-    lo, hi = pooled["interval"][0]
-    assert lo <= pooled["scores"][0] <= hi
-    assert pooled["stability"]["same_group_in_single_draws"] == 1.0 and pooled["stability"]["separated"]
+    pooled = kick.discover(None, seed=0, group_size=1, min_events=8, draws=3).groups[(0, 1)]
+    assert pooled.neurons == [2] and pooled.events == 24
+    lo, hi = pooled.interval[0]
+    assert lo <= pooled.scores[0] <= hi
+    assert pooled.stability["same_group_in_single_draws"] == 1.0 and pooled.stability["separated"]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hmmrnn.analysis import kick_search
+from hmmrnn.analysis.kick import KickGroup, KickGroups
 from hmmrnn.analysis.common import noise_run
 from hmmrnn.rnn import RNN
 
@@ -69,8 +70,7 @@ def test_greedy_group_is_seeded_and_searches_every_direction():
         m.weight_hh.mul_(2.0)
     run = noise_run(m, 8, 200, seed=5)
     out = run.logits.argmax(-1).numpy()
-    found = {"run": run, "outputs": out, "deep": np.ones_like(out, dtype=bool),
-             "groups": {(0, 1): {}, (1, 0): {}, (2, 0): {}}}
+    found = KickGroups({d: KickGroup([]) for d in ((0, 1), (1, 0), (2, 0))}, run, out, np.ones_like(out, dtype=bool))
     kw = dict(seed=1, size=2, n_starts=16, rollouts=2, steps=40, shortlist=5)
     a, b = kick_search.greedy_group(m, found, **kw), kick_search.greedy_group(m, found, **kw)
     assert set(a) == {"0->1", "1->0", "2->0"}

@@ -7,7 +7,6 @@ regime) and plain-loop oracles against the vectorised code.
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -311,7 +310,7 @@ def test_motif_stats_recovers_planted_motif():
         assert np.sign(s[k]) == sign
 
 
-GROUPS = {(0, 1): {"neurons": A_}, (1, 0): {"neurons": B_}}
+GROUPS = {(0, 1): A_, (1, 0): B_}
 
 
 def test_kick_motif_planted_is_far_beyond_the_null():
@@ -346,9 +345,9 @@ def test_kick_motif_iid_weights_are_null_like():
 
 def test_kick_motif_needs_opposite_directions():
     with pytest.raises(ClaimError, match="opposite"):
-        connectivity.kick_motif(_planted(), {(0, 1): {"neurons": A_}, (1, 2): {"neurons": B_}}, seed=0, n_null=2)
+        connectivity.kick_motif(_planted(), {(0, 1): A_, (1, 2): B_}, seed=0, n_null=2)
     # the pair is found whichever way round the dict lists it; A is the group of the smaller-first direction
-    r = connectivity.kick_motif(_planted(), {(1, 0): {"neurons": B_}, (0, 1): {"neurons": A_}}, seed=0,
+    r = connectivity.kick_motif(_planted(), {(1, 0): B_, (0, 1): A_}, seed=0,
                                 pop_size=16, n_null=5)
     assert r["groups"] == "0->1 vs 1->0"
     assert r["_plot"]["order"][:16] == A_ + B_
@@ -526,27 +525,6 @@ def test_critical_fraction_biased_net_uses_the_biased_active_set():
 # ---------------------------------------------------------------- emergence: the orbit-epoch rule
 
 
-def _fake_run(tmp_path, monkeypatch, rows: dict[int, dict]):
-    """Evolution checkpoints (empty files) with given per-epoch statistics; load/stats/loss-epoch stubbed."""
-    (tmp_path / "evolution").mkdir()
-    for e in rows:
-        (tmp_path / "evolution" / f"epoch_{e:04d}.pt").touch()
-    final = tmp_path / "final.pt"
-    final.touch()
-
-    def load(p):
-        p = str(p)
-        e = None if p == str(final) else int(p.split("_")[-1].split(".")[0])
-        return SimpleNamespace(model=e, meta={"history": [{"epoch": 0, "val": 1.0}]} if e is None else {"epoch": e})
-
-    monkeypatch.setattr(emergence, "load", load)
-    monkeypatch.setattr(emergence, "checkpoint_stats", lambda model, hmm, seed: dict(rows[model]))
-    monkeypatch.setattr(emergence, "bifurcation_epoch", lambda history: 35)
-    monkeypatch.setattr(emergence, "train_seq_len", lambda hmm: 10)
-    monkeypatch.setattr(emergence, "expected_volatility", lambda hmm, n: 0.2)
-    return str(final)
-
-
 def _row(rot, crit, vol=0.2):
     return {"rotation_coherence": rot, "revolutions_per_1000": 5.0, "pc_variance_explained": 0.9,
             "critical_fraction": crit, "volatility": vol, "diverged": False}
@@ -555,15 +533,18 @@ def _row(rot, crit, vol=0.2):
 RULE = {"rotation_coherence": 0.5, "pc_variance_explained": 0.6}
 
 
-def test_emergence_orbit_epoch_is_first_checkpoint_passing_every_threshold(tmp_path, monkeypatch):
+def _summary(rows: dict[int, dict], loss_epoch: int = 35, target: float = 0.2) -> dict:
+    return emergence.summarise([{**r, "epoch": e} for e, r in sorted(rows.items())], loss_epoch, target, RULE)
+
+
+def test_emergence_orbit_epoch_is_first_checkpoint_passing_every_threshold():
     rows = {10: _row(0.1, 0.0), 20: _row(0.5, 0.1), 30: _row(float("nan"), 0.2), 40: _row(0.8, 0.3),
             50: _row(0.9, 0.5, vol=0.25), 100: _row(0.9, 0.6, vol=0.21)}
     rows[20]["pc_variance_explained"] = 0.5  # passes rotation, fails planarity: not yet the orbit
     rows[40]["pc_variance_explained"] = 0.6  # thresholds are inclusive
-    final = _fake_run(tmp_path, monkeypatch, rows)
-    r = emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE)
+    r = _summary(rows)
     assert r["checkpoints"] == 6
-    assert r["orbit_epoch"] == 40  # epoch 30 diverged (NaN): never the orbit; 100 sorts after 50
+    assert r["orbit_epoch"] == 40  # epoch 30 diverged (NaN): never the orbit
     assert r["loss_descent_epoch"] == 35 and r["epoch_gap"] == 5
     assert r["orbit_stays_fraction"] == 1.0 and r["orbit_at_final"] is True
     assert r["critical_before"] == pytest.approx((0.0 + 0.1 + 0.2) / 3)
@@ -573,31 +554,35 @@ def test_emergence_orbit_epoch_is_first_checkpoint_passing_every_threshold(tmp_p
     assert r["late_volatility_spread"] == pytest.approx(0.05)  # last 4 checkpoints: 0.2, 0.2, 0.25, 0.21
 
 
-def test_emergence_orbit_that_comes_and_goes_or_never_forms(tmp_path, monkeypatch):
-    rows = {10: _row(0.1, 0.0), 20: _row(0.7, 0.2), 30: _row(0.2, 0.1), 40: _row(0.7, 0.3), 50: _row(0.1, 0.1)}
-    final = _fake_run(tmp_path, monkeypatch, rows)
-    r = emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE)
+def test_emergence_orbit_that_comes_and_goes_or_never_forms():
+    r = _summary({10: _row(0.1, 0.0), 20: _row(0.7, 0.2), 30: _row(0.2, 0.1), 40: _row(0.7, 0.3), 50: _row(0.1, 0.1)})
     assert r["orbit_epoch"] == 20
     assert r["orbit_stays_fraction"] == pytest.approx(1 / 3)  # of 30, 40, 50 only 40 is an orbit
     assert r["orbit_at_final"] is False
-    (tmp_path / "never").mkdir()
-    final = _fake_run(tmp_path / "never", monkeypatch, {e: _row(0.1, 0.1) for e in (10, 20, 30, 40)})
-    r = emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE)
+    r = _summary({e: _row(0.1, 0.1) for e in (10, 20, 30, 40)})
     assert math.isnan(r["orbit_epoch"]) and math.isnan(r["epoch_gap"]) and math.isnan(r["critical_jump"])
 
 
-def test_emergence_series_too_coarse_for_the_gap_is_an_error(tmp_path, monkeypatch):
-    rows = {0: _row(0.1, 0.1), 20: _row(0.1, 0.1), 40: _row(0.9, 0.3), 100: _row(0.9, 0.3)}
-    final = _fake_run(tmp_path, monkeypatch, rows)
+def _evolution(monkeypatch, rows: dict[int, dict]):
+    """An Evolution whose 'models' are epochs; checkpoint_stats and the loss's descent (epoch 35) stubbed."""
+    from hmmrnn.runs import Evolution
+    monkeypatch.setattr(emergence, "checkpoint_stats", lambda model, hmm, seed: dict(rows[model]))
+    monkeypatch.setattr(emergence, "bifurcation_epoch", lambda history: 35)
+    return Evolution("run/final.pt", sorted(rows), sorted(rows), [{"epoch": 0, "val": 1.0}])
+
+
+def test_emergence_series_too_coarse_for_the_gap_is_an_error(monkeypatch):
+    from hmmrnn.hmm import linear_chain
+    evo = _evolution(monkeypatch, {0: _row(0.1, 0.1), 20: _row(0.1, 0.1), 40: _row(0.9, 0.3), 100: _row(0.9, 0.3)})
     with pytest.raises(ClaimError, match=r"60 epochs apart around the loss.s second descent \(epoch 35\) cannot resolve an epoch gap of 30"):
-        emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE, max_spacing=30)
-    assert emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE, max_spacing=60)["orbit_epoch"] == 40
+        emergence.emergence(evo, linear_chain(2), seed=0, orbit_rule=RULE, max_spacing=30)
+    assert emergence.emergence(evo, linear_chain(2), seed=0, orbit_rule=RULE, max_spacing=60)["orbit_epoch"] == 40
 
 
-def test_emergence_needs_four_checkpoints(tmp_path, monkeypatch):
-    final = _fake_run(tmp_path, monkeypatch, {10: _row(0.9, 0.1), 20: _row(0.9, 0.1), 30: _row(0.9, 0.1)})
+def test_emergence_needs_four_checkpoints(monkeypatch):
+    evo = _evolution(monkeypatch, {10: _row(0.9, 0.1), 20: _row(0.9, 0.1), 30: _row(0.9, 0.1)})
     with pytest.raises(ClaimError, match="found 3"):
-        emergence.emergence(final, hmm=None, seed=0, orbit_rule=RULE)
+        emergence.emergence(evo, hmm=None, seed=0, orbit_rule=RULE)
 
 
 # ---------------------------------------------------------------- emergence: which evolution series, what spacing
@@ -612,7 +597,7 @@ def test_local_spacing_is_the_resolution_around_the_event():
 def test_a_continued_run_is_judged_with_its_source_runs_early_evolution(tmp_path):
     """A run continued from another run's final.pt (fresh Adam, recorded in training.continue_from) has
     evolution checkpoints only from the continue epoch on; its series starts with the source run's."""
-    from hmmrnn.analysis.emergence import evolution_series
+    from hmmrnn.runs import evolution_series
     from hmmrnn.checkpoint import save
     m = RNN(4, 2, 3)
     src, cont = tmp_path / "fx" / "a", tmp_path / "fx" / "a-to500"

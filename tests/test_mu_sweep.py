@@ -7,6 +7,7 @@ import torch
 
 from hmmrnn import figures
 from hmmrnn.analysis import mu_sweep
+from hmmrnn.analysis.kick import KickGroup, KickGroups
 from hmmrnn.analysis.common import noise_run
 from hmmrnn.rnn import RNN, Intervention, draw_noise, rollout
 
@@ -152,8 +153,7 @@ def _small_found(seed=3):
         d = (int(out[i, j]), int(out[i, j + 1]))
         dirs[d] = dirs.get(d, 0) + 1
     best = max(dirs, key=dirs.get)
-    found = {"run": run, "outputs": out, "deep": np.ones_like(out, dtype=bool),
-             "groups": {best: {"neurons": [int(n) for n in range(0, 24, 4)]}}}
+    found = KickGroups({best: KickGroup([int(n) for n in range(0, 24, 4)])}, run, out, np.ones_like(out, dtype=bool))
     return m, found
 
 
@@ -166,7 +166,7 @@ def test_sweep_is_seeded_and_typed(tmp_path):
     (d, sa), = a.items()
     sb = b[d]
     assert set(sa.curves) == set(mu_sweep.MANIPULATIONS) and sa.grid == "coarse"
-    assert sa.group == found["groups"][next(iter(found["groups"]))]["neurons"][:3]
+    assert sa.group == found.groups[next(iter(found.groups))].neurons[:3]
     for k, ca in sa.curves.items():
         cb = sb.curves[k]
         for f in ("rate", "rate_ratio", "critical_mean", "critical_run", "n_switches", "overshoot", "diverged"):

@@ -18,13 +18,12 @@ from itertools import combinations
 import numpy as np
 import torch
 from scipy.linalg import subspace_angles
-from sklearn.decomposition import PCA
 
 from ..hmm import HMM, output_pair_joint
 from ..registry import ClaimError
 from ..rnn import RNN
 from .common import noise_run, require_finite, seed_for, switches
-from .orbit import angle_steps
+from .geometry import angle_steps, pca_plane, rotation
 
 MIN_SWITCHES = 20
 PLOTTED = 150  # switches drawn per pair (an untrained net can switch tens of thousands of times)
@@ -42,7 +41,7 @@ def expected_pairs(hmm: HMM, min_share: float = 0.1) -> list[tuple[int, int]]:
 
 def plane(X: np.ndarray) -> np.ndarray:
     """Orthonormal basis [H, 2] of the PCA(2) plane of points X [N, H]."""
-    return PCA(n_components=2, random_state=0).fit(X).components_.T
+    return pca_plane(X).components_.T
 
 
 def largest_angle_deg(P: np.ndarray, Q: np.ndarray) -> float:
@@ -73,19 +72,18 @@ def pair_stretches(outputs: np.ndarray, pair: tuple[int, int], min_len: int = 20
 
 
 def pair_rotation(states: np.ndarray, outputs: np.ndarray, pair: tuple[int, int], min_len: int = 20) -> dict:
-    """Rotation along one pair's orbit: coherence (|net angle| / total angle) and revolutions per 1000
-    steps pooled over its stretches, around their mean in their PCA(2) plane, and that plane's share
-    of their variance. NaN where the run has no such stretch."""
+    """Rotation along one pair's orbit, measured as the orbit claim measures it (geometry.rotation, each
+    stretch a piece): coherence and revolutions per 1000 steps around the stretches' mean in their PCA(2)
+    plane, and that plane's share of their variance. NaN where the run has no such stretch."""
     found = pair_stretches(outputs, pair, min_len)
     if not found:
         return {"stretches": 0, "rotation_coherence": float("nan"), "revolutions_per_1000": float("nan"),
                 "pc_variance_explained": float("nan")}
     X = np.concatenate([states[b, s:e] for b, s, e in found])
-    pca = PCA(n_components=2, random_state=0).fit(X)
+    pca = pca_plane(X)
     centre = pca.transform(X).mean(0)
-    d = np.concatenate([angle_steps(pca.transform(states[b, s:e]), centre) for b, s, e in found])
-    return {"stretches": len(found), "rotation_coherence": float(abs(d.sum()) / max(np.abs(d).sum(), 1e-12)),
-            "revolutions_per_1000": float(abs(d.sum()) / (2 * np.pi) / len(d) * 1000),
+    coherence, revs = rotation([angle_steps(pca.transform(states[b, s:e]), centre) for b, s, e in found])
+    return {"stretches": len(found), "rotation_coherence": coherence, "revolutions_per_1000": revs,
             "pc_variance_explained": float(pca.explained_variance_ratio_.sum())}
 
 

@@ -46,14 +46,15 @@ def motif_stats(W: np.ndarray, A: list[int], B: list[int], size: int) -> dict:
 SIGNS = {"kick_within": 1, "kick_across": -1, "pop_within": 1, "pop_across": -1, "pop_drive_contrast": 1}
 
 
-def kick_motif(W: np.ndarray, groups: dict, seed: int, pop_size: int = 70, n_null: int = 200) -> dict:
-    """Block means of the motif and their z-scores against the weight-permutation null (sign-adjusted,
+def kick_motif(W: np.ndarray, groups: dict[tuple[int, int], list[int]], seed: int, pop_size: int = 70,
+               n_null: int = 200) -> dict:
+    """Block means of the motif (``groups``: kick neurons per switch direction) and their z-scores against the weight-permutation null (sign-adjusted,
     so positive z means 'in the paper's direction')."""
     pairs = [(d, (d[1], d[0])) for d in groups if (d[1], d[0]) in groups and d[0] < d[1]]
     if not pairs:
         raise ClaimError("no pair of opposite switch directions with kick groups")
     (da, db) = pairs[0]
-    A, B = groups[da]["neurons"], groups[db]["neurons"]
+    A, B = list(groups[da]), list(groups[db])
     obs = motif_stats(W, A, B, pop_size)
     rng = np.random.default_rng(seed)
     null = {k: [] for k in SIGNS}

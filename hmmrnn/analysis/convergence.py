@@ -63,7 +63,8 @@ def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2
 def of_checkpoint(path: str, hmm: HMM, seed: int) -> dict:
     """convergence() of a checkpoint file, its loss history read from its metadata (or the run's
     history.json beside it)."""
-    from ..checkpoint import load, run_history
+    from ..checkpoint import load
+    from ..runs import run_history
     ck = load(path)
     history = run_history(path, ck.meta)
     if history and "epoch" in ck.meta:  # judged at this checkpoint's epoch, not the run's end

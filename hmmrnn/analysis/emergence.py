@@ -8,19 +8,17 @@ second descent (controls.bifurcation_epoch), found from the loss alone.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import torch
 
-from ..checkpoint import load, run_history
 from ..controls import bifurcation_epoch
 from ..hmm import HMM, expected_volatility, train_seq_len
-from ..registry import ClaimError
+from ..registry import ClaimError, ModelDiverged
 from ..rnn import RNN
-from ..registry import ModelDiverged
+from ..runs import Evolution
 from .common import noise_run, seed_for
 from .emission import rnn_sample
+from .jacobian import active_eigvals, critical_count, recurrent_active
 from .orbit import ROTATION, has_orbit, rotation_stats
 
 
@@ -28,20 +26,10 @@ def critical_fraction(model: RNN, states: torch.Tensor, active: torch.Tensor | N
     """Fraction of states [N, H] whose Jacobian (active block of W_hh) has a critical pair. Gating: by default
     noise-free (W_hh h > 0, as residency.unstable_directions); ``active`` [N, H] gives it explicitly (the
     authors gated with the input term: the pre-activation of the next step > 0)."""
-    W = model.weight_hh.double()
     if active is None:
-        drive = states.double() @ W.T
-        if model.bias_h is not None:
-            drive = drive + model.bias_h.double()
-        active = drive > 0
-    hits = 0
-    for a in active:
-        idx = a.nonzero()[:, 0]
-        if len(idx) < 2:
-            continue
-        lam = torch.linalg.eigvals(W[idx][:, idx])
-        m = (lam - 1) / (lam + 1)
-        hits += bool(((m.real.abs() < 0.1) & (m.imag > 0.05)).any())
+        active = recurrent_active(model, states)
+    W = model.weight_hh.detach().double()
+    hits = sum(critical_count(lam) > 0 for lam in active_eigvals(W, active, min_units=2))
     return hits / len(states)
 
 
@@ -89,29 +77,6 @@ def paper_reading(rows: list[dict], loss_epoch: int, spacing: float | None = Non
             "paper_late_rate_spread": float((np.nanmax(vol) - np.nanmin(vol)) / max(np.nanmean(vol), 1e-12))}
 
 
-def evolution_series(final_path: str, meta: dict | None = None) -> list[Path]:
-    """The evolution checkpoints of the run that wrote final_path (its metadata: ``meta``, read when not
-    given), oldest first. A run continued from another checkpoint (``training.continue_from``) starts with the
-    source run's checkpoints up to the epoch it went on from, found by the recorded path or, moved with the
-    fixtures, beside this run."""
-    here = Path(final_path).parent
-    evo = sorted(here.glob("evolution/epoch_*.pt"))
-    if meta is None:
-        meta = load(final_path).meta if Path(final_path).exists() else {}
-    src = (meta.get("training") or {}).get("continue_from")
-    if src:
-        rec = Path(src["path"])
-        for cand in (rec, here.parent / rec.parent.name / rec.name):
-            if cand.exists() and cand.resolve() != Path(final_path).resolve():
-                evo = [p for p in evolution_series(str(cand)) if _epoch(p) <= int(src["epoch"])] + evo
-                break
-    return evo
-
-
-def _epoch(p: Path) -> int:
-    return int(p.stem.split("_")[1])
-
-
 def local_spacing(epochs: list[int], at: int, reach: int) -> int:
     """The largest step between consecutive evolution epochs on the stretch [at - reach, at + reach] (with the
     checkpoints that bracket it): the resolution with which an event near epoch ``at`` can be dated."""
@@ -119,36 +84,43 @@ def local_spacing(epochs: list[int], at: int, reach: int) -> int:
     return max((b - a for a, b in pairs), default=0)
 
 
-def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacing: int | None = None) -> dict:
-    """Statistics per evolution checkpoint of the run (``evolution_series``), the two bifurcation epochs, and
-    the before/after contrast of the critical-pair fraction. ``max_spacing``: the largest epoch step between
-    evolution checkpoints around the loss's second descent that can still resolve the claim's epoch gap (a
-    coarser series there is an ERROR; coarse stretches elsewhere do not matter)."""
-    meta = load(final_path).meta
-    evo = evolution_series(final_path, meta)
-    if len(evo) < 4:
-        raise ClaimError(f"{final_path}: needs evolution checkpoints in evolution/ beside it, found {len(evo)}")
-    history = run_history(final_path, meta) or load(evo[-1]).meta.get("history")
-    if not history:
-        raise ClaimError(f"{final_path}: no loss history in its metadata")
-    loss_epoch = bifurcation_epoch(history)
+def emergence(evo: Evolution, hmm: HMM, seed: int, orbit_rule: dict, max_spacing: int | None = None) -> dict:
+    """Statistics per checkpoint of a run's evolution series (``runs.load_evolution``) and their summary.
+    ``max_spacing``: the largest epoch step between evolution checkpoints around the loss's second descent that
+    can still resolve the claim's epoch gap (a coarser series there is an ERROR; coarse stretches elsewhere do
+    not matter)."""
+    if len(evo.models) < 4:
+        raise ClaimError(f"{evo.path}: needs evolution checkpoints in evolution/ beside it, found {len(evo.models)}")
+    if not evo.history:
+        raise ClaimError(f"{evo.path}: no loss history in its metadata")
+    loss_epoch = bifurcation_epoch(evo.history)
     if max_spacing is not None:
-        step = local_spacing([_epoch(p) for p in evo], loss_epoch, max_spacing)
+        step = local_spacing(evo.epochs, loss_epoch, max_spacing)
         if step > max_spacing:
-            raise ClaimError(f"{final_path}: evolution checkpoints {step} epochs apart around the loss's second "
+            raise ClaimError(f"{evo.path}: evolution checkpoints {step} epochs apart around the loss's second "
                              f"descent (epoch {loss_epoch}) cannot resolve an epoch gap of {max_spacing}")
-    rows = []
-    for p in evo:
-        ck = load(p)
-        rows.append({"epoch": int(ck.meta.get("epoch", p.stem.split("_")[1])),
-                     **checkpoint_stats(ck.model, hmm, seed)})
+    rows = [{"epoch": e, **checkpoint_stats(m, hmm, seed)} for e, m in zip(evo.epochs, evo.models)]
+    target = expected_volatility(hmm, train_seq_len(hmm))
+    return {**summarise(rows, loss_epoch, target, orbit_rule, max_spacing or 30),
+            "_plot": {"rows": rows, "history": evo.history, "orbit_epoch": _orbit_epoch(rows, orbit_rule),
+                      "loss_epoch": loss_epoch, "target_volatility": target}}
+
+
+def _orbit_epoch(rows: list[dict], orbit_rule: dict) -> int | None:
     on = [r["epoch"] for r in rows if has_orbit(r, orbit_rule)]
-    orbit_epoch = on[0] if on else None
+    return on[0] if on else None
+
+
+def summarise(rows: list[dict], loss_epoch: int, target_volatility: float, orbit_rule: dict, reach: int = 30) -> dict:
+    """The claim's statistics from per-checkpoint rows (oldest first: epoch, the ROTATION statistics,
+    critical fractions, volatility): the orbit epoch (first row passing orbit_rule) against the loss's second
+    descent, whether the orbit stays, the critical-pair fraction before and after it, the final and late
+    volatility, and the paper reading (``reach``: the stretch around the descent its spacing is read on)."""
+    orbit_epoch = _orbit_epoch(rows, orbit_rule)
     later = [has_orbit(r, orbit_rule) for r in rows if orbit_epoch is not None and r["epoch"] > orbit_epoch]
     before = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] < orbit_epoch]
     after = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] >= orbit_epoch]
     vol = np.array([r["volatility"] for r in rows])
-    target = expected_volatility(hmm, train_seq_len(hmm))
     return {
         "checkpoints": len(rows),
         "orbit_epoch": orbit_epoch if orbit_epoch is not None else float("nan"),
@@ -159,11 +131,9 @@ def emergence(final_path: str, hmm: HMM, seed: int, orbit_rule: dict, max_spacin
         "critical_before": float(np.nanmean(before)) if before else float("nan"),
         "critical_after": float(np.nanmean(after)) if after else float("nan"),
         "critical_jump": float(np.nanmean(after) - np.nanmean(before)) if before and after else float("nan"),
-        "final_volatility_err": float(abs(vol[-1] - target)),
+        "final_volatility_err": float(abs(vol[-1] - target_volatility)),
         "late_volatility_spread": float(np.nanmax(vol[-4:]) - np.nanmin(vol[-4:])) if np.isfinite(vol[-4:]).any()
         else float("nan"),
-        "hmm_volatility": float(target),
-        **paper_reading(rows, loss_epoch, local_spacing([r["epoch"] for r in rows], loss_epoch, max_spacing or 30)),
-        "_plot": {"rows": rows, "history": history, "orbit_epoch": orbit_epoch, "loss_epoch": loss_epoch,
-                  "target_volatility": target},
+        "hmm_volatility": float(target_volatility),
+        **paper_reading(rows, loss_epoch, local_spacing([r["epoch"] for r in rows], loss_epoch, reach)),
     }

@@ -6,15 +6,67 @@ switches of that direction, minus the largest such rise for any other direction)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+
 import numpy as np
 import torch
 
 from ..registry import ClaimError
-from ..rnn import RNN, Intervention, draw_noise, rollout
+from ..rnn import RNN, Intervention, Rollout, draw_noise, rollout
 from .common import noise_run, require_finite, seed_for
 
 WINDOW = (-2, 0)  # lags (steps relative to the first step of the new output) of the kick
 DEEP = 10  # a cluster state has no switch within this many steps either side
+
+
+Direction = tuple[int, int]  # a switch a -> c of the argmax output
+
+
+@dataclass(frozen=True, eq=False)
+class KickGroup:
+    """One switch direction's kick group: its neurons, best first, and what ranked them."""
+
+    neurons: list[int]
+    scores: list[float] = ()  # selectivity: z-scored rise before the switch minus the largest for another direction
+    events: int = 0  # switches of this direction seen
+    profile: np.ndarray | None = None  # [lags, k] event-triggered mean pre-activation of the group
+    baseline: np.ndarray | None = None  # [k] the group's cluster baseline
+    interval: list | None = None  # [k][2] 95% t-interval of the scores (pooled draws only)
+    stability: dict | None = None  # how often one draw would pick the same group (pooled draws only)
+
+    def top(self, k: int) -> "KickGroup":
+        """The first k neurons, with their scores and profile."""
+        cut = lambda x: None if x is None else x[..., :k]  # noqa: E731
+        return replace(self, neurons=self.neurons[:k], scores=self.scores[:k], profile=cut(self.profile),
+                       baseline=cut(self.baseline), interval=None if self.interval is None else self.interval[:k])
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class KickGroups:
+    """kick.discover's result, computed once per (checkpoint, claims seed) and shared: a group per switch
+    direction, and the noise run they were found in (the ablations start from its deep-cluster states)."""
+
+    groups: dict[Direction, KickGroup]
+    run: Rollout  # [B, T, ...] the (first) noise run
+    outputs: np.ndarray  # [B, T] its argmax outputs
+    deep: np.ndarray  # [B, T] its deep-cluster states (no switch within DEEP steps)
+    lags: np.ndarray = field(default_factory=lambda: np.arange(-8, 5))  # of the profiles
+
+    def __repr__(self) -> str:  # short, and what Subject.shared keys a computation on it by
+        dirs = ", ".join(f"{a}->{c}: {g.neurons}" for (a, c), g in self.groups.items())
+        return f"KickGroups({dirs}; run {tuple(self.outputs.shape)})"
+
+    @property
+    def neurons(self) -> list[int]:
+        """Every kick neuron, of any direction."""
+        return sorted({n for g in self.groups.values() for n in g.neurons})
+
+    def neurons_by_direction(self) -> dict[Direction, list[int]]:
+        return {d: list(g.neurons) for d, g in self.groups.items()}
+
+    def top(self, k: int) -> "KickGroups":
+        """Each direction's first k neurons (the top k of a ranking are the first k of its top K > k)."""
+        return replace(self, groups={d: g.top(k) for d, g in self.groups.items()})
 
 
 def deep_cluster_mask(out: np.ndarray, margin: int = DEEP) -> np.ndarray:
@@ -58,7 +110,7 @@ def _rise_scores(pre: np.ndarray, out: np.ndarray, deep: np.ndarray, lags: np.nd
 
 
 def discover(model: RNN, seed: int, group_size: int = 3, batch: int = 64, steps: int = 600,
-             min_events: int = 10, draws: int = 1) -> dict:
+             min_events: int = 10, draws: int = 1) -> KickGroups:
     """Kick groups per switch direction (a, b): neurons, selectivity scores, event count, and the
     event-triggered mean pre-activation (lags -8..+4) of the group, plus the run used.
 
@@ -74,7 +126,7 @@ def discover(model: RNN, seed: int, group_size: int = 3, batch: int = 64, steps:
         pre, out = run.preacts.numpy(), run.logits.argmax(-1).numpy()
         deep = deep_cluster_mask(out)
         if first is None:
-            first = {"run": run, "outputs": out, "deep": deep}
+            first = (run, out, deep)
         per_draw.append(_rise_scores(pre, out, deep, lags, min_events))
     common = set(per_draw[0]).intersection(*per_draw[1:])
     if not common:
@@ -98,8 +150,8 @@ def discover(model: RNN, seed: int, group_size: int = 3, batch: int = 64, steps:
             g["stability"] = {"draws": draws, "same_group_in_single_draws": float(same),
                               "next_neuron": int(nxt), "next_score": round(float(score[nxt]), 3),
                               "separated": bool(score[top[-1]] - half[top[-1]] > score[nxt] + half[nxt])}
-        groups[d] = g
-    return {"groups": groups, "lags": lags, **first}
+        groups[d] = KickGroup(**g)
+    return KickGroups(groups, *first, lags=lags)
 
 
 def hazard(logits: torch.Tensor, start: int, target: int) -> tuple[float, int]:
@@ -153,18 +205,18 @@ def matched_random(model_hidden: int, group: list[int], exclude: set[int], activ
 
 
 @torch.no_grad()
-def ablation(model: RNN, found: dict, seed: int, n_starts: int = 128, rollouts: int = 4, steps: int = 100,
+def ablation(model: RNN, found: KickGroups, seed: int, n_starts: int = 128, rollouts: int = 4, steps: int = 100,
              n_random: int = 5, stop_above: float | None = None) -> dict:
     """Per direction (a, c): switch hazards a->c from deep-cluster states of output a, intact vs the kick
     group silenced (activity 0), vs activity-matched random non-kick neurons silenced, and c->a with the
     same group silenced (selectivity); plus mu = 2 enhancement and the authors' recurrent-drive variant.
     stop_above: return at the first direction whose ablated ratio exceeds it, with only that ratio
     (a caller that only asks "does every direction trap?" is answered without the other rollouts)."""
-    run, out, deep = found["run"], found["outputs"], found["deep"]
+    out, deep = found.outputs, found.deep
     H = model.hidden
-    states = run.states.numpy()
+    states = found.run.states.numpy()
     activity = states.reshape(-1, H).mean(0)
-    kick_all = {n for g in found["groups"].values() for n in g["neurons"]}
+    kick_all = set(found.neurons)
     rng = np.random.default_rng(seed_for(seed, "kick-random"))
     res = {}
 
@@ -175,7 +227,7 @@ def ablation(model: RNN, found: dict, seed: int, n_starts: int = 128, rollouts: 
         pick = rng.choice(len(bi), size=min(n_starts, len(bi)), replace=False)
         return torch.from_numpy(states[bi[pick], ti[pick]]).repeat_interleave(rollouts, 0)
 
-    for (a, c), g in found["groups"].items():
+    for (a, c), g in found.groups.items():
         h0 = starts_of(a)
         noise = draw_noise(len(h0), steps, model.inputs, seed_for(seed, f"kick-{a}{c}"))
 
@@ -184,21 +236,21 @@ def ablation(model: RNN, found: dict, seed: int, n_starts: int = 128, rollouts: 
         intact, n_intact = switch_hazard(model, noise, h0, a, c)
         if n_intact < 10:
             raise ClaimError(f"only {n_intact} intact {a}->{c} switches from cluster states: no transitions to trap")
-        ablated = rate(Intervention.on(g["neurons"], H, 0.0))
+        ablated = rate(Intervention.on(g.neurons, H, 0.0))
         if stop_above is not None and ablated / intact > stop_above:
             res[f"{a}->{c}"] = {"intact_rate": intact, "ablated_ratio": ablated / intact}
             return res
-        rand = [rate(Intervention.on(matched_random(H, g["neurons"], kick_all, activity, rng), H, 0.0))
+        rand = [rate(Intervention.on(matched_random(H, g.neurons, kick_all, activity, rng), H, 0.0))
                 for _ in range(n_random)]
-        enhanced = rate(Intervention.on(g["neurons"], H, 2.0, kind="recurrent"))
-        ref_variant = rate(Intervention.on(g["neurons"], H, 0.0, kind="recurrent"))
+        enhanced = rate(Intervention.on(g.neurons, H, 2.0, kind="recurrent"))
+        ref_variant = rate(Intervention.on(g.neurons, H, 0.0, kind="recurrent"))
         opposite = None
-        if (c, a) in found["groups"] or (out == c).any():
+        if (c, a) in found.groups or (out == c).any():
             try:
                 h0c = starts_of(c)
                 nzc = draw_noise(len(h0c), steps, model.inputs, seed_for(seed, f"kick-opp-{a}{c}"))
                 opp_intact = rate(None, h0c, nzc, c, a)
-                opp_abl = rate(Intervention.on(g["neurons"], H, 0.0), h0c, nzc, c, a)
+                opp_abl = rate(Intervention.on(g.neurons, H, 0.0), h0c, nzc, c, a)
                 opposite = opp_abl / opp_intact if opp_intact > 0 else float("nan")
             except ClaimError:
                 opposite = float("nan")
@@ -209,17 +261,17 @@ def ablation(model: RNN, found: dict, seed: int, n_starts: int = 128, rollouts: 
 
 
 @torch.no_grad()
-def example_trace(model: RNN, found: dict, seed: int, steps: int = 200) -> dict:
+def example_trace(model: RNN, found: KickGroups, seed: int, steps: int = 200) -> dict:
     """One rollout from a deep-cluster state, intact and with every kick group silenced, same noise:
     the logit margin between the two most used outputs (for the figure)."""
-    out, deep, states = found["outputs"], found["deep"], found["run"].states
-    (a, c) = next(iter(found["groups"]))
+    out, deep, states = found.outputs, found.deep, found.run.states
+    (a, c) = next(iter(found.groups))
     bi, ti = np.nonzero(deep & (out == a))
     if not len(bi):
         return {}
     h0 = states[bi[0], ti[0]][None]
     noise = draw_noise(1, steps, model.inputs, seed_for(seed, "kick-example"))
-    allk = sorted({n for g in found["groups"].values() for n in g["neurons"]})
+    allk = found.neurons
     m = {}
     for key, iv in (("intact", None), ("ablated", Intervention.on(allk, model.hidden, 0.0))):
         lg = rollout(model, noise, h0=h0, intervention=iv, record="logits").logits[0]
@@ -227,7 +279,7 @@ def example_trace(model: RNN, found: dict, seed: int, steps: int = 200) -> dict:
     return m
 
 
-def summary(found: dict, res: dict, trace: dict | None = None) -> dict:
+def summary(found: KickGroups, res: dict, trace: dict | None = None) -> dict:
     """Worst case over directions, plus the per-direction numbers and the groups with their scores."""
     def worst(key, fn):
         vals = [r[key] for r in res.values() if r[key] is not None and not np.isnan(r[key])]
@@ -239,11 +291,11 @@ def summary(found: dict, res: dict, trace: dict | None = None) -> dict:
         "min_opposite_ratio": worst("opposite_ratio", min),
         "max_enhanced_ratio": worst("enhanced_ratio", max),
         "max_recurrent_only_ratio": worst("recurrent_only_ratio", max),
-        "groups": {f"{a}->{c}": {"neurons": g["neurons"], "scores": g["scores"], "events": g["events"]}
-                   for (a, c), g in found["groups"].items()},
+        "groups": {f"{a}->{c}": {"neurons": g.neurons, "scores": g.scores, "events": g.events}
+                   for (a, c), g in found.groups.items()},
         "per_direction": {d: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
                           for d, r in res.items()},
-        "_plot": {"groups": found["groups"], "lags": found["lags"], **(trace or {})},
+        "_plot": {"groups": found.groups, "lags": found.lags, **(trace or {})},
     }
 
 
@@ -255,9 +307,9 @@ def next_output(outputs: np.ndarray) -> np.ndarray:
     return nxt
 
 
-def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs: np.ndarray,
+def zone_profile(groups: dict[Direction, list[int]], zones: np.ndarray, preacts: torch.Tensor, outputs: np.ndarray,
                  min_states: int = 3) -> dict:
-    """Paper 5, App. J: mean pre-activation of each kick group (in units of each neuron's s.d. over the
+    """Paper 5, App. J: mean pre-activation of each kick group (``groups``: its neurons per direction; in units of each neuron's s.d. over the
     run) in the clusters, kick zones and transitions of its own direction a -> c: the states whose output
     is a and whose next different output is c (a transition state is one the output leaves within 2
     steps, so it still shows a). Orderings are checked per direction; a zone of a direction with fewer than
@@ -268,8 +320,7 @@ def zone_profile(found: dict, zones: np.ndarray, preacts: torch.Tensor, outputs:
     sd = pre.std(0) + 1e-6
     nxt = next_output(outputs)
     per, raw, short = {}, {}, []
-    for (a, c), g in found["groups"].items():
-        n = g["neurons"]
+    for (a, c), n in groups.items():
         own = (outputs == a) & (nxt == c)
         row, row_raw = {}, {}
         for name, z in (("cluster", CLUSTER), ("kick", KICK), ("transition", TRANSITION)):
@@ -309,11 +360,8 @@ def trap_size(model: RNN, seed: int, sizes=range(1, 7), ablated_max: float = 0.1
     except ClaimError:
         return None
     for k in sizes:
-        found = {**top, "groups": {d: {**g, "neurons": g["neurons"][:k], "scores": g["scores"][:k],
-                                       "profile": g["profile"][:, :k], "baseline": g["baseline"][:k]}
-                                   for d, g in top["groups"].items()}}
         try:
-            res = ablation(model, found, seed, n_random=3, stop_above=ablated_max)
+            res = ablation(model, top.top(k), seed, n_random=3, stop_above=ablated_max)
         except ClaimError:
             return None
         if all(r["ablated_ratio"] <= ablated_max and r.get("random_ratio", 0.0) >= random_min for r in res.values()):

@@ -13,21 +13,21 @@ import torch
 
 from ..rnn import RNN, Intervention, draw_noise
 from .common import seed_for
-from .kick import switch_hazard
+from .kick import KickGroups, switch_hazard
 
 
 @torch.no_grad()
-def greedy_group(model: RNN, found: dict, seed: int, size: int = 3, n_starts: int = 64, rollouts: int = 4,
+def greedy_group(model: RNN, found: KickGroups, seed: int, size: int = 3, n_starts: int = 64, rollouts: int = 4,
                  steps: int = 100, shortlist: int = 30) -> dict:
-    """Per direction "a->c" of found["groups"]: the `size` neurons whose joint silencing lowers the a->c
+    """Per direction "a->c" of found.groups: the `size` neurons whose joint silencing lowers the a->c
     hazard most, chosen one at a time (the first over all H neurons, later ones among the `shortlist`
     best single neurons), on selection starts; and the hazard ratio (silenced / intact) on held-out
     deep-cluster starts and noise. NaN ratio where either set sees fewer than 10 intact switches."""
-    states, out, deep = found["run"].states, found["outputs"], found["deep"]
+    states, out, deep = found.run.states, found.outputs, found.deep
     H = model.hidden
     rng = np.random.default_rng(seed_for(seed, "kick-search"))
     res = {}
-    for a, c in found["groups"]:
+    for a, c in found.groups:
         bi, ti = np.nonzero(deep & (out == a))
         pick = rng.permutation(len(bi))[: 2 * n_starts]
         halves = pick[: len(pick) // 2], pick[len(pick) // 2:]

@@ -52,12 +52,14 @@ import torch
 from ..registry import ClaimError
 from ..rnn import RNN, Intervention, draw_noise, rollout
 from .common import BLOW_UP, seed_for
+from .geometry import pca_plane
+from .jacobian import active_eigvals, critical_count
 from .kick import discover, hazard, switch_hazard
 from .kick_search import greedy
 
 GRIDS = {"full": np.round(np.arange(21) * 0.1, 10), "coarse": np.array([0.0, 0.5, 1.0, 1.5, 2.0])}
 MANIPULATIONS = ("kick", "integrating", "control", "kick_searched")
-RE_TOL, IM_TOL = 0.1, 0.06  # the authors' Moebius rule (compute_CE)
+RE_TOL, IM_TOL = 0.1, 0.06  # the authors' Moebius window in their ablation script (compute_CE); jacobian.py
 EXAMPLE_MU = (0.0, 1.0, 1.9)
 
 
@@ -129,15 +131,8 @@ def critical_pairs(model: RNN, preacts: torch.Tensor, recurrent: torch.Tensor | 
         alive = recurrent != 0
     else:
         alive = torch.ones(W.shape[0], dtype=torch.bool)
-    out = np.zeros(len(preacts), dtype=int)
-    for i, p in enumerate(preacts):
-        idx = ((p > 0) & alive).nonzero()[:, 0]
-        if len(idx) < 2:
-            continue
-        lam = torch.linalg.eigvals(W[idx][:, idx])
-        m = (lam - 1) / (lam + 1)
-        out[i] = int(((m.real.abs() < re_tol) & (m.imag > im_tol)).sum())
-    return out
+    counts = (critical_count(lam, re_tol, im_tol) for lam in active_eigvals(W, (preacts > 0) & alive, min_units=2))
+    return np.fromiter(counts, dtype=int, count=len(preacts))
 
 
 def _switch_windows(out: np.ndarray, window: int, cap: int) -> tuple[list[range], int]:
@@ -240,7 +235,7 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
           search: bool = True, n_candidates: int = 12, max_size: int = 6, search_starts: int = 32,
           trap: float = 0.10, overshoot_q: float = 99.0, overshoot_window: int = 20,
           min_hits: int = 10) -> dict[str, MuSweep]:
-    """The Fig 7 protocol per direction of found["groups"] (kick.discover(model, seed, ...); the kick group
+    """The Fig 7 protocol per direction of found.groups (kick.discover(model, seed, ...); the kick group
     is the first `group_size` of each direction's ranked neurons; with search, candidates are the first
     `n_candidates`, rediscovered with that group size when found holds fewer). `trap` only defines the
     reported smallest trapping size (held-out mu=0 ratio <= trap). ClaimError when a direction has fewer
@@ -252,15 +247,15 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
     i1 = int(np.flatnonzero(np.isclose(mus, 1.0))[0])
     H = model.hidden
     W = model.weight_hh.detach().numpy()
-    if search and min(len(g["neurons"]) for g in found["groups"].values()) < n_candidates:
+    if search and min(len(g.neurons) for g in found.groups.values()) < n_candidates:
         cand_found = discover(model, seed, group_size=n_candidates)
     else:
         cand_found = found
-    groups = {d: [int(n) for n in g["neurons"][:group_size]] for d, g in found["groups"].items()}
+    groups = {d: [int(n) for n in g.neurons[:group_size]] for d, g in found.groups.items()}
     kicks = sorted({n for g in groups.values() for n in g})
     control = control_population(W, kicks, control_k)
-    run, out_f, deep = found["run"], found["outputs"], found["deep"]
-    states = run.states
+    out_f, deep = found.outputs, found.deep
+    states = found.run.states
     deep_t = torch.from_numpy(deep)
     rng = np.random.default_rng(seed_for(seed, "mu-starts"))
     pca = _pca(states, seed)
@@ -282,7 +277,7 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
             raise ClaimError(f"{d}: only {n_base} intact {d} switches from {len(h0)} cluster rollouts")
         searched = {"neurons": [], "ratios": [], "trap_size": None, "candidates": []}
         if search and len(sel):
-            cands = [int(n) for n in cand_found["groups"].get((a, c), found["groups"][(a, c)])["neurons"][:n_candidates]]
+            cands = [int(n) for n in cand_found.groups.get((a, c), found.groups[(a, c)]).neurons[:n_candidates]]
             h0s = states[bi[sel], ti[sel]].repeat_interleave(rollouts, 0)
             nzs = draw_noise(len(h0s), steps, model.inputs, seed_for(seed, f"mu-search-{a}{c}"))
 
@@ -392,10 +387,10 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
 
 
 def _pca(states: torch.Tensor, seed: int, n: int = 4000):
-    from sklearn.decomposition import PCA
+    """The PCA(2) plane of up to n of the states [..., H], and those states."""
     X = states.reshape(-1, states.shape[-1]).numpy()
-    idx = np.random.default_rng(seed_for(seed, "mu-pca")).permutation(len(X))[:n]
-    return PCA(n_components=2, random_state=0).fit(X[idx]), X[idx]
+    X = X[np.random.default_rng(seed_for(seed, "mu-pca")).permutation(len(X))[:n]]
+    return pca_plane(X), X
 
 
 def _example(model: RNN, p: dict, pca, seed: int, n: int = 3, steps: int = 60, cloud: int = 1500) -> dict:

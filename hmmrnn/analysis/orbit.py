@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.decomposition import PCA
 
 from ..rnn import RNN, draw_noise, rollout
 from .common import require_finite, seed_for
+from .geometry import angle_steps, pca_plane, rotation
 
 SCALES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 ROTATION = ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained")  # what "has an orbit" reads
@@ -36,30 +36,13 @@ def fixed_point_of(model: RNN, h: torch.Tensor, steps: int = 500) -> torch.Tenso
     return rollout(model, None, h0=h, steps=steps, record="last").states[:, -1].mean(0)
 
 
-def angle_steps(points: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    """Signed angle turned around centre [2] at each step of trajectories points [..., T, 2]: [..., T-1],
-    wrapped to (-pi, pi]."""
-    ang = np.arctan2(points[..., 1] - centre[1], points[..., 0] - centre[0])
-    return np.angle(np.exp(1j * np.diff(ang, axis=-1)))
-
-
-def rotation(points: np.ndarray, centre: np.ndarray) -> tuple[float, float]:
-    """Coherence (|net signed angle| / total absolute angle) and revolutions per 1000 steps of
-    trajectories points [B, T, 2] around centre [2]; per trajectory, then averaged."""
-    d = angle_steps(points, centre)
-    net, total = d.sum(1), np.abs(d).sum(1)
-    coherence = float(np.mean(np.abs(net) / np.maximum(total, 1e-12)))
-    revs = float(np.mean(np.abs(net)) / (2 * np.pi) / d.shape[1] * 1000)
-    return coherence, revs
-
-
 @torch.no_grad()
 def orbit_plane(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmup: int = 50):
     """(noise [B, warmup + steps, d], states [B, steps, H] after the warm-up, their fitted PCA(2)): the
     orbit plane of a scale-1 noise-driven run, as every analysis of it uses it."""
     noise = draw_noise(batch, steps + warmup, model.inputs, seed_for(seed, "orbit"))
     base = require_finite(rollout(model, noise).states[:, warmup:], f"noise-driven activity over {steps + warmup} steps")
-    return noise, base, PCA(n_components=2, random_state=0).fit(base.reshape(-1, model.hidden).numpy())
+    return noise, base, pca_plane(base.reshape(-1, model.hidden).numpy())
 
 
 @torch.no_grad()
@@ -92,7 +75,7 @@ def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, wa
     else:  # one scale (rotation only, e.g. per training checkpoint): no fit
         a = c = r2 = float("nan")
     proj = pca.transform(X).reshape(batch, steps, 2)
-    coherence, revs = rotation(proj, proj.reshape(-1, 2).mean(0))
+    coherence, revs = rotation(angle_steps(proj, proj.reshape(-1, 2).mean(0)))
     slope_var = float(np.polyfit(np.log(s_arr**2), np.log(np.maximum(radii, 1e-300)), 1)[0]) \
         if len(scales) >= 2 else float("nan")
     r1 = radii[list(scales).index(1.0)] if 1.0 in scales else float(np.interp(1.0, s_arr, radii))

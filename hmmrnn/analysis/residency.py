@@ -12,11 +12,14 @@ value in transition zones is partly definitional.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
 from ..rnn import RNN, draw_noise, rollout
 from .common import noise_run, require_finite, seed_for
+from .jacobian import active_eigvals, recurrent_active
 
 TRANSITION, KICK, CLUSTER, UNASSIGNED = 0, 1, 2, 3
 ZONE_NAMES = ("transition", "kick", "cluster", "unassigned")
@@ -41,7 +44,7 @@ def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: in
     h0 = locations.repeat_interleave(rollouts, 0)
     noise = draw_noise(N * rollouts, horizon, model.inputs, seed_for(seed, "rt"))
     logits = require_finite(rollout(model, noise, h0=h0, record="logits").logits, "rollouts from the locations")
-    start_logits = locations @ model.weight_o.T + (0 if model.bias_o is None else model.bias_o)
+    start_logits = model.readout(locations)
     start = start_logits.argmax(-1)
     k = start.repeat_interleave(rollouts, 0)
     out = logits.argmax(-1)
@@ -62,17 +65,10 @@ def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: in
 
 
 def unstable_directions(model: RNN, locations: torch.Tensor) -> np.ndarray:
-    """Number of eigenvalues with |lambda| > 1 of J = diag(W_hh h > 0) W_hh at each location [N].
-    The non-zero eigenvalues of D W are those of W restricted to the active units, so only that
-    (smaller) block is decomposed."""
-    W = model.weight_hh.double()
-    active = (locations.double() @ W.T + (0 if model.bias_h is None else model.bias_h.double())) > 0
-    counts = np.zeros(len(locations), dtype=int)
-    for i, a in enumerate(active):  # grouped by active-set size would batch, but sizes vary per location
-        idx = a.nonzero()[:, 0]
-        if len(idx):
-            counts[i] = int((torch.linalg.eigvals(W[idx][:, idx]).abs() > 1).sum())
-    return counts
+    """Number of eigenvalues with |lambda| > 1 of J = diag(W_hh h > 0) W_hh at each location [N]."""
+    W = model.weight_hh.detach().double()
+    return np.array([0 if lam is None else int((lam.abs() > 1).sum())
+                     for lam in active_eigvals(W, recurrent_active(model, locations))], dtype=int)
 
 
 def zones(rt: np.ndarray, pmax: np.ndarray) -> np.ndarray:
@@ -99,8 +95,24 @@ def passages_through_kick(z: np.ndarray) -> tuple[int, int]:
     return total, via_kick
 
 
+@dataclass(frozen=True, eq=False)
+class ZoneMap:
+    """The zones of one noise-driven run of N consecutive states, computed once per (checkpoint, claims seed)
+    and read by the residency, noise and kick-profile claims. ``statistics``: the residency claim's."""
+
+    locations: torch.Tensor  # [N, H] the states
+    preacts: torch.Tensor  # [N, H] their pre-activations
+    outputs: np.ndarray  # [N] argmax output
+    rt: np.ndarray  # [N] residency time
+    zones: np.ndarray  # [N] TRANSITION, KICK, CLUSTER or UNASSIGNED
+    statistics: dict
+
+    def plot(self) -> dict:
+        return {"states": self.locations.numpy(), "rt": self.rt, "zones": self.zones}
+
+
 @torch.no_grad()
-def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 20, horizon: int = 60) -> dict:
+def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 20, horizon: int = 60) -> ZoneMap:
     """RT, sign changes and unstable directions at consecutive states of one noisy run; zone statistics."""
     run = noise_run(model, batch=1, steps=n_locations, seed=seed_for(seed, "rt-locations"), warmup=20)
     loc = require_finite(run.states, f"noise-driven activity over {n_locations} steps")[0]
@@ -113,7 +125,7 @@ def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 
     def mean_in(x, k):
         return float(x[z == k].mean()) if (z == k).any() else float("nan")
     total, via = passages_through_kick(z)
-    return {
+    stats = {
         "n_locations": int(n_locations),
         **{f"share_{k}": v for k, v in share.items()},
         "min_zone_share": min(share["transition"], share["kick"], share["cluster"]),
@@ -129,6 +141,5 @@ def three_zones(model: RNN, seed: int, n_locations: int = 2000, rollouts: int = 
         "transition_margin_sign_changes": mean_in(margin_flips, TRANSITION),
         "cluster_to_transition_passages": total,
         "passages_via_kick_fraction": float(via / total) if total else float("nan"),
-        "_plot": {"states": loc.numpy(), "rt": rt, "zones": z},
-        "_zones": z, "_locations": loc, "_preacts": run.preacts[0], "_outputs": run.logits[0].argmax(-1).numpy(),
     }
+    return ZoneMap(loc, run.preacts[0], run.logits[0].argmax(-1).numpy(), rt, z, stats)
