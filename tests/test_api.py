@@ -91,3 +91,67 @@ def test_check_result_and_its_figure(tmp_path):
         hmmrnn.check("orbit.per-output-pair", path, seed=1)
     with pytest.raises(hmmrnn.CheckpointError, match="no such file"):
         hmmrnn.check("fixed-point.single", tmp_path / "missing.pt")
+
+
+def _module_level_imports(pkg_dir: Path, pkg: str) -> dict[str, set[str]]:
+    """hmmrnn module -> the hmmrnn modules it imports at module level (imports inside functions are run later
+    and cannot form an import-time cycle)."""
+    import ast
+    names = {}
+    for f in pkg_dir.rglob("*.py"):
+        parts = f.relative_to(pkg_dir.parent).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = f
+    graph = {}
+    for mod, f in names.items():
+        here = mod if f.name == "__init__.py" else mod.rsplit(".", 1)[0]
+        deps = set()
+        for node in ast.parse(f.read_text()).body:  # module level only
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = here.split(".")[: len(here.split(".")) - node.level + 1]
+                    base = ".".join(up + ([base] if base else []))
+                for a in node.names:
+                    deps.add(f"{base}.{a.name}" if f"{base}.{a.name}" in names else base)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names)
+        graph[mod] = {d for d in deps if d in names and d != mod and not mod.startswith(d + ".")}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """An import cycle of the graph (its modules in order), or None."""
+    state: dict[str, int] = {}
+
+    def visit(m: str, path: list[str]) -> list[str] | None:
+        state[m] = 1
+        for d in sorted(graph[m]):
+            if state.get(d) == 1:
+                loop = path + [m]
+                return loop[loop.index(d):] + [d]
+            if d not in state and (found := visit(d, path + [m])):
+                return found
+        state[m] = 2
+        return None
+    for m in sorted(graph):
+        if m not in state and (found := visit(m, [])):
+            return found
+    return None
+
+
+def test_no_import_cycle():
+    graph = _module_level_imports(Path(hmmrnn.__file__).parent, "hmmrnn")
+    assert "hmmrnn.registry" in graph and "hmmrnn.analysis.kick" in graph
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+
+
+def test_the_cycle_check_finds_a_planted_cycle(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("from .a import x\n")
+    (pkg / "a.py").write_text("from .sub.b import y\nx = 1\n")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "b.py").write_text("def f():\n    from ..a import x  # inside a function: not a cycle\ny = 2\n")
+    assert _cycle(_module_level_imports(pkg, "pkg")) is None
+    (pkg / "sub" / "b.py").write_text("from .. import a\ny = 2\n")
+    assert _cycle(_module_level_imports(pkg, "pkg")) == ["pkg.a", "pkg.sub.b", "pkg.a"]
