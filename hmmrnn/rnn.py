@@ -96,6 +96,9 @@ def draw_noise(batch: int, steps: int, inputs: int, seed: int | torch.Generator,
     return (torch.randn(batch, steps, inputs, generator=g, device=g.device) * scale).to(device)
 
 
+ROW_BLOCK = 512  # rows per block of a large rollout without gradients (see rollout)
+
+
 def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor | None = None,
             steps: int | None = None, intervention: Intervention | None = None,
             record: str = "all") -> Rollout:
@@ -105,10 +108,36 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     and ``h0`` [B, H]). h0 defaults to zeros. ``record``: "all" keeps states, pre-activations and
     logits of every step; "logits" keeps only the logits (training: no [B, T, H] copies); "last" keeps
     only the final step (long input-free runs). Differentiable: training uses it too.
+
+    Without gradients, a batch of more than ROW_BLOCK rows runs ROW_BLOCK rows at a time into the full-size
+    result: the same numbers (a row's arithmetic does not involve the other rows; a test compares), about
+    twice as fast at H = 150, where [512, H] operands stay in cache and [40000, H] ones do not.
     """
-    W_hh = model.weight_hh
     if record not in ("all", "logits", "last"):
         raise ValueError(f"record must be 'all', 'logits' or 'last', got {record!r}")
+    B = noise.shape[0] if noise is not None else (h0.shape[0] if h0 is not None else 0)
+    grads = torch.is_grad_enabled() and any(p.requires_grad for p in model.parameters())
+    if B <= ROW_BLOCK or grads:
+        return _rollout(model, noise, h0, steps, intervention, record)
+    T = noise.shape[1] if noise is not None else steps
+    check_rollout(B, T, model.hidden, model.outputs, record, driven=noise is not None)
+    out = None
+    for i in range(0, B, ROW_BLOCK):
+        part = _rollout(model, None if noise is None else noise[i:i + ROW_BLOCK],
+                        None if h0 is None else h0[i:i + ROW_BLOCK], steps, intervention, record)
+        if out is None:  # the full-size result, filled block by block (no second copy)
+            out = [None if x is None else x.new_empty((B, *x.shape[1:]))
+                   for x in (part.states, part.preacts, part.logits)]
+        for full, x in zip(out, (part.states, part.preacts, part.logits)):
+            if x is not None:
+                full[i:i + len(x)] = x
+    return Rollout(*out, noise)
+
+
+def _rollout(model: RNN, noise: torch.Tensor | None, h0: torch.Tensor | None, steps: int | None,
+             intervention: Intervention | None, record: str) -> Rollout:
+    """rollout() of one block of rows."""
+    W_hh = model.weight_hh
     if noise is not None:
         B, T, _ = noise.shape
         check_rollout(B, T, model.hidden, model.outputs, record)  # one line, before anything is allocated

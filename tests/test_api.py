@@ -155,3 +155,15 @@ def test_the_cycle_check_finds_a_planted_cycle(tmp_path):
     assert _cycle(_module_level_imports(pkg, "pkg")) is None
     (pkg / "sub" / "b.py").write_text("from .. import a\ny = 2\n")
     assert _cycle(_module_level_imports(pkg, "pkg")) == ["pkg.a", "pkg.sub.b", "pkg.a"]
+
+
+def test_both_orbit_readings_report_the_rotation_of_the_same_run(tmp_path):
+    """`check(orbit, path)` (the paper reading by default) reports rotation_coherence too: the strict reading's
+    number, from the same seeded run."""
+    path = tmp_path / "net.pt"
+    save(path, tiny(3), {"hmm": linear_chain(2).to_json()})
+    cache: dict = {}
+    paper = hmmrnn.check("orbit.radius-scaling", path, seed=5, cache=cache).statistics
+    strict = hmmrnn.check("orbit.radius-scaling", path, reading="strict", seed=5, cache=cache).statistics
+    for k in ("rotation_coherence", "revolutions_per_1000", "pc_variance_explained"):
+        assert paper[k] == strict[k], k

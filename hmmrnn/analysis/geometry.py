@@ -26,9 +26,10 @@ def rotation(pieces: Sequence[np.ndarray]) -> tuple[float, float]:
     """Coherence and revolutions per 1000 steps of angle steps per trajectory piece (each [T_i]).
     Coherence: |net signed angle| / total absolute angle of each piece, averaged with weights T_i (pieces of
     one length: the plain mean); revolutions: the pieces' summed |net angle| / 2 pi over their summed length."""
-    net = np.array([abs(d.sum()) for d in pieces])
-    total = np.array([np.abs(d).sum() for d in pieces])
-    length = np.array([len(d) for d in pieces], dtype=float)
+    dtype = np.result_type(*pieces)  # kept throughout: the same bits as a plain mean over equal pieces
+    net = np.array([abs(d.sum()) for d in pieces], dtype=dtype)
+    total = np.array([np.abs(d).sum() for d in pieces], dtype=dtype)
+    length = np.array([len(d) for d in pieces], dtype=dtype)
     coherence = float(np.average(net / np.maximum(total, 1e-12), weights=length / length.max()))
     revs = float(np.mean(net) / (2 * np.pi) / np.mean(length) * 1000)
     return coherence, revs

@@ -134,8 +134,12 @@ def paper_orbit(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmu
     a, c = np.polyfit(s_arr, radii, 1)
     r2 = 1 - ((radii - (a * s_arr + c)) ** 2).sum() / max(((radii - radii.mean()) ** 2).sum(), 1e-300)
     proj = pca.transform(base.reshape(-1, model.hidden).numpy())
+    coherence, revs = rotation(angle_steps(proj.reshape(batch, steps, 2), proj.mean(0)))
     return {"scales": list(map(float, scales)), "radii": radii.tolist(),
             "radius_grows": bool(np.all(np.diff(radii) > 0)), "r_squared": float(r2),
             **ring_stats(proj, fp2),
+            # reported beside the figure's reading, as the strict reading measures them (same run)
+            "rotation_coherence": coherence, "revolutions_per_1000": revs,
+            "pc_variance_explained": float(pca.explained_variance_ratio_.sum()),
             "_plot": {"proj": proj.reshape(batch, steps, 2)[: min(batch, 4)], "fp": fp2, "radii": radii,
                       "scales": s_arr, "fit": (a, c)}}
