@@ -63,13 +63,19 @@ class RNN(nn.Module):
 
 @dataclass
 class Intervention:
-    """Per-neuron multipliers, each [H] or None (= 1): on the activity h, on the recurrent drive W_hh h,
-    on the input drive W_ih x. ``activity=0`` on a group is true silencing; ``recurrent`` alone is the
-    authors' variant (it scales only the recurrent input to the neuron)."""
+    """Per-neuron multipliers, each [H] (every row), [B, H] (one per row of the batch) or None (= 1): on
+    the activity h, on the recurrent drive W_hh h, on the input drive W_ih x. ``activity=0`` on a group is
+    true silencing; ``recurrent`` alone is the authors' variant (it scales only the recurrent input to the
+    neuron)."""
 
     activity: torch.Tensor | None = None
     recurrent: torch.Tensor | None = None
     input: torch.Tensor | None = None
+
+    def rows(self, block: slice) -> "Intervention":
+        """The multipliers of a block of rows (per-row ones sliced, shared ones as they are)."""
+        cut = lambda m: m[block] if m is not None and m.dim() == 2 else m  # noqa: E731
+        return Intervention(cut(self.activity), cut(self.recurrent), cut(self.input))
 
     @staticmethod
     def on(neurons, hidden: int, mu: float = 0.0, kind: str = "activity") -> "Intervention":
@@ -123,8 +129,9 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     check_rollout(B, T, model.hidden, model.outputs, record, driven=noise is not None)
     out = None
     for i in range(0, B, ROW_BLOCK):
-        part = _rollout(model, None if noise is None else noise[i:i + ROW_BLOCK],
-                        None if h0 is None else h0[i:i + ROW_BLOCK], steps, intervention, record)
+        rows = slice(i, i + ROW_BLOCK)
+        part = _rollout(model, None if noise is None else noise[rows], None if h0 is None else h0[rows], steps,
+                        None if intervention is None else intervention.rows(rows), record)
         if out is None:  # the full-size result, filled block by block (no second copy)
             out = [None if x is None else x.new_empty((B, *x.shape[1:]))
                    for x in (part.states, part.preacts, part.logits)]

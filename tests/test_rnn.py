@@ -260,14 +260,15 @@ def test_gumbel_seeded():
 @pytest.mark.parametrize("driven", [True, False])
 def test_a_large_batch_runs_in_row_blocks_with_the_same_numbers(record, driven):
     """Without gradients a batch above ROW_BLOCK rows runs block by block; with gradients in one piece. Both
-    give the same bits (an intervention included), in the same layout."""
+    give the same bits (interventions shared and per row included), in the same layout."""
     from hmmrnn.rnn import ROW_BLOCK
     m = RNN(40, 6, 3, bias=True, generator=torch.Generator().manual_seed(1))  # parameters require grad
     B = 2 * ROW_BLOCK + 37
     g = torch.Generator().manual_seed(2)
     h0 = torch.rand(B, 40, generator=g)
     noise = draw_noise(B, 30, 6, 3) if driven else None
-    iv = Intervention.on([1, 5], 40, 0.0)
+    per_row = torch.rand(B, 40, generator=g)  # a multiplier per row (mu sweeps stack configurations so)
+    iv = Intervention(activity=Intervention.on([1, 5], 40, 0.0).activity, recurrent=per_row, input=per_row.flip(0))
     kw = dict(h0=h0, intervention=iv, record=record, **({} if driven else {"steps": 30}))
     with torch.no_grad():
         blocked = rollout(m, noise, **kw)
