@@ -22,3 +22,16 @@ def contracting(seed: int = 0) -> RNN:
     m = tiny(seed, hidden=8)
     m.weight_hh.mul_(0.5 / torch.linalg.matrix_norm(m.weight_hh, ord=2))
     return m
+
+
+def starts(n: int, hidden: int, seed: int = 0, scale: float = 2.0) -> torch.Tensor:
+    """Non-negative start states [n, H] (like visited ReLU states)."""
+    return torch.rand(n, hidden, generator=torch.Generator().manual_seed(seed)) * scale
+
+
+def linear_regime(seed: int = 0, bias: float = 10.0, w_hh: float = 0.3, hidden: int = 12, inputs: int = 4) -> RNN:
+    """A net whose pre-activations stay far above the ReLU kink: a large positive bias, a small W_hh."""
+    m = tiny(seed, bias=True, hidden=hidden, inputs=inputs)
+    m.weight_hh.mul_(w_hh)
+    m.bias_h.fill_(bias)
+    return m
