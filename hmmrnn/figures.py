@@ -142,7 +142,8 @@ def connectivity(d: dict, path: Path, title: str) -> Path:
 
 
 def emergence(d: dict, path: Path, title: str) -> Path:
-    """Loss over training with the two bifurcation epochs; rotation, critical pairs and volatility."""
+    """Loss over training with the two bifurcation epochs; rotation, critical pairs, unstable directions and
+    volatility."""
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
     ep = [h["epoch"] for h in d["history"]]
     a1.plot(ep, [h["val"] for h in d["history"]], label="validation loss")
@@ -156,6 +157,7 @@ def emergence(d: dict, path: Path, title: str) -> Path:
     e = [r["epoch"] for r in rows]
     a2.plot(e, [r["rotation_coherence"] for r in rows], "o-", ms=3, label="rotation coherence")
     a2.plot(e, [r["critical_fraction"] for r in rows], "s-", ms=3, label="critical-pair fraction")
+    a2.plot(e, [r.get("unstable_fraction", float("nan")) for r in rows], "d-", ms=3, label="unstable fraction")
     a2.plot(e, [r["volatility"] for r in rows], "^-", ms=3, label="output volatility")
     a2.axhline(d["target_volatility"], color="0.5", ls="--", lw=0.8, label="HMM volatility")
     a2.set(xlabel="epoch")

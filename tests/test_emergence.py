@@ -190,3 +190,24 @@ def test_a_continued_run_is_judged_with_its_source_runs_early_evolution(tmp_path
     save(cont / "final", m, {"epoch": 320, "training": {"continue_from": {"path": "elsewhere/a/final.pt", "epoch": 20}}})
     names = [p.parent.parent.name + "/" + p.stem for p in evolution_series(str(cont / "final.pt"))]
     assert names == ["a/epoch_0000", "a/epoch_0010", "a/epoch_0020", "a-to500/epoch_0310", "a-to500/epoch_0320"]
+
+
+def test_unstable_fraction_counts_states_with_an_eigenvalue_beyond_the_unit_circle():
+    """Rotation blocks of modulus 1.3 and 0.7 (eigenvalues 1.3 e^{+-i theta}, 0.7 e^{+-i theta}): the first is
+    unstable, the second is not; a state with no active unit has neither."""
+    grow, shrink = _with_block(_rot(1.3, 0.4)), _with_block(_rot(0.7, 0.4))
+    assert emergence.jacobian_fractions(grow, ON_BLOCK) == (0.0, 1.0)  # |m| real part far from 0: not critical
+    assert emergence.jacobian_fractions(shrink, ON_BLOCK) == (0.0, 0.0)
+    off = torch.zeros(2, 6)
+    assert emergence.jacobian_fractions(grow, torch.cat([ON_BLOCK, off])) == (0.0, 3 / 5)
+
+
+def test_summary_reports_the_unstable_fraction_before_and_after_the_orbit():
+    rows = {10: _row(0.1, 0.0), 20: _row(0.1, 0.0), 30: _row(0.9, 0.3), 40: _row(0.9, 0.4)}
+    for e, u in zip(rows, (0.0, 0.1, 0.5, float("nan"))):
+        rows[e]["unstable_fraction"] = u
+    r = _summary(rows)
+    assert r["orbit_epoch"] == 30
+    assert r["unstable_before"] == pytest.approx(0.05) and r["unstable_after"] == 0.5  # NaN (diverged) skipped
+    assert r["unstable_jump"] == pytest.approx(0.45)
+    assert math.isnan(_summary({e: _row(0.1, 0.1) for e in (10, 20, 30, 40)})["unstable_jump"])  # no orbit

@@ -22,20 +22,31 @@ from .jacobian import active_eigvals, critical_count, recurrent_active
 from .orbit import ROTATION, has_orbit, rotation_stats
 
 
-def critical_fraction(model: RNN, states: torch.Tensor, active: torch.Tensor | None = None) -> float:
-    """Fraction of states [N, H] whose Jacobian (active block of W_hh) has a critical pair. Gating: by default
-    noise-free (W_hh h > 0, as residency.unstable_directions); ``active`` [N, H] gives it explicitly (the
-    authors gated with the input term: the pre-activation of the next step > 0)."""
+def jacobian_fractions(model: RNN, states: torch.Tensor, active: torch.Tensor | None = None) -> tuple[float, float]:
+    """Fractions of states [N, H] whose Jacobian (active block of W_hh) has a critical pair, and that have an
+    unstable direction (|lambda| > 1; paper Fig 4C: unstable eigenvalues emerge in training). Gating: by
+    default noise-free (W_hh h > 0, as residency.unstable_directions); ``active`` [N, H] gives it explicitly
+    (the authors gated with the input term: the pre-activation of the next step > 0)."""
     if active is None:
         active = recurrent_active(model, states)
     W = model.weight_hh.detach().double()
-    hits = sum(critical_count(lam) > 0 for lam in active_eigvals(W, active, min_units=2))
-    return hits / len(states)
+    critical = unstable = 0
+    for lam in active_eigvals(W, active):
+        if lam is not None:
+            critical += critical_count(lam) > 0  # (one active unit: a real eigenvalue, never critical)
+            unstable += bool((lam.abs() > 1).any())
+    return critical / len(states), unstable / len(states)
+
+
+def critical_fraction(model: RNN, states: torch.Tensor, active: torch.Tensor | None = None) -> float:
+    """The first of jacobian_fractions: the fraction of states whose Jacobian has a critical pair."""
+    return jacobian_fractions(model, states, active)[0]
 
 
 @torch.no_grad()
 def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
-    """Orbit statistics (as the orbit claim computes them), critical-pair fraction, sampled volatility."""
+    """Orbit statistics (as the orbit claim computes them), critical-pair and unstable fractions, sampled
+    volatility."""
     nan = float("nan")
     try:  # the emitted sequences stay defined when long runs diverge (sampled within the training length)
         seqs = rnn_sample(model, 400, train_seq_len(hmm), seed)
@@ -46,12 +57,13 @@ def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
         o = rotation_stats(model, seed)
     except ModelDiverged:
         return {**dict.fromkeys(ROTATION, nan), "critical_fraction": nan, "critical_fraction_input": nan,
-                "volatility": volatility, "diverged": True}
+                "unstable_fraction": nan, "volatility": volatility, "diverged": True}
     run = noise_run(model, 4, 200, seed_for(seed, "emerge"))
     X = run.states[:, :-1].reshape(-1, model.hidden)
     nxt = run.preacts[:, 1:].reshape(-1, model.hidden) > 0  # gating of the step after each state, input included
     pick = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:150]
-    return {**o, "critical_fraction": critical_fraction(model, X[pick]),
+    critical, unstable = jacobian_fractions(model, X[pick])
+    return {**o, "critical_fraction": critical, "unstable_fraction": unstable,
             "critical_fraction_input": critical_fraction(model, X[pick], nxt[pick]),
             "volatility": volatility, "diverged": False}
 
@@ -106,6 +118,12 @@ def emergence(evo: Evolution, hmm: HMM, seed: int, orbit_rule: dict, max_spacing
                       "loss_epoch": loss_epoch, "target_volatility": target}}
 
 
+def _mean(x: list[float]) -> float:
+    """nanmean, NaN for no values (without numpy's warning)."""
+    x = [v for v in x if not np.isnan(v)]
+    return float(np.mean(x)) if x else float("nan")
+
+
 def _orbit_epoch(rows: list[dict], orbit_rule: dict) -> int | None:
     on = [r["epoch"] for r in rows if has_orbit(r, orbit_rule)]
     return on[0] if on else None
@@ -114,12 +132,14 @@ def _orbit_epoch(rows: list[dict], orbit_rule: dict) -> int | None:
 def summarise(rows: list[dict], loss_epoch: int, target_volatility: float, orbit_rule: dict, reach: int = 30) -> dict:
     """The claim's statistics from per-checkpoint rows (oldest first: epoch, the ROTATION statistics,
     critical fractions, volatility): the orbit epoch (first row passing orbit_rule) against the loss's second
-    descent, whether the orbit stays, the critical-pair fraction before and after it, the final and late
-    volatility, and the paper reading (``reach``: the stretch around the descent its spacing is read on)."""
+    descent, whether the orbit stays, the critical-pair and unstable fractions before and after it, the final
+    and late volatility, and the paper reading (``reach``: the stretch around the descent its spacing is read on)."""
     orbit_epoch = _orbit_epoch(rows, orbit_rule)
     later = [has_orbit(r, orbit_rule) for r in rows if orbit_epoch is not None and r["epoch"] > orbit_epoch]
     before = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] < orbit_epoch]
     after = [r["critical_fraction"] for r in rows if orbit_epoch is not None and r["epoch"] >= orbit_epoch]
+    unstable_before = [r.get("unstable_fraction", np.nan) for r in rows if orbit_epoch is not None and r["epoch"] < orbit_epoch]
+    unstable_after = [r.get("unstable_fraction", np.nan) for r in rows if orbit_epoch is not None and r["epoch"] >= orbit_epoch]
     vol = np.array([r["volatility"] for r in rows])
     return {
         "checkpoints": len(rows),
@@ -131,6 +151,9 @@ def summarise(rows: list[dict], loss_epoch: int, target_volatility: float, orbit
         "critical_before": float(np.nanmean(before)) if before else float("nan"),
         "critical_after": float(np.nanmean(after)) if after else float("nan"),
         "critical_jump": float(np.nanmean(after) - np.nanmean(before)) if before and after else float("nan"),
+        # reported (P27): the share of visited states with an unstable direction, before and after the orbit
+        "unstable_before": _mean(unstable_before), "unstable_after": _mean(unstable_after),
+        "unstable_jump": _mean(unstable_after) - _mean(unstable_before),
         "final_volatility_err": float(abs(vol[-1] - target_volatility)),
         "late_volatility_spread": float(np.nanmax(vol[-4:]) - np.nanmin(vol[-4:])) if np.isfinite(vol[-4:]).any()
         else float("nan"),
