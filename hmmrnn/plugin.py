@@ -197,14 +197,13 @@ def claim_tests(claim: Claim):
     ``test_strict, test_paper = claim_tests(CLAIM)``."""
     from .recipes import statistics
 
-    def test_strict(subject, record):
-        failed = record(claim, statistics(claim.id, "strict", subject))
-        assert not failed, "; ".join(failed)
-
-    def test_paper(subject, record):
-        failed = record(claim, statistics(claim.id, "paper", subject))
-        assert not failed, "; ".join(failed)
-    return test_strict, test_paper
+    def test_of(reading: str):
+        def test(subject, record):
+            failed = record(claim, statistics(claim.id, reading, subject))
+            assert not failed, "; ".join(failed)
+        test.__name__ = test.__qualname__ = f"test_{reading}"  # what reading_of and the node ids read
+        return test
+    return test_of("strict"), test_of("paper")
 
 
 @pytest.fixture

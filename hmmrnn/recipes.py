@@ -73,10 +73,6 @@ def orbit_rule() -> dict:
     return orbit.orbit_rule(get("orbit.radius-scaling").thresholds)
 
 
-def kick_neurons(s: Subject) -> list[int]:
-    return [n for g in kick_groups(s).groups.values() for n in g.neurons]
-
-
 def fixed_point_strict(s):
     return s.shared(fixed_point.collapse, s.model, n_starts=512, steps=500)
 
@@ -144,11 +140,11 @@ def kick_motif(s):
 
 
 def second_order_strict(s):
-    return second_order.displacement(s.model, seed=s.seed, kick_neurons=kick_neurons(s))
+    return second_order.displacement(s.model, seed=s.seed, kick_neurons=kick_groups(s).neurons)
 
 
 def second_order_paper(s):
-    return second_order.paper_recursion(s.model, seed=s.seed, kick_neurons=kick_neurons(s))
+    return second_order.paper_recursion(s.model, seed=s.seed, kick_neurons=kick_groups(s).neurons)
 
 
 def emission_strict(s):

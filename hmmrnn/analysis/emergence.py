@@ -148,9 +148,8 @@ def summarise(rows: list[dict], loss_epoch: int, target_volatility: float, orbit
         "epoch_gap": abs(orbit_epoch - loss_epoch) if orbit_epoch is not None else float("nan"),
         "orbit_stays_fraction": float(np.mean(later)) if later else float("nan"),
         "orbit_at_final": bool(has_orbit(rows[-1], orbit_rule)),
-        "critical_before": float(np.nanmean(before)) if before else float("nan"),
-        "critical_after": float(np.nanmean(after)) if after else float("nan"),
-        "critical_jump": float(np.nanmean(after) - np.nanmean(before)) if before and after else float("nan"),
+        "critical_before": _mean(before), "critical_after": _mean(after),
+        "critical_jump": _mean(after) - _mean(before),
         # reported (P27): the share of visited states with an unstable direction, before and after the orbit
         "unstable_before": _mean(unstable_before), "unstable_after": _mean(unstable_after),
         "unstable_jump": _mean(unstable_after) - _mean(unstable_before),
