@@ -119,9 +119,9 @@ def emergence(evo: Evolution, hmm: HMM, seed: int, orbit_rule: dict, max_spacing
 
 
 def _mean(x: list[float]) -> float:
-    """nanmean, NaN for no values (without numpy's warning)."""
-    x = [v for v in x if not np.isnan(v)]
-    return float(np.mean(x)) if x else float("nan")
+    """np.nanmean, and NaN for no values or only NaN (without numpy's warning)."""
+    x = np.asarray(x, dtype=float)
+    return float(np.nanmean(x)) if (~np.isnan(x)).any() else float("nan")
 
 
 def _orbit_epoch(rows: list[dict], orbit_rule: dict) -> int | None:
