@@ -22,7 +22,7 @@ from .checkpoint import atomic_torch_save, atomic_write_json, save
 from .hmm import HMM, parse_spec, sample, train_seq_len
 from .limits import check_training
 from .rnn import RNN, draw_noise, hard_gumbel_softmax, rollout
-from .runs import evolution_path
+from .runs import evolution_path, run_history
 from .sinkhorn import sinkhorn_divergence
 
 
@@ -144,7 +144,7 @@ class Trainer:
         self.model.load_state_dict(ck.model.state_dict())
         self.model.requires_grad_(True)
         self.epoch = epoch
-        self.history = [dict(h) for h in ck.meta.get("history", [])][:epoch]
+        self.history = [dict(h) for h in run_history(path, ck.meta) or []][:epoch]  # inline, or history.json beside it
         self.wall = float(ck.meta.get("wall_seconds", 0.0))
         self.cfg.continue_from = {"path": str(path), "sha256": ck.sha256, "epoch": epoch}
         if self.history:

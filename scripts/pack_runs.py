@@ -8,10 +8,11 @@ What is kept, by a rule fixed before any run was looked at (issue 13):
     run is unfinished (no final.pt), so it can be resumed;
   - evolution every 100 epochs, and every 10 epochs:
       linear:2 runs: from epoch 300 on (the late phase) and up to epoch 150 (the second descent, ~epoch 50);
-      any run with a second descent: within 100 epochs of it, and over its last 200 epochs (the late audit).
+      any run with a second descent: within 100 epochs of it, and over its last 200 epochs (the late audit);
+    and every 20 epochs over the last 200 of every run, converged or not (issue 20: every run is audited).
     The second descent is the first epoch after 40 whose 10-epoch mean validation loss is below 0.9 times
     the plateau (median over epochs 20-40), the halfway mark of the convergence rule's descent.
-Runs are packed in the order given by RUNS_DIR/order.txt (else by name); once the budget is reached the
+With --late-only, only the every-100 and late-audit epochs are kept. Runs are packed in the order given by RUNS_DIR/order.txt (else by name); once the budget is reached the
 remaining evolution files are left out and listed in OUT_DIR/packed.txt, never a final checkpoint.
 """
 from __future__ import annotations
@@ -40,9 +41,11 @@ def second_descent(history: list[dict]) -> int | None:
     return None
 
 
-def keep_epoch(e: int, family: str, last: int, descent: int | None) -> bool:
-    if e % 100 == 0:
+def keep_epoch(e: int, family: str, last: int, descent: int | None, late_only: bool = False) -> bool:
+    if e % 100 == 0 or (e % 20 == 0 and e > last - 200):
         return True
+    if late_only:
+        return False
     if e % 10:
         return False
     if family == "linear:2" and (e >= 300 or e <= 150):
@@ -50,7 +53,7 @@ def keep_epoch(e: int, family: str, last: int, descent: int | None) -> bool:
     return descent is not None and (abs(e - descent) <= 100 or e > last - 200)
 
 
-def files_of(run: Path) -> tuple[list[Path], list[Path], dict]:
+def files_of(run: Path, late_only: bool = False) -> tuple[list[Path], list[Path], dict]:
     """(essential files, evolution files to keep, summary) of one run directory."""
     import torch
     state = torch.load(run / "state.pt", map_location="cpu", weights_only=False)
@@ -63,7 +66,7 @@ def files_of(run: Path) -> tuple[list[Path], list[Path], dict]:
     evo = []
     for p in sorted((run / "evolution").glob("epoch_*")) if (run / "evolution").exists() else []:
         m = re.fullmatch(r"epoch_(\d+)\.(pt|json)", p.name)
-        if m and keep_epoch(int(m.group(1)), family, last, descent):
+        if m and keep_epoch(int(m.group(1)), family, last, descent, late_only):
             evo.append(p)
     return essential, evo, {"run": run.name, "hmm": family, "epochs": last, "finished": finished,
                             "second_descent": descent}
@@ -74,6 +77,7 @@ def main() -> None:
     ap.add_argument("runs")
     ap.add_argument("out")
     ap.add_argument("--budget-mib", type=float, default=60)
+    ap.add_argument("--late-only", action="store_true", help="evolution every 100 epochs and what the late audit reads only")
     a = ap.parse_args()
     root, out = Path(a.runs), Path(a.out)
     order = (root / "order.txt").read_text().split() if (root / "order.txt").exists() else []
@@ -81,7 +85,7 @@ def main() -> None:
         p for p in root.iterdir() if p.is_dir() and p.name not in order)
     budget = int(a.budget_mib * 2**20)
     chosen, left_out, lines = [], [], []
-    plan = [files_of(r) for r in runs if (r / "state.pt").exists()]
+    plan = [files_of(r, a.late_only) for r in runs if (r / "state.pt").exists()]
     for essential, _, summary in plan:  # every run's essentials first, then evolution in run order
         chosen += essential
         lines.append(json.dumps(summary))
