@@ -184,23 +184,23 @@ CLAIMS = (
                "level sqrt(2/H) is reported beside the alignment.",)),
 
     Claim(
-        id="training.convergence", title="Training converges: past the second descent, on a loss plateau, at the HMM's pace",
+        id="training.convergence", title="Training converges: past the second descent, on a loss plateau",
         section="App. B",
         statistic="from the loss history: drop of the last 50 epochs' validation loss below the first plateau (epochs "
-                  "20-40) and the change between the two halves of those 50 epochs; sampled output volatility against "
-                  "the HMM's (hmmrnn.analysis.convergence: the rule fixed before any paper reading ran)",
+                  "20-40) and the change between the two halves of those 50 epochs (hmmrnn.analysis.convergence); the "
+                  "sampled output volatility is reported, never used: it is an emission statistic (P5)",
         thresholds=(T("descent", ">=", 0.20, "a second descent: the loss ends >= 20% below its first plateau "
                       "(fixtures without a second descent: 0.00-0.02; with one: 0.30 or more)", ("P8",)),
-                    T("late_change", "<=", 0.05, "on a plateau: the last 50 epochs' halves within 5%", ("P8",)),
-                    T("volatility_rel_err", "<=", 0.25, "emits at the HMM's pace: volatility within 25%", ("P8",))),
+                    T("late_change", "<=", 0.05, "on a plateau: the last 50 epochs' halves within 5%", ("P8",))),
         controls=("pre-bifurcation",), key="descent", strict_reports=("P9",),
         notes=("The replication summary counts only networks this claim calls converged (the paper kept only "
-               "converged seeds); the others are listed with the reason.",),
+               "converged seeds), and every row is also shown over all trained networks. The rule reads the loss "
+               "alone (App. B); until issue 20 it also asked for the output volatility, a statistic the emission "
+               "claims test (P5), and so selected networks on a tested statistic.",),
         paper=Reading(
             "paper", "the same rule, plus the paper's 'typically within 1000 epochs'",
             (T("descent", ">=", 0.20, "as the strict reading", ("P8",)),
              T("late_change", "<=", 0.05, "as the strict reading", ("P8",)),
-             T("volatility_rel_err", "<=", 0.25, "as the strict reading", ("P8",)),
              T("epochs", "<=", 1000, "paper: within 1000 epochs", ("P8",))),
             controls=("pre-bifurcation",), reports=("P9",))),
 )

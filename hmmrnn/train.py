@@ -190,7 +190,7 @@ class Trainer:
         from .analysis import convergence as cv
         return {"convergence_rule": {"module": "hmmrnn.analysis.convergence", "plateau_epochs": list(cv.PLATEAU),
                                      "window": cv.WINDOW, "descent": cv.DESCENT, "flat": cv.FLAT,
-                                     "volatility": cv.VOLATILITY, "checked_every": self.cfg.evolution_every,
+                                     "checked_every": self.cfg.evolution_every,
                                      "consecutive_checks": self.cfg.until_converged,
                                      "converged": self._stop()}}
 

@@ -2,14 +2,16 @@
 
 The paper does not define convergence beyond training "until convergence, typically within 1000 epochs"
 and reports that long chains converge less consistently (their runs stay on the loss plateau: no second
-descent). The rule, fixed before any paper reading was run, reads those sentences literally:
+descent). The rule reads those sentences literally, from the loss alone (App. B: the loss curve):
   1. second descent: the validation loss over the last WINDOW epochs is at least DESCENT below its level on
      the plateau after the first descent (median of epochs PLATEAU);
   2. on a plateau now: the mean validation loss of the last WINDOW/2 epochs differs from that of the WINDOW/2
-     before by at most FLAT of its value (neither still falling nor growing);
-  3. the network emits at the HMM's pace: sampled output volatility within VOLATILITY of the HMM's
-     (relative), the one emission statistic every trained network must get right to be an HMM emulator.
-Converged iff all three hold. A history shorter than PLATEAU[1] + WINDOW epochs cannot be judged.
+     before by at most FLAT of its value (neither still falling nor growing).
+Converged iff both hold. A history shorter than PLATEAU[1] + WINDOW epochs cannot be judged.
+
+The sampled output volatility is reported beside, never used: until issue 20 the rule also asked for it
+within 25% of the HMM's, which selected networks on a statistic the emission claims then test (P5), and
+dropped linear2-seed2-to500 and linear2-seed4 for it alone. LOSS_STATISTICS are the ones the rule reads.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ PLATEAU = (20, 40)  # epochs of the first plateau (after the first descent, befo
 WINDOW = 50
 DESCENT = 0.20
 FLAT = 0.05
-VOLATILITY = 0.25
+LOSS_STATISTICS = ("descent", "late_change")  # what decides convergence: loss-history statistics only
 
 
 def loss_rule(history: list[dict]) -> dict:
@@ -42,7 +44,8 @@ def loss_rule(history: list[dict]) -> dict:
 
 
 def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2000) -> dict:
-    """The rule's three statistics and the verdict (``converged``), with the reason when not."""
+    """The rule's statistics and the verdict (``converged``), with the reason when not; the sampled output
+    volatility against the HMM's is reported beside (not part of the rule)."""
     out = loss_rule(history)
     L = train_seq_len(hmm)
     seqs = rnn_sample(model, n, L, seed)
@@ -50,8 +53,7 @@ def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2
     out.update({"volatility": vol, "hmm_volatility": float(target),
                 "volatility_rel_err": abs(vol - target) / max(target, 1e-12)})
     why = [w for w, bad in (("no second descent", out["descent"] < DESCENT),
-                            ("loss still moving", out["late_change"] > FLAT),
-                            ("volatility off the HMM's", out["volatility_rel_err"] > VOLATILITY)) if bad]
+                            ("loss still moving", out["late_change"] > FLAT)) if bad]
     out["converged"] = not why
     out["why_not"] = "; ".join(why)
     out["_plot"] = {"epochs": [h["epoch"] for h in history], "val": [h["val"] for h in history],
