@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from . import __version__, rows
+from . import __version__, journal, rows
 from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
 from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
@@ -40,6 +40,9 @@ def pytest_addoption(parser):
     g.addoption("--reading", default="all", choices=(*READINGS, "all"),
                 help="which reading of every claim runs: paper (the authors' statistic and protocol), strict "
                      "(the harness's test) or all (default)")
+    g.addoption("--resume", action="store_true",
+                help="keep the rows an interrupted run left in its journal (beside the results JSON) and run only "
+                     "the claims it had not finished; the report holds both")
     g.addoption("--mu-grid", default="coarse", choices=("coarse", "full"),
                 help="mu values of the paper's Fig 7 sweep: coarse (CI default) or full (0, 0.1, ..., 2)")
 
@@ -60,8 +63,10 @@ def pytest_configure(config):
         except HMMSpecError as e:
             raise pytest.UsageError(f"--hmm {e}") from None
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
-    config.pluginmanager.register(ClaimsSession(config), "hmmrnn-session")
-    config.stash[_state] = {"cases": cases, "models": {}, "shared": {}, "figures": {}, "started": datetime.now(timezone.utc),
+    session = ClaimsSession(config)
+    config.pluginmanager.register(session, "hmmrnn-session")
+    config.stash[_state] = {"resumed_keys": session.resumed_keys(),
+                            "cases": cases, "models": {}, "shared": {}, "figures": {}, "started": datetime.now(timezone.utc),
                             "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}
 
 
@@ -130,6 +135,18 @@ def pytest_collection_modifyitems(config, items):
                 item._id = type(item._id).parse(new)
             else:
                 item._nodeid = new
+    done = config.stash[_state].get("resumed_keys", set())
+    if done:
+        kept = []
+        for item in keep:
+            claim = getattr(getattr(item, "module", None), "CLAIM", None)
+            case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+            if claim is not None and isinstance(case, Case) \
+                    and (claim.id, reading_of(item.function), case.name) in done:
+                drop.append(item)
+            else:
+                kept.append(item)
+        keep = kept
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -303,17 +320,42 @@ def pytest_report_teststatus(report, config):
 
 class ClaimsSession:
     """The rows of one run (on the controller under xdist: they travel in the reports' user_properties),
-    and the report written from them at the end. Registered as a plugin by pytest_configure."""
+    each kept in the journal as it arrives (hmmrnn.journal), and the report written from them at the end.
+    With --resume, the journal's rows are taken over and their tests deselected. Registered as a plugin by
+    pytest_configure."""
 
     def __init__(self, config):
         self.config = config
         self.rows: list[dict] = []
         self.written: dict | None = None
+        json_path = config.getoption("claims_json")
+        path = journal.path_for(Path(json_path) if json_path else Path(config.getoption("report_dir")) / "results.json")
+        worker = hasattr(config, "workerinput")
+        self.journal = None if worker else path  # the controller keeps the journal; workers only read it
+        if not config.getoption("resume"):
+            if not worker:
+                path.unlink(missing_ok=True)
+            self.resumed: list[dict] = []
+            return
+        self.resumed = journal.read(path)
+        other = journal.seeds(self.resumed) - {config.getoption("claims_seed")}
+        if other:
+            raise pytest.UsageError(f"--resume: {path} holds rows of claims seed {sorted(other)}, not "
+                                    f"{config.getoption('claims_seed')}; use that seed or delete the journal")
+        if not worker:
+            self.rows = list(self.resumed)
+
+    def resumed_keys(self) -> set:
+        """(claim, reading, checkpoint) of the rows taken over from the journal: their tests are deselected."""
+        return {journal.key(r) for r in self.resumed}
 
     def pytest_runtest_logreport(self, report):
         for k, v in getattr(report, "user_properties", []):
             if k == RESULT_KEY:
-                self.rows.append(json.loads(v))
+                row = json.loads(v)
+                self.rows.append(row)
+                if self.journal is not None:
+                    journal.append(self.journal, row)
 
     def pytest_sessionfinish(self, session, exitstatus):
         config = self.config
@@ -331,6 +373,9 @@ class ClaimsSession:
         json_path = config.getoption("claims_json")
         self.written = write_report(results, Path(config.getoption("report_dir")),
                                     json_path=Path(json_path) if json_path else None)
+        complete = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not session.shouldstop
+        if self.journal is not None and complete:  # every row is in the results file; else kept for --resume
+            self.journal.unlink(missing_ok=True)
 
     def pytest_terminal_summary(self, terminalreporter, config):
         if self.written:

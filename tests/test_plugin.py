@@ -383,3 +383,44 @@ def pytest_configure(config):  # who writes the report: the controller or an xdi
     report.write_report = spy
     config.add_cleanup(lambda: setattr(report, "write_report", write))  # in-process runs share the module
 """
+
+
+STOP_AFTER_TWO = """
+def pytest_runtest_teardown(item):  # a run stopped after its second claim (a kill, as far as rows go)
+    pytest_runtest_teardown.n = getattr(pytest_runtest_teardown, "n", 0) + 1
+    if pytest_runtest_teardown.n == 2:
+        item.session.shouldstop = "stopped after two claims"
+"""
+
+
+def test_an_interrupted_run_resumes_without_losing_or_repeating_a_row(ptr):
+    """Rows are journaled as they finish; --resume runs only the rest, and the report equals an uninterrupted
+    run's. A torn last line (killed mid-write) is dropped; another claims seed is refused."""
+    from hmmrnn import journal
+    names = [f"net{i}" for i in range(3)]
+    for i, name in enumerate(names):
+        put(ptr.path / f"{name}.pt", tiny(i))
+    args = [a for n in names for a in ("--checkpoint", f"{n}.pt")] + ["--reading", "all", "-k", "fixed-point"]
+    result, out = run(ptr, *args, "--report-dir", ptr.path / "whole")
+    assert result.ret == 0, out
+    whole = _without_timing(results(ptr.path / "whole"))
+    assert len(whole["claims"]) == 6
+
+    rep = ptr.path / "cut"
+    (ptr.path / "conftest.py").write_text(STOP_AFTER_TWO)
+    result, out = run(ptr, *args, "--report-dir", rep)
+    assert "stopped after two claims" in out, out
+    kept = journal.read(journal.path_for(rep / "results.json"))
+    assert len(kept) == 2, kept
+    with open(journal.path_for(rep / "results.json"), "a") as f:
+        f.write('{"claim": "fixed-point.single", "chec')  # the kill came mid-write
+    (ptr.path / "conftest.py").unlink()
+
+    result, out = run(ptr, *args, "--report-dir", rep, "--resume", "--claims-seed", "5")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and "claims seed" in out, out
+    result, out = run(ptr, *args, "--report-dir", rep, "--resume")
+    assert result.ret == 0, out
+    result.assert_outcomes(passed=4, deselected=2 + 6)  # the journaled two and the other claim's six
+    got = _without_timing(results(rep))
+    assert got == whole
+    assert not journal.path_for(rep / "results.json").exists()
