@@ -308,3 +308,26 @@ def late_statistics(series: dict, path: Path, title: str) -> Path:
     fig.tight_layout()
     fig.suptitle(title, fontsize=10, y=1.0 + 0.25 / (2.9 * rows), va="bottom")  # above the first row's titles
     return _save(fig, path)
+
+
+def seed_heatmap(entries: list[dict], path: Path, title: str) -> Path:
+    """Rows x seeds, one panel per reading: the late pass fraction of each audited seed on each inventory row
+    (white: not decided on that seed). entries: hmmrnn.seeds.row_summary's."""
+    readings = [r for r in ("paper", "strict") if any(e["reading"] == r for e in entries)]
+    runs = sorted({(s["hmm"], s["run"]) for e in entries for s in e["seeds"]})
+    fig, axes = plt.subplots(1, len(readings), figsize=(2 + 0.32 * len(runs) * len(readings),
+                                                        1.5 + 0.2 * max(len([e for e in entries if e["reading"] == r])
+                                                                          for r in readings)), squeeze=False)
+    for ax, reading in zip(axes[0], readings):
+        es = [e for e in entries if e["reading"] == reading]
+        m = np.full((len(es), len(runs)), np.nan)
+        for i, e in enumerate(es):
+            for s in e["seeds"]:
+                m[i, runs.index((s["hmm"], s["run"]))] = s["k"] / s["n"]
+        im = ax.imshow(m, cmap="RdYlGn", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        ax.set_yticks(range(len(es)), [f"{e['claim']} {e['row']}" for e in es], fontsize=6)
+        ax.set_xticks(range(len(runs)), [r for _, r in runs], rotation=90, fontsize=6)
+        ax.set_title(f"{reading} reading", fontsize=9)
+    fig.colorbar(im, ax=axes[0].tolist(), shrink=0.6, label="late checkpoints passing")
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, path)

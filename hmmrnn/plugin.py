@@ -318,6 +318,19 @@ def pytest_report_teststatus(report, config):
         return "error", "E", "ERROR"
 
 
+def late_audit(results: dict, fixtures: Path) -> dict:
+    """Attach the committed late audits (fixtures/audits) to a fixtures run's results as seed records, and
+    check them against this run's rows of the same checkpoints; returns the check per audit."""
+    from . import audits, seeds
+    store = audits.load_audits(fixtures)
+    fresh = audits.freshness(store, results)
+    results["late_audit"] = {
+        "families": {h: {k: v for k, v in a["audit"].items()} for h, a in store.items() if not h.startswith("_")},
+        "records": [rec for h, a in store.items() if not h.startswith("_") for rec in seeds.collect(a)],
+        "errors": store.get("_errors", []), "freshness": fresh}
+    return fresh
+
+
 class ClaimsSession:
     """The rows of one run (on the controller under xdist: they travel in the reports' user_properties),
     each kept in the journal as it arrives (hmmrnn.journal), and the report written from them at the end.
@@ -328,6 +341,7 @@ class ClaimsSession:
         self.config = config
         self.rows: list[dict] = []
         self.written: dict | None = None
+        self.fresh: dict = {}
         json_path = config.getoption("claims_json")
         path = journal.path_for(Path(json_path) if json_path else Path(config.getoption("report_dir")) / "results.json")
         worker = hasattr(config, "workerinput")
@@ -370,6 +384,10 @@ class ClaimsSession:
                    "claims_meta": {c.id: rows.claim_meta(c) for c in all_claims()},
                    "claims": sorted(self.rows, key=lambda r: (r["claim"], r["reading"], r["role"] != "trained",
                                                               r["checkpoint"]))}
+        if not config.getoption("checkpoint"):  # the fixtures: their committed late audits join the report
+            self.fresh = late_audit(results, Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures"))
+            if any(f["diffs"] for f in self.fresh.values()):
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
         json_path = config.getoption("claims_json")
         self.written = write_report(results, Path(config.getoption("report_dir")),
                                     json_path=Path(json_path) if json_path else None)
@@ -378,6 +396,12 @@ class ClaimsSession:
             self.journal.unlink(missing_ok=True)
 
     def pytest_terminal_summary(self, terminalreporter, config):
+        for hmm, f in self.fresh.items():
+            state = (f"STALE: {len(f['diffs'])} of its rows differ" if f["diffs"] else
+                     f"{f['compared']} rows recomputed, equal" if f["compared"] else "not checked by this run")
+            terminalreporter.write_line(f"hmmrnn: committed late audit of {hmm} ({', '.join(f['sample']) or '-'}): {state}")
+            for line in f["diffs"][:10]:
+                terminalreporter.write_line(f"  {line}")
         if self.written:
             n = {v: sum(r["verdict"] == v for r in self.rows) for v in ("pass", "fail", "error")}
             terminalreporter.write_line(

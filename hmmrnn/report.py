@@ -475,6 +475,28 @@ def _late_figure(results: dict, report_dir: Path) -> Path | None:
     return figures.late_statistics(series, path, "Thresholded statistics over late training (dashed: the rule)")
 
 
+def _seed_figure(results: dict, report_dir: Path) -> Path | None:
+    """The rows x seeds heat map of late pass fractions (issue 20), when the run carries late audits."""
+    from . import figures
+    from .replication import replication_summary
+    entries = replication_summary(results).get("entries")
+    if not entries:
+        return None
+    path = report_dir / "figures" / "seeds-late-pass-fraction.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return figures.seed_heatmap(entries, path, "Late pass fraction per inventory row and audited seed")
+
+
+def _csv(rows: list[dict]) -> bytes:
+    import csv
+    import io
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue().encode()
+
+
 def write_report(results: dict, report_dir: Path, *, json_path: Path | None = None) -> dict[str, Path]:
     """Write results.json (or json_path), claims.md and claims.html atomically, under an exclusive lock on
     REPORT_DIR/.lock so that two runs sharing a report dir never leave a mixed set (each file is renamed into
@@ -488,6 +510,7 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
     report_dir.mkdir(parents=True, exist_ok=True)
     with open(report_dir / ".lock", "w") as lock:  # two runs on one report dir: one writes its set at a time
         fcntl.flock(lock, fcntl.LOCK_EX)
+        from .replication import replication_summary
         stale = [*json_path.parent.glob(f".{json_path.name}.*.tmp"), *report_dir.glob(".claims.md.*.tmp"),
                  *report_dir.glob(".claims.html.*.tmp")]  # left by a writer killed mid-write
         for f in stale:
@@ -497,11 +520,18 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
         if late_fig:  # right after the late-training table
             at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
             blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
+        seed_fig = _seed_figure(results, report_dir)
+        if seed_fig:  # right after the replication summary's table
+            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Does the paper replicate?")) + 3
+            blocks.insert(at, ("fig", str(seed_fig.relative_to(report_dir)), "late pass fraction per row and seed"))
         md, page = report_dir / "claims.md", report_dir / "claims.html"
         # everything is rendered before the first file is replaced: a run that dies while building its report
         # leaves the previous one whole
         out = {json_path: (json.dumps(results, indent=1, default=_json_default) + "\n").encode(),
                md: render_markdown(blocks).encode("utf-8"), page: render_html(blocks, report_dir).encode("utf-8")}
+        csv_rows = replication_summary(results).get("csv")
+        if csv_rows:  # the replication summary for a spreadsheet
+            out[report_dir / "replication.csv"] = _csv(csv_rows)
         for path, data in out.items():
             atomic_write_bytes(path, data)
     return {"json": json_path, "md": md, "html": page}

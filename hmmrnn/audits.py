@@ -1,0 +1,135 @@
+"""The committed late-training audits (fixtures/audits/FAMILY.json): which run stands for each seed, and the
+check that a committed audit is not stale.
+
+A seed is the unit of replication (SPEC): each seed is observed over its late training, on the evolution
+checkpoints every 20 epochs over its last 180 (RUN@EPOCH rows from `hmmrnn audit --late 180 --late-every 20`).
+The run that stands for a seed is its run at the paper's length (500 epochs; 1000 for the fully connected
+HMM; REFERENCE.md section 6), whatever its verdicts: the rule is fixed before any audit ran.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+AUDITS = "audits"
+LATE, LATE_EVERY = 180, 20
+
+
+def paper_epochs(hmm: str) -> int:
+    """The paper's training length for an HMM spec ('fully:3' -> 1000, every other family 500)."""
+    return 1000 if hmm.split(":")[0] == "fully" else 500
+
+
+def seed_runs(manifest: dict, hmm: str | None = None) -> list[dict]:
+    """One manifest run per (HMM, seed): the one trained to the paper's length (None where no run of that seed
+    reached it: the entry of its longest run, with ``short`` set). In (HMM, seed) order."""
+    best: dict[tuple, dict] = {}
+    for r in manifest.get("runs", []):
+        if hmm is not None and r["hmm"] != hmm:
+            continue
+        k = (r["hmm"], r["seed"])
+        target = paper_epochs(r["hmm"])
+        score = (r.get("epochs") == target, r.get("epochs") or 0)
+        if k not in best or score > best[k][0]:
+            best[k] = (score, r)
+    out = []
+    for k in sorted(best):
+        (at_length, _), r = best[k]
+        out.append({**r, "short": not at_length})
+    return out
+
+
+def audit_path(fixtures: Path, hmm: str) -> Path:
+    """fixtures/audits/linear3.json for 'linear:3'."""
+    return Path(fixtures) / AUDITS / f"{hmm.replace(':', '')}.json"
+
+
+def load_audits(fixtures: Path) -> dict[str, dict]:
+    """{hmm spec: results dict} of every committed audit (a file that does not parse is skipped with its name
+    in the returned dict's ``_errors``)."""
+    out: dict = {}
+    folder = Path(fixtures) / AUDITS
+    for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(f.read_text())
+            out[data["audit"]["hmm"]] = data
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            out.setdefault("_errors", []).append(f"{f}: {type(e).__name__}: {e}")
+    return out
+
+
+def _close(a, b, rtol: float) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
+        return a == b
+    if math.isnan(a) and math.isnan(b):
+        return True
+    return abs(a - b) <= rtol * max(abs(a), abs(b), 1e-12)
+
+
+# Statistics are compared to RTOL: the audit ran under -n 2 and the CI run under another worker split, and a
+# checkpoint's claims may then run in another order on a worker whose BLAS picks other kernels for other batch
+# sizes; verdicts must be equal.
+RTOL = 1e-6
+
+
+def stale_rows(audit: dict, fresh: dict, rename: dict[str, str]) -> tuple[list[str], int]:
+    """Differences between committed audit rows and freshly computed ones for the same checkpoints: ``rename``
+    maps a fresh row's checkpoint name to the audit's (e.g. 'linear3-seed0-to500' -> 'linear3-seed0-to500@500').
+    Returns (one line per difference, number of rows compared)."""
+    committed = {(r["claim"], r["reading"], r["checkpoint"]): r for r in audit.get("claims", [])}
+    diffs, n = [], 0
+    for r in fresh.get("claims", []):
+        name = rename.get(r["checkpoint"])
+        if name is None:
+            continue
+        old = committed.get((r["claim"], r["reading"], name))
+        if old is None:
+            diffs.append(f"{r['claim']}:{r['reading']}[{name}]: not in the committed audit")
+            continue
+        n += 1
+        if old["verdict"] != r["verdict"] or old.get("rows") != r.get("rows"):
+            diffs.append(f"{r['claim']}:{r['reading']}[{name}]: verdict {old['verdict']} committed, {r['verdict']} now")
+            continue
+        a, b = old.get("statistics") or {}, r.get("statistics") or {}
+        bad = sorted(k for k in set(a) | set(b) if not k.startswith("_") and not _close(a.get(k), b.get(k), RTOL))
+        if bad:
+            diffs.append(f"{r['claim']}:{r['reading']}[{name}]: statistics differ: " +
+                         ", ".join(f"{k} {a.get(k)!r} committed, {b.get(k)!r} now" for k in bad[:3]))
+    return diffs, n
+
+
+def freshness(store: dict[str, dict], fresh: dict) -> dict[str, dict]:
+    """Per committed audit, its rows recomputed in this claims run: a seed's run that is also a fixture of the
+    run (same name) is judged there on its final.pt, the weights of its last late checkpoint. {hmm: {"sample":
+    [runs], "compared": n, "diffs": [lines]}}; compared 0 means this run checked nothing of that audit."""
+    names = {r["checkpoint"] for r in fresh.get("claims", []) if r.get("role") == "trained"}
+    out = {}
+    for hmm, audit in store.items():
+        if hmm.startswith("_"):
+            continue
+        last: dict[str, int] = {}
+        for r in audit.get("claims", []):
+            if "@" in r["checkpoint"]:
+                run, e = r["checkpoint"].split("@")
+                last[run] = max(last.get(run, 0), int(e))
+        rename = {run: f"{run}@{e}" for run, e in last.items() if run in names}
+        diffs, n = stale_rows(audit, fresh, rename)
+        out[hmm] = {"sample": sorted(rename), "compared": n, "diffs": diffs}
+    return out
+
+
+DROPPED = ("thresholds", "figures")  # per row, the claim's thresholds (claims_meta holds them) and figure paths
+
+
+def write_audit(path: Path, data: dict) -> None:
+    """Write a committed audit compactly and atomically: one row per line (readable diffs), without what
+    claims_meta already holds."""
+    from .checkpoint import atomic_write_bytes
+    from .serial import jsonable
+    head = {k: v for k, v in data.items() if k != "claims"}
+    rows = [{k: v for k, v in r.items() if k not in DROPPED} for r in data.get("claims", [])]
+    text = json.dumps(jsonable(head), sort_keys=True)[:-1] + ', "claims": [\n'
+    text += ",\n".join(json.dumps(jsonable(r), sort_keys=True) for r in rows) + "\n]}\n"
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(Path(path), text.encode())

@@ -1,0 +1,214 @@
+"""Seeds as the unit of replication (issue 20): each seed observed over its late training, graded against the
+controls, and how much the conclusions depend on the harness's own cuts.
+
+Pure functions of plain data: ``late records`` (one per claim, reading and seed: its late checkpoints'
+verdicts and thresholded statistics, from a committed audit; ``collect``), the claims' thresholds
+(results["claims_meta"]) and the control rows of a claims run. The rules, fixed before any audit was read:
+- a seed *holds* an inventory row when at least HOLDS of its decided late checkpoints pass it;
+- a row *replicates* when every audited seed holds it;
+- otherwise the effect is *present, weaker than stated* when the trained seeds are separated from every
+  control the reading must reject (for each such control, some threshold of the row on which every seed's
+  median late value lies beyond the control's value, on the passing side), and *absent* when not;
+- a cut is the harness's own unless its recorded why starts with "paper" (the paper's number); moving such a
+  cut by FRAGILE_SHIFT either way and counting the seeds whose hold changes flags the row *fragile* when any do.
+"""
+from __future__ import annotations
+
+import math
+import statistics as st
+
+from .claim import OPS
+
+HOLDS = 0.5
+FRAGILE_SHIFT = 0.25
+
+
+# ---- collecting a committed audit ---------------------------------------------------------------------------
+
+def collect(audit: dict) -> list[dict]:
+    """Late records of one committed audit (results dict with RUN@EPOCH rows): one per (claim, reading, run),
+    {"hmm", "run", "claim", "reading", "checkpoints": [{"epoch", "verdict", "rows", "stats"}]} where stats
+    holds the reading's thresholded statistics only."""
+    meta = audit.get("claims_meta", {})
+    hmm = audit.get("audit", {}).get("hmm")
+    seeds = set(audit.get("audit", {}).get("seeds", []))
+    out: dict[tuple, dict] = {}
+    for r in audit.get("claims", []):
+        if r.get("role") != "trained" or "@" not in r["checkpoint"]:
+            continue
+        run, epoch = r["checkpoint"].split("@")
+        if seeds and run not in seeds:
+            continue
+        reading = r.get("reading", "strict")
+        names = {t["statistic"] for t in _thresholds(meta, r["claim"], reading)}
+        stats = {k: v for k, v in (r.get("statistics") or {}).items() if k in names}
+        rec = out.setdefault((r["claim"], reading, run), {"hmm": hmm, "run": run, "claim": r["claim"],
+                                                          "reading": reading, "checkpoints": []})
+        rec["checkpoints"].append({"epoch": int(epoch), "verdict": r.get("verdict"), "rows": r.get("rows") or {},
+                                   "stats": stats})
+    for rec in out.values():
+        rec["checkpoints"].sort(key=lambda c: c["epoch"])
+    return list(out.values())
+
+
+def _thresholds(meta: dict, claim: str, reading: str) -> list[dict]:
+    m = meta.get(claim, {})
+    return list((m.get("readings") or {}).get(reading, {}).get("thresholds") or m.get("thresholds") or [])
+
+
+# ---- one seed -----------------------------------------------------------------------------------------------
+
+def row_passes(stats: dict, thresholds: list[dict], row: str, moved: tuple[int, float] | None = None) -> bool | None:
+    """Whether a checkpoint's statistics pass an inventory row (every threshold deciding it holds); None when a
+    statistic is missing. ``moved``: (index in thresholds, new cut) to ask what a moved cut would decide."""
+    ok = True
+    for i, t in enumerate(thresholds):
+        if row not in t.get("rows", []):
+            continue
+        v = stats.get(t["statistic"])
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return None
+        cut = moved[1] if moved is not None and moved[0] == i else t["value"]
+        ok = ok and bool(OPS[t["op"]](v, cut))
+    return ok
+
+
+def seed_fraction(rec: dict, row: str) -> tuple[int, int]:
+    """(passing, decided) late checkpoints of one seed on one inventory row."""
+    got = [c["rows"].get(row) for c in rec["checkpoints"]]
+    return sum(v == "pass" for v in got), sum(v in ("pass", "fail") for v in got)
+
+
+def holds(k: int, n: int) -> bool | None:
+    return None if n == 0 else k / n >= HOLDS
+
+
+def seed_value(rec: dict, statistic: str) -> float | None:
+    """A seed's median late value of a statistic (booleans as 0/1); None when it has none."""
+    vals = [float(c["stats"][statistic]) for c in rec["checkpoints"]
+            if isinstance(c["stats"].get(statistic), (int, float)) and not (
+                isinstance(c["stats"][statistic], float) and math.isnan(c["stats"][statistic]))]
+    return st.median(vals) if vals else None
+
+
+# ---- a row over seeds ---------------------------------------------------------------------------------------
+
+def _beyond(value: float, other: float, op: str) -> bool:
+    """value lies beyond other on the passing side of a threshold with operator op."""
+    if op in (">", ">="):
+        return value > other
+    if op in ("<", "<="):
+        return value < other
+    return value > other  # "==" thresholds here are booleans or counts: more is the paper's side
+
+
+def separation(recs: list[dict], thresholds: list[dict], row: str, controls: dict[str, dict]) -> dict:
+    """Whether the trained seeds are separated from every control on this row: {"separated": bool | None,
+    "by": {control: (statistic, margin) or None}}. margin: the gap between the seeds' worst median and the
+    control's value (in the statistic's units). None when no control is there to compare."""
+    if not controls or not recs:
+        return {"separated": None, "by": {}}
+    by = {}
+    for name, cstats in sorted(controls.items()):
+        best = None
+        for t in thresholds:
+            if row not in t.get("rows", []):
+                continue
+            cv = cstats.get(t["statistic"])
+            vals = [seed_value(r, t["statistic"]) for r in recs]
+            if not isinstance(cv, (int, float)) or any(v is None for v in vals):
+                continue
+            cv = float(cv)
+            if math.isnan(cv):
+                continue
+            worst = min(vals) if t["op"] in (">", ">=", "==") else max(vals)
+            if _beyond(worst, cv, t["op"]):
+                gap = abs(worst - cv)
+                if best is None or gap > best[1]:
+                    best = (t["statistic"], gap)
+        by[name] = best
+    return {"separated": all(v is not None for v in by.values()), "by": by}
+
+
+def fragility(recs: list[dict], thresholds: list[dict], row: str) -> dict:
+    """Seeds whose hold on the row changes when one of the harness's own cuts moves by FRAGILE_SHIFT either way:
+    {"changed": {"statistic op cut -> new": [runs]}, "fragile": bool, "harness_cuts": n}."""
+    changed, n_cuts = {}, 0
+    for i, t in enumerate(thresholds):
+        own = not str(t.get("why", "")).lower().startswith("paper")
+        if row not in t.get("rows", []) or not own or isinstance(t["value"], bool) or t["value"] == 0 \
+                or t["op"] == "==":
+            continue
+        n_cuts += 1
+        for factor in (1 - FRAGILE_SHIFT, 1 + FRAGILE_SHIFT):
+            cut = t["value"] * factor
+            moved = []
+            for r in recs:
+                k, n = seed_fraction(r, row)
+                got = [row_passes(c["stats"], thresholds, row, (i, cut)) for c in r["checkpoints"]
+                       if c["rows"].get(row) in ("pass", "fail")]
+                k2 = sum(g is True for g in got)
+                if holds(k, n) != holds(k2, n):
+                    moved.append(r["run"])
+            if moved:
+                changed[f"{t['statistic']} {t['op']} {t['value']:g} -> {cut:g}"] = moved
+    return {"changed": changed, "fragile": bool(changed), "harness_cuts": n_cuts}
+
+
+def grade(n_hold: int, n_seeds: int, sep: dict) -> str:
+    """The graded conclusion of one row and reading over its audited seeds."""
+    if n_seeds == 0:
+        return "cannot be decided here: no audited seed decides this row"
+    if n_hold == n_seeds:
+        return "replicates"
+    share = f"{n_hold}/{n_seeds} seeds hold"
+    if sep["separated"] is None:
+        return f"does not replicate ({share}); no control to tell an absent effect from a weak one"
+    if sep["separated"]:
+        return f"effect present, weaker than stated ({share}; every control separated)"
+    missing = ", ".join(k for k, v in sep["by"].items() if v is None)
+    return f"absent ({share}; not separated from {missing})"
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of k successes in n trials; (nan, nan) for n = 0."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def row_summary(records: list[dict], meta: dict, control_stats: dict[tuple, dict]) -> list[dict]:
+    """One entry per (claim, inventory row, reading) decided on some audited seed: per family and pooled
+    seeds holding, the graded conclusion, separation from the controls, fragility, and per seed its late pass
+    fraction. control_stats: {(claim, reading): {control name: statistics}} of the controls the reading must
+    reject (from the claims run)."""
+    by: dict[tuple, list[dict]] = {}
+    for r in records:
+        by.setdefault((r["claim"], r["reading"]), []).append(r)
+    out = []
+    for (claim, reading), recs in sorted(by.items()):
+        ths = _thresholds(meta, claim, reading)
+        rows = sorted({row for t in ths for row in t.get("rows", [])})
+        for row in rows:
+            seeds = []
+            for r in sorted(recs, key=lambda r: (r["hmm"] or "", r["run"])):
+                k, n = seed_fraction(r, row)
+                if n:
+                    seeds.append({"hmm": r["hmm"], "run": r["run"], "k": k, "n": n, "holds": holds(k, n)})
+            if not seeds:
+                continue
+            decided = [r for r in recs if seed_fraction(r, row)[1]]
+            fam: dict[str, list[int]] = {}
+            for s in seeds:
+                f = fam.setdefault(s["hmm"], [0, 0])
+                f[0] += bool(s["holds"])
+                f[1] += 1
+            k = sum(bool(s["holds"]) for s in seeds)
+            sep = separation(decided, ths, row, control_stats.get((claim, reading), {}))
+            out.append({"claim": claim, "reading": reading, "row": row, "families": fam, "k": k, "n": len(seeds),
+                        "interval": wilson(k, len(seeds)), "seeds": seeds, "separation": sep,
+                        "fragility": fragility(decided, ths, row), "conclusion": grade(k, len(seeds), sep)})
+    return out

@@ -1,0 +1,101 @@
+"""Seeds as the unit (hmmrnn.seeds) and the committed audits (hmmrnn.audits), on hand-made rows."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hmmrnn import audits, seeds
+
+TH = [{"statistic": "x", "op": ">=", "value": 1.0, "why": "fixture 1.5 vs untrained 0.2", "rows": ["P1"]},
+      {"statistic": "y", "op": "<=", "value": 4.0, "why": "paper: at most 4", "rows": ["P1", "P2"]}]
+META = {"c": {"readings": {"strict": {"thresholds": TH}}}}
+
+
+def row(run, epoch, x, y, reading="strict"):
+    stats = {"x": x, "y": y, "other": 9}
+    p1 = "pass" if x >= 1.0 and y <= 4.0 else "fail"
+    p2 = "pass" if y <= 4.0 else "fail"
+    return {"claim": "c", "reading": reading, "checkpoint": f"{run}@{epoch}", "role": "trained",
+            "verdict": "pass" if p1 == p2 == "pass" else "fail", "rows": {"P1": p1, "P2": p2}, "statistics": stats}
+
+
+def audit(rows):
+    return {"audit": {"hmm": "linear:2", "seeds": sorted({r["checkpoint"].split("@")[0] for r in rows})},
+            "claims_meta": META, "claims": rows}
+
+
+def test_collect_keeps_thresholded_statistics_per_seed_in_epoch_order():
+    recs = seeds.collect(audit([row("a", 40, 2, 1), row("a", 20, 0.5, 1), row("b", 20, 2, 1)]))
+    a = next(r for r in recs if r["run"] == "a")
+    assert [c["epoch"] for c in a["checkpoints"]] == [20, 40]
+    assert a["checkpoints"][0]["stats"] == {"x": 0.5, "y": 1}  # "other" decides nothing: not kept
+    assert seeds.seed_fraction(a, "P1") == (1, 2) and seeds.holds(1, 2) is True  # half holds (>= HOLDS)
+    assert seeds.holds(1, 3) is False and seeds.holds(0, 0) is None
+
+
+def test_row_passes_agrees_with_the_rows_verdicts_and_moves_a_cut():
+    for x in (0.5, 1.0, 2.0):
+        for y in (3.0, 5.0):
+            r = row("a", 1, x, y)
+            assert seeds.row_passes(r["statistics"], TH, "P1") == (r["rows"]["P1"] == "pass")
+            assert seeds.row_passes(r["statistics"], TH, "P2") == (r["rows"]["P2"] == "pass")
+    assert seeds.row_passes({"x": 1.0, "y": 1}, TH, "P1", moved=(0, 1.25)) is False
+    assert seeds.row_passes({"y": 1}, TH, "P1") is None
+
+
+def _summary(rows, controls):
+    return {(e["row"]): e for e in seeds.row_summary(seeds.collect(audit(rows)), META, {("c", "strict"): controls})}
+
+
+def test_graded_conclusions():
+    every = [row(s, e, 2.0, 1) for s in "ab" for e in (20, 40)]
+    assert _summary(every, {"untrained": {"x": 0.2, "y": 9}})["P1"]["conclusion"] == "replicates"
+    weak = [row(s, e, 0.8, 1) for s in "ab" for e in (20, 40)]  # short of the cut (1.0), above the control
+    got = _summary(weak, {"untrained": {"x": 0.2, "y": 1}})["P1"]
+    assert got["conclusion"].startswith("effect present, weaker than stated (0/2")
+    assert got["separation"]["by"]["untrained"] == ("x", pytest.approx(0.6))
+    absent = _summary(weak, {"untrained": {"x": 0.9, "y": 1}})["P1"]  # the control is as high: not separated
+    assert absent["conclusion"] == "absent (0/2 seeds hold; not separated from untrained)"
+    assert _summary(weak, {})["P1"]["conclusion"].startswith("does not replicate (0/2 seeds hold); no control")
+    assert _summary(every, {})["P1"]["families"] == {"linear:2": [2, 2]}
+
+
+def test_fragility_moves_only_the_harness_cuts():
+    near = [row("a", e, 1.1, 1) for e in (20, 40)] + [row("b", e, 3.0, 3.5) for e in (20, 40)]
+    got = _summary(near, {})
+    frag = got["P1"]["fragility"]  # x >= 1.0 is the harness's: at 1.25 seed a stops holding; y <= 4 is the paper's
+    assert frag["fragile"] and frag["changed"] == {"x >= 1 -> 1.25": ["a"]} and frag["harness_cuts"] == 1
+    assert got["P2"]["fragility"] == {"changed": {}, "fragile": False, "harness_cuts": 0}
+
+
+def test_stale_rows_and_freshness_compare_the_last_late_checkpoint_with_the_final():
+    committed = audit([row("a", 20, 2, 1), row("a", 40, 2, 1)])
+    fresh = {"claims": [{**row("a", 0, 2, 1), "checkpoint": "a"}]}
+    assert audits.freshness({"linear:2": committed}, fresh) == \
+        {"linear:2": {"sample": ["a"], "compared": 1, "diffs": []}}
+    fresh["claims"][0]["statistics"]["x"] = 2.0001
+    diffs = audits.freshness({"linear:2": committed}, fresh)["linear:2"]["diffs"]
+    assert len(diffs) == 1 and "x 2 committed, 2.0001 now" in diffs[0]
+    fresh["claims"][0] = {**row("a", 0, 0.5, 1), "checkpoint": "a"}
+    assert "verdict pass committed, fail now" in audits.freshness({"linear:2": committed}, fresh)["linear:2"]["diffs"][0]
+    assert audits.freshness({"linear:2": committed}, {"claims": []})["linear:2"]["compared"] == 0
+
+
+def test_write_audit_round_trips_one_row_per_line(tmp_path):
+    data = audit([{**row("a", 20, 2, 1), "thresholds": TH, "figures": ["f.png"]}, row("a", 40, 2, 1)])
+    audits.write_audit(audits.audit_path(tmp_path, "linear:2"), data)
+    text = (tmp_path / "audits" / "linear2.json").read_text()
+    back = json.loads(text)
+    assert back["audit"] == data["audit"] and len(back["claims"]) == 2
+    assert "thresholds" not in back["claims"][0] and "figures" not in back["claims"][0]
+    assert len(text.splitlines()) == 2 + 2  # head line, a row per line, the closing line
+    assert audits.load_audits(tmp_path)["linear:2"]["claims"] == back["claims"]
+
+
+def test_paper_length_run_stands_for_its_seed():
+    manifest = {"runs": [{"name": "l3-s0", "hmm": "linear:3", "seed": 0, "epochs": 300},
+                         {"name": "l3-s0-to500", "hmm": "linear:3", "seed": 0, "epochs": 500},
+                         {"name": "f3-s1", "hmm": "fully:3", "seed": 1, "epochs": 500}]}
+    got = {r["name"]: r["short"] for r in audits.seed_runs(manifest)}
+    assert got == {"l3-s0-to500": False, "f3-s1": True}  # fully:3's paper length is 1000
