@@ -10,13 +10,14 @@ the stacked parameters (elementwise: the same as N optimizers). After every epoc
 back into the seeds' Trainers, which write their folders exactly as ``Trainer.fit`` does, so a seed's
 folder is read by every tool, and resumed by this trainer or by ``Trainer``.
 
-The numbers equal a lone Trainer's up to float reduction order (batched matrix products and the per-seed norm
-sum in another order); ``tests/test_batched.py`` measures the difference.
+The numbers equal a lone Trainer's up to float reduction order: torch.bmm may sum in another order than the
+lone run's torch.mm (on this CPU: bitwise equal for most batch sizes, 6e-8 apart in the logits for some small
+ones). The per-seed clip norm is clip_grad_norm_'s own computation, so it adds no difference of its own.
+``tests/test_batched.py`` compares the two and states the tolerance.
 """
 from __future__ import annotations
 
 import copy
-import math
 import statistics
 import sys
 import time
@@ -62,17 +63,26 @@ def clip_per_seed_(params: list[torch.Tensor], max_norm: float) -> torch.Tensor:
     """torch.nn.utils.clip_grad_norm_ applied to each seed separately, in place; returns the norms [N].
 
     params: stacked parameters [N, ...] with gradients. Seed k's norm is the 2-norm of the norms of its slices
-    p.grad[k]; its slices are scaled by min(1, max_norm / (norm + 1e-6)), clip_grad_norm_'s formula.
+    p.grad[k], computed by clip_grad_norm_'s own function (``get_total_norm``) on those slices, so it is the
+    norm a lone Trainer computes, to the bit (a batched norm over dim 1 sums in another order: 1 ulp apart in
+    about 15% of cases); the slices are scaled by min(1, max_norm / (norm + 1e-6)), clip_grad_norm_'s formula.
     """
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
         return torch.zeros(0)
-    norms = torch.stack([torch.linalg.vector_norm(g.reshape(len(g), -1), 2, dim=1) for g in grads])  # [P, N]
-    total = torch.linalg.vector_norm(norms, 2, dim=0)  # [N]
+    total = torch.stack([_total_norm([g[k] for g in grads]) for k in range(len(grads[0]))])  # [N]
     coef = torch.clamp(max_norm / (total + 1e-6), max=1.0)
     for g in grads:
         g.mul_(coef.reshape(-1, *[1] * (g.dim() - 1)).to(g.dtype))
     return total
+
+
+def _total_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
+    """The 2-norm of the tensors' norms, as clip_grad_norm_ computes it (torch >= 2.6 exposes its function)."""
+    get = getattr(torch.nn.utils, "get_total_norm", None)
+    if get is not None:
+        return get(tensors, 2.0)
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(t, 2) for t in tensors]), 2)
 
 
 def batched_training_bytes(n_seeds: int, n_sequences: int, seq_len: int, batch: int, hidden: int, inputs: int,
@@ -209,6 +219,13 @@ class BatchedTrainer:
         self.timing = {"epochs": 0.0, "writes": 0.0, "seed_epochs": 0}  # seconds in epochs, in bookkeeping
         self._stack: Stack | None = None
 
+    @classmethod
+    def for_seeds(cls, base: TrainConfig, seeds: list[int], out_root: Path, log=print) -> "BatchedTrainer":
+        """The seeds of base's configuration, seed s into OUT_ROOT/NAME (sweep.run_name: linear2-seed3)."""
+        from .sweep import run_name
+        return cls([replace(base, seed=s) for s in seeds], [Path(out_root) / run_name(base.hmm, s) for s in seeds],
+                   log=log)
+
     @property
     def seeds(self) -> list[int]:
         return [t.cfg.seed for t in self.trainers]
@@ -291,8 +308,7 @@ class BatchedTrainer:
             for ln, v in zip(lanes, torch.stack(got).tolist()):
                 losses[ln.index].append(v)
             sizes.append(len(targets[0]))
-        return {ln.index: float(np.average(losses[ln.index], weights=sizes[: len(losses[ln.index])]))
-                for ln in lanes}
+        return {ln.index: float(np.average(losses[ln.index], weights=sizes)) for ln in lanes}
 
     @torch.no_grad()
     def _validate(self, lanes: list[_Lane], epoch: int) -> dict[int, float]:
@@ -377,14 +393,13 @@ class BatchedTrainer:
                 self._stack = stack_trainers(self.trainers, group)
             t0 = time.perf_counter()
             recs = self.run_epoch()
-            seconds = round(time.perf_counter() - t0, 3)
             t1 = time.perf_counter()
             sd = self._stack.opt.state_dict()
             for row, k in enumerate(self._stack.members):
                 unstack_into(self._stack, row, self.trainers[k], sd)
-                recs[k]["seconds"] = seconds
+                recs[k]["seconds"] = round(t1 - t0, 3)  # the batched epoch's wall time, as each seed lived it
                 self._record(k, recs[k])
-            self.timing["epochs"] += seconds
+            self.timing["epochs"] += t1 - t0
             self.timing["writes"] += time.perf_counter() - t1
             self.timing["seed_epochs"] += len(recs)
             if recs:
@@ -413,27 +428,17 @@ def _progress_line(bt: BatchedTrainer, enabled: bool):
 
 
 # ---------------------------------------------------------------------------------------------- command line
-def train_seeds(base: TrainConfig, seeds: list[int], out_root: Path, *, resume: bool = True, progress: bool = True,
-                command: str = "", log=print) -> tuple[list[Path | None], BatchedTrainer]:
-    """``hmmrnn train --seeds ... --out-root DIR``: the seeds of base's configuration batched, seed s into
-    DIR/NAME (sweep.run_name), each finished run's entry in DIR/manifest.json (as ``hmmrnn sweep`` writes)."""
+def train_command(cfg: TrainConfig, seeds: str, out_root: Path) -> str:
+    """The ``hmmrnn train`` command that trains (or resumes) these seeds batched: a manifest entry's provenance."""
+    cmd = (f"hmmrnn train --hmm {cfg.hmm} --hidden {cfg.hidden} --input {cfg.inputs} --epochs {cfg.epochs} "
+           f"--seeds {seeds} --batch {cfg.batch} --n-sequences {cfg.n_sequences} --evolution-every {cfg.evolution_every}")
+    extra = [(cfg.seq_len, "--seq-len"), (cfg.clip, "--clip"), (cfg.until_converged, "--until-converged")]
+    return cmd + "".join(f" {flag} {v}" for v, flag in extra if v) + f" --out-root {out_root}"
+
+
+def write_manifest(bt: BatchedTrainer, out_root: Path, command: str) -> None:
+    """Each finished seed's entry in OUT_ROOT/manifest.json, as ``hmmrnn sweep`` writes them."""
     from . import manifest
-    from .sweep import run_name
-    out_root = Path(out_root)
-    names = [run_name(base.hmm, s) for s in seeds]
-    cfgs = [replace(base, seed=s) for s in seeds]
-    bt = BatchedTrainer(cfgs, [out_root / n for n in names], log=log)
-    if resume:
-        bt.resume()
-    finals = bt.fit(progress=progress)
-    for n, f in zip(names, finals):
-        if f is not None:
-            manifest.upsert(out_root / "manifest.json",
-                            manifest.trained_entry(out_root, out_root / n, n, command or f"(batched) {out_root / n}"))
-    return finals, bt
-
-
-def seconds_per_seed_epoch(bt: BatchedTrainer) -> float:
-    """Wall seconds per seed-epoch of a fit, epochs and bookkeeping together (nan before any epoch)."""
-    n = bt.timing["seed_epochs"]
-    return (bt.timing["epochs"] + bt.timing["writes"]) / n if n else math.nan
+    for k, final in bt.finals.items():
+        run = Path(final).parent
+        manifest.upsert(Path(out_root) / "manifest.json", manifest.trained_entry(Path(out_root), run, run.name, command))

@@ -62,6 +62,8 @@ def _train(a) -> int:
                           device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged)
         if a.threads:
             torch.set_num_threads(a.threads)
+        if a.seeds is not None or a.out_root is not None:
+            return _train_seeds(a, cfg)
         trainer = Trainer(cfg, Path(a.out))
     except HMMSpecError as e:
         print(f"hmmrnn train: --hmm {e}", file=sys.stderr)
@@ -88,6 +90,42 @@ def _train(a) -> int:
         return 1
     print(final)
     return 0
+
+
+def _train_seeds(a, cfg) -> int:
+    """``hmmrnn train --seeds S --out-root DIR``: the seeds batched in this process (hmmrnn.batched), seed s into
+    DIR/NAME; exit 1 when a seed diverged (the others are trained), 2 for bad input."""
+    from .batched import BatchedTrainer, train_command, write_manifest
+    from .sweep import parse_seeds
+    if a.seeds is None or a.out_root is None:
+        print("hmmrnn train: --seeds and --out-root go together (one seed: --seed and --out)", file=sys.stderr)
+        return 2
+    if a.continue_from:
+        print("hmmrnn train: --continue-from takes one run; train it with --seed and --out", file=sys.stderr)
+        return 2
+    try:
+        seeds = parse_seeds(a.seeds)
+    except ValueError as e:
+        print(f"hmmrnn train: --seeds {e}", file=sys.stderr)
+        return 2
+    try:
+        bt = BatchedTrainer.for_seeds(cfg, seeds, Path(a.out_root), log=lambda s: print(f"hmmrnn train: {s}",
+                                                                                        file=sys.stderr))
+        resumed = bt.resume() if not a.restart else [False] * len(seeds)
+    except (ValueError, SystemExit) as e:  # SystemExit: a seed's folder holds a run of another configuration
+        print(f"hmmrnn train: {e}", file=sys.stderr)
+        return 2
+    c, epochs = bt.cfg, sorted({t.epoch for t in bt.trainers})
+    print(f"hmmrnn train: {bt.trainers[0].hmm.name} H={c.hidden} d={c.inputs} seq_len={c.seq_len} "
+          f"{len(seeds)} seeds batched ({a.seeds}) device={c.device} -> {a.out_root}"
+          + (f" (resuming {sum(resumed)} seeds after epoch {'/'.join(map(str, epochs))})" if any(resumed) else ""),
+          file=sys.stderr)
+    finals = bt.fit(progress=not a.quiet)
+    write_manifest(bt, Path(a.out_root), train_command(c, a.seeds, Path(a.out_root)))
+    for f in finals:
+        if f is not None:
+            print(f)
+    return 1 if bt.diverged else 0
 
 
 def _sweep(a) -> int:
@@ -229,7 +267,11 @@ def main(argv=None) -> int:
     t.add_argument("--until-converged", type=POS, nargs="?", const=3, default=0, metavar="K",
                    help="stop once the convergence rule (hmmrnn.analysis.convergence) holds at K consecutive "
                         "evolution epochs (default K 3); the rule goes in the metadata")
-    t.add_argument("--seed", type=NONNEG, default=0)
+    one = t.add_mutually_exclusive_group()
+    one.add_argument("--seed", type=NONNEG, default=0)
+    one.add_argument("--seeds", default=None, metavar="SEEDS",
+                     help="0-15, 1,3,5 or 2: train these seeds as one batched model in this process, seed s into "
+                          "OUT_ROOT/NAME (like linear2-seed3); resumable, each folder as a lone run writes it")
     t.add_argument("--batch", type=POS, default=4096)
     t.add_argument("--clip", type=_positive_float, default=None, help="gradient-norm clip (default 0.9 linear, 0.3 others)")
     t.add_argument("--seq-len", type=POS, default=None, help="default: the paper's length for the family")
@@ -242,7 +284,9 @@ def main(argv=None) -> int:
     t.add_argument("--continue-from", default=None, metavar="CKPT",
                    help="start from this checkpoint's weights and epoch (fresh Adam state; recorded in the metadata)")
     t.add_argument("--quiet", action="store_true")
-    t.add_argument("--out", required=True)
+    where = t.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out")
+    where.add_argument("--out-root", default=None, help="with --seeds: the folder of the seeds' run folders")
     t.set_defaults(func=_train)
     w = sub.add_parser("sweep", help="train several seeds as Ray tasks (resumable; needs hmmrnn[sweep])")
     w.add_argument("--hmm", default="linear:2", help="linear:S, fully:3, cyclic:4 or a JSON file of matrices")

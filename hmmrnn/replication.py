@@ -261,8 +261,10 @@ def _control_stats(results: dict) -> dict[tuple, dict]:
 
 
 def _sentence(row_id: str) -> str:
-    text = next((t for rid, _, t, _ in ROWS if rid == row_id), "")
-    return text if len(text) <= 70 else text[:67] + "..."
+    """The row's sentence in short (CLAIMS.md) and where the paper says it (section, figure)."""
+    where, text = next(((w, t) for rid, w, t, _ in ROWS if rid == row_id), ("", ""))
+    text = text if len(text) <= 70 else text[:67] + "..."
+    return f"{text} ({where})" if where else text
 
 
 def _fault_of(entry: dict, failing_finals: list[dict]) -> str:

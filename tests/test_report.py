@@ -328,3 +328,32 @@ def test_a_report_writer_killed_with_sigkill_leaves_whole_files(tmp_path):
         assert (out / "claims.md").read_text().startswith("#")
     write_report({"seed": -1, "claims": [], "claims_meta": {}}, out)
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_summary_counts_seeds_when_late_audits_are_attached(tmp_path):
+    """With results["late_audit"], the summary counts seeds per family (seed: half its late checkpoints), grades
+    each row against the controls' statistics from the same run, and the report carries the heat map and CSV."""
+    from hmmrnn import seeds
+    from hmmrnn.replication import replication_summary
+    from hmmrnn.report import write_report
+    th = [{"statistic": "z", "op": ">=", "value": 2.0, "why": "fixture 3 vs untrained 0", "rows": ["P61"]}]
+    meta = {"kick.x": {"covers": ["P61"], "readings": {"strict": {"covers": ["P61"], "thresholds": th}}}}
+    late = [dict(_reading_row("kick.x", f"{run}@{e}", "strict", "pass" if z >= 2 else "fail",
+                              {"P61": "pass" if z >= 2 else "fail"}), statistics={"z": z})
+            for run, e, z in [("l2-s0", 480, 3), ("l2-s0", 500, 1), ("l3-s0", 480, 1.5), ("l3-s0", 500, 1.2)]]
+    audit = {"audit": {"hmm": "linear:2", "seeds": ["l2-s0", "l3-s0"]}, "claims_meta": meta, "claims": late}
+    recs = seeds.collect(audit)
+    for r in recs:
+        r["hmm"] = "linear:3" if r["run"].startswith("l3") else "linear:2"
+    ctl = dict(_reading_row("kick.x", "l2-s0-untrained", "strict", "fail", {"P61": "fail"}, role="control",
+                            expected="fail", control="untrained"), statistics={"z": 0.1})
+    res = {"claims_meta": meta, "claims": [ctl], "late_audit": {"records": recs, "families": {}, "freshness": {}}}
+    out = replication_summary(res)
+    (line,) = out["body"]
+    assert line[3][0] == "linear:2 1/1, linear:3 0/1" and line[4][0].startswith("1/2 [")
+    assert line[7][0] == "effect present, weaker than stated (1/2 seeds hold; every control separated)"
+    assert "untrained: z by 1.25" in line[6][2]  # l3-s0's median 1.35 against the control's 0.1
+    write_report(res, tmp_path)
+    assert (tmp_path / "figures" / "seeds-late-pass-fraction.png").stat().st_size > 1000
+    csv = (tmp_path / "replication.csv").read_text().splitlines()
+    assert csv[0].startswith("claim,row,sentence,reading,seeds_hold,seeds") and len(csv) == 2
