@@ -49,6 +49,9 @@ class Reading:
     indistinguishable: tuple[tuple[str, str], ...] = ()
     reports: tuple[str, ...] = ()  # rows the reading reports numbers for without deciding them
     notes: tuple[str, ...] = ()
+    # cuts replaced after the fact (issue 20): (old threshold, statistic of the threshold that replaced it);
+    # evaluated and shown beside the new ones, deciding nothing
+    superseded: tuple[tuple[Threshold, str], ...] = ()
 
     def evaluate(self, stats: dict) -> list[str]:
         """Failed thresholds, each described with the observed value; empty when the reading passes."""
@@ -63,6 +66,8 @@ class Reading:
         """A recipe's output judged: its statistics without the plot data ("_" keys), the failed
         thresholds, and the verdict per inventory row."""
         clean = {k: v for k, v in stats.items() if not k.startswith("_")}
+        if self.superseded:
+            clean["superseded_cuts"] = {old.describe(): "pass" if old.holds(clean) else "fail" for old, _ in self.superseded}
         return clean, self.evaluate(clean), self.row_verdicts(clean)
 
     def row_verdicts(self, stats: dict) -> dict[str, str]:
@@ -81,6 +86,10 @@ class Reading:
     def thresholds_json(self) -> list[dict]:
         return [{"statistic": t.statistic, "op": t.op, "value": t.value, "why": t.why, "rows": list(t.rows)}
                 for t in self.thresholds]
+
+    def superseded_json(self) -> list[dict]:
+        return [{"statistic": t.statistic, "op": t.op, "value": t.value, "why": t.why, "rows": list(t.rows),
+                 "replaced_by": new} for t, new in self.superseded]
 
     def threshold(self, statistic: str, op: str | None = None) -> float:
         """The value of the (first) threshold on `statistic` (with operator `op` if given)."""

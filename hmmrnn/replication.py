@@ -309,6 +309,9 @@ def seed_summary(results: dict) -> dict:
         fault = _fault_of(e, failing)
         line = e["conclusion"] + (f"; the paper's statistic cannot tell {', '.join(blind)} from a trained network"
                                   if blind else "")
+        old = e.get("superseded")
+        if old:  # a post-hoc cut: the old cut's count stays beside the new one
+            line += f"; under the cut it replaced ({', '.join(old['cuts'])}): {old['k']}/{old['n']} seeds hold"
         cls = "pass" if e["conclusion"] == "replicates" else "error" if e["conclusion"].startswith(("effect", "cannot")) else "fail"
         body.append([(e["claim"], "", ""), (e["row"], "", _sentence(e["row"])), (e["reading"], "", ""),
                      (fam, "", ""), (f"{e['k']}/{e['n']} [{lo:.2f}, {hi:.2f}]", "", ""),

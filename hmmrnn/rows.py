@@ -99,4 +99,5 @@ def claim_meta(c: Claim) -> dict:
             "readings": {rd.name: {"statistic": rd.statistic, "controls": list(rd.controls),
                                    "indistinguishable": dict(rd.indistinguishable), "covers": list(rd.covers),
                                    "reports": list(rd.reports), "thresholds": rd.thresholds_json(),
+                                   "superseded": rd.superseded_json(),
                                    "notes": list(rd.notes)} for rd in c.readings()}}

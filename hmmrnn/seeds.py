@@ -21,6 +21,9 @@ from .claim import OPS
 
 HOLDS = 0.5
 FRAGILE_SHIFT = 0.25
+# claims about a run's whole training: a late checkpoint cannot decide them (its run folder holds the late
+# evolution checkpoints only), so they count on final checkpoints alone
+WHOLE_RUN = ("training.emergence",)
 
 
 # ---- collecting a committed audit ---------------------------------------------------------------------------
@@ -37,10 +40,10 @@ def collect(audit: dict) -> list[dict]:
         if r.get("role") != "trained" or "@" not in r["checkpoint"]:
             continue
         run, epoch = r["checkpoint"].split("@")
-        if seeds and run not in seeds:
+        if (seeds and run not in seeds) or r["claim"] in WHOLE_RUN:
             continue
         reading = r.get("reading", "strict")
-        names = {t["statistic"] for t in _thresholds(meta, r["claim"], reading)}
+        names = {t["statistic"] for t in _thresholds(meta, r["claim"], reading) + _superseded(meta, r["claim"], reading)}
         stats = {k: v for k, v in (r.get("statistics") or {}).items() if k in names}
         rec = out.setdefault((r["claim"], reading, run), {"hmm": hmm, "run": run, "claim": r["claim"],
                                                           "reading": reading, "checkpoints": []})
@@ -49,6 +52,10 @@ def collect(audit: dict) -> list[dict]:
     for rec in out.values():
         rec["checkpoints"].sort(key=lambda c: c["epoch"])
     return list(out.values())
+
+
+def _superseded(meta: dict, claim: str, reading: str) -> list[dict]:
+    return list((meta.get(claim, {}).get("readings") or {}).get(reading, {}).get("superseded") or [])
 
 
 def _thresholds(meta: dict, claim: str, reading: str) -> list[dict]:
@@ -210,5 +217,24 @@ def row_summary(records: list[dict], meta: dict, control_stats: dict[tuple, dict
             sep = separation(decided, ths, row, control_stats.get((claim, reading), {}))
             out.append({"claim": claim, "reading": reading, "row": row, "families": fam, "k": k, "n": len(seeds),
                         "interval": wilson(k, len(seeds)), "seeds": seeds, "separation": sep,
-                        "fragility": fragility(decided, ths, row), "conclusion": grade(k, len(seeds), sep)})
+                        "fragility": fragility(decided, ths, row), "conclusion": grade(k, len(seeds), sep),
+                        "superseded": superseded_holds(decided, ths, _superseded(meta, claim, reading), row)})
     return out
+
+
+def superseded_holds(recs: list[dict], thresholds: list[dict], old: list[dict], row: str) -> dict | None:
+    """Seeds that would hold the row under the cuts it had before a post-hoc change (each old threshold in place
+    of the one that replaced it): {"cuts": [...], "k", "n"}; None when the row has no superseded cut."""
+    old = [o for o in old if row in o.get("rows", [])]
+    if not old:
+        return None
+    gone = {o["replaced_by"] for o in old}
+    then = [t for t in thresholds if t["statistic"] not in gone] + old
+    k = n = 0
+    for r in recs:
+        got = [row_passes(c["stats"], then, row) for c in r["checkpoints"] if c["rows"].get(row) in ("pass", "fail")]
+        got = [g for g in got if g is not None]
+        if got:
+            n += 1
+            k += bool(holds(sum(got), len(got)))
+    return {"cuts": [f"{o['statistic']} {o['op']} {o['value']:g}" for o in old], "k": k, "n": n}

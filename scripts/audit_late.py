@@ -6,7 +6,7 @@ last 180 (--every 40 does every other one first; a later run with the default fi
 Rows are journaled as they finish: a killed audit resumes where it stopped. The audit's provenance (code
 version, claims seed, command) goes into the results file.
 
-Usage: python scripts/audit_late.py linear:3 [--max-seeds 3] [--every 40] [-n 2]
+Usage: python scripts/audit_late.py linear:3 [--max-seeds 3] [--every 40] [-n 2] [--refresh CLAIM]
 """
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("hmm")
     ap.add_argument("--max-seeds", type=int, default=None)
-    ap.add_argument("--every", type=int, default=audits.LATE_EVERY)
+    ap.add_argument("--every", type=int, default=None, help=f"default {audits.LATE_EVERY}; with --refresh, the file's")
+    ap.add_argument("--refresh", action="append", default=[], metavar="CLAIM",
+                    help="drop this claim's committed rows and compute them again (after a change to it)")
     ap.add_argument("-n", "--workers", default="2")
     ap.add_argument("--claims-seed", type=int, default=DEFAULT_SEED)
     a = ap.parse_args()
@@ -40,6 +42,12 @@ def main() -> int:
         return 2
     out = audits.audit_path(fixtures, a.hmm)
     out.parent.mkdir(parents=True, exist_ok=True)
+    old = json.loads(out.read_text()) if out.exists() else {}
+    if a.every is None:
+        a.every = (old.get("audit") or {}).get("late_every", audits.LATE_EVERY) if a.refresh else audits.LATE_EVERY
+    if a.refresh and old:
+        old["claims"] = [r for r in old["claims"] if r["claim"] not in a.refresh]
+        audits.write_audit(out, old)
     dirs = [str(fixtures / r["name"]) for r in runs]
     cmd = [sys.executable, "-m", "hmmrnn.cli", "audit", *dirs, "--late", str(audits.LATE), "--late-every", str(a.every),
            "--claims-seed", str(a.claims_seed), "--report-dir", str(ROOT / "runs" / "audit-reports" / out.stem),
@@ -60,7 +68,8 @@ def main() -> int:
         dirty = bool(subprocess.run(["git", "status", "--porcelain", "hmmrnn"], cwd=ROOT, capture_output=True,
                                     text=True).stdout.strip())
         note = (data.get("audit") or {}).get("note")
-        data["audit"] = {**({"note": note} if note else {}), "hmm": a.hmm, "seeds": [r["name"] for r in runs], "late": audits.LATE,
+        refreshed = sorted(set((data.get("audit") or {}).get("refreshed", [])) | set(a.refresh))
+        data["audit"] = {**({"note": note} if note else {}), **({"refreshed": refreshed} if refreshed else {}), "hmm": a.hmm, "seeds": [r["name"] for r in runs], "late": audits.LATE,
                          "late_every": a.every, "claims_seed": a.claims_seed, "code": rev + ("+dirty" if dirty else ""),
                          "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                          "command": f"python scripts/audit_late.py {a.hmm}" + (f" --max-seeds {a.max_seeds}" if a.max_seeds else "")}

@@ -99,3 +99,35 @@ def test_paper_length_run_stands_for_its_seed():
                          {"name": "f3-s1", "hmm": "fully:3", "seed": 1, "epochs": 500}]}
     got = {r["name"]: r["short"] for r in audits.seed_runs(manifest)}
     assert got == {"l3-s0-to500": False, "f3-s1": True}  # fully:3's paper length is 1000
+
+
+def test_a_superseded_cut_is_evaluated_beside_the_new_one():
+    from hmmrnn.claim import Reading, Threshold
+    new, old = Threshold("gap", "<=", 90.0, "post hoc", ("P16",)), Threshold("cover", "==", 1.0, "old", ("P16",))
+    rd = Reading("paper", "s", (new,), superseded=((old, "gap"),))
+    clean, failed, rows = rd.decide({"gap": 3.0, "cover": 0.75, "_plot": 1})
+    assert failed == [] and rows == {"P16": "pass"} and clean["superseded_cuts"] == {"cover == 1": "fail"}
+    meta = {"c": {"readings": {"strict": {"thresholds": rd.thresholds_json(), "superseded": rd.superseded_json()}}}}
+    recs = seeds.collect({"audit": {"hmm": "linear:2"}, "claims_meta": meta, "claims": [
+        {"claim": "c", "reading": "strict", "checkpoint": f"a@{e}", "role": "trained", "verdict": "pass",
+         "rows": {"P16": "pass"}, "statistics": {"gap": 3.0, "cover": c}} for e, c in ((20, 0.75), (40, 1.0))]})
+    (entry,) = seeds.row_summary(recs, meta, {})
+    assert entry["k"] == 1 and entry["superseded"] == {"cuts": ["cover == 1"], "k": 1, "n": 1}  # 1 of 2: holds
+
+
+def test_max_empty_arc_against_brute_force():
+    import numpy as np
+    from hmmrnn.analysis.orbit import max_empty_arc
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        ang = rng.uniform(0, 360, rng.integers(1, 30))
+        d = np.stack([np.cos(np.radians(ang)), np.sin(np.radians(ang))], 1)
+        grid = np.arange(0, 360, 0.01)  # the widest run of grid directions with no point inside
+        occupied = np.zeros(len(grid), bool)
+        for a in ang:
+            occupied[int(round(a / 0.01)) % len(grid)] = True
+        runs, cur = [], 0
+        for o in np.concatenate([occupied, occupied]):
+            cur = 0 if o else cur + 1
+            runs.append(cur)
+        assert abs(max_empty_arc(d) - (min(max(runs), len(grid)) + 1) * 0.01) < 0.05

@@ -108,8 +108,10 @@ SECTORS = 12  # 30-degree sectors around the projected fixed point
 def ring_stats(points: np.ndarray, centre: np.ndarray) -> dict:
     """How ring-like a PC-plane cloud points [N, 2] is around centre [2], read off the authors' density plot:
     the share of 30-degree sectors around the centre that each hold >= 2% of the points (the cloud surrounds
-    the fixed point) and the density within 0.25 median radii of the centre over the density of the annulus
-    0.75-1.25 median radii (a hole at the fixed point: below 1)."""
+    the fixed point), the widest arc of directions from the centre that holds no point at all (the same
+    question without a share per sector: fast passages are sparse, not absent), and the density within 0.25
+    median radii of the centre over the density of the annulus 0.75-1.25 median radii (a hole at the fixed
+    point: below 1)."""
     d = points - centre
     r = np.linalg.norm(d, axis=1)
     med = float(np.median(r))
@@ -117,7 +119,14 @@ def ring_stats(points: np.ndarray, centre: np.ndarray) -> dict:
     share = np.bincount(sector, minlength=SECTORS) / len(points)
     inner = (r < 0.25 * med).mean() / (np.pi * 0.25**2)
     ring = ((r >= 0.75 * med) & (r <= 1.25 * med)).mean() / (np.pi * (1.25**2 - 0.75**2))
-    return {"sector_coverage": float((share >= 0.02).mean()), "centre_density_ratio": float(inner / max(ring, 1e-12))}
+    return {"sector_coverage": float((share >= 0.02).mean()), "max_empty_arc_deg": max_empty_arc(d),
+            "centre_density_ratio": float(inner / max(ring, 1e-12))}
+
+
+def max_empty_arc(d: np.ndarray) -> float:
+    """The widest arc (degrees) of directions d [N, 2] (from a centre) that holds none of them."""
+    a = np.sort(np.degrees(np.arctan2(d[:, 1], d[:, 0])))
+    return float(np.diff(np.concatenate([a, [a[0] + 360.0]])).max()) if len(a) else 360.0
 
 
 @torch.no_grad()
