@@ -43,6 +43,8 @@ def main() -> int:
     out = audits.audit_path(fixtures, a.hmm)
     out.parent.mkdir(parents=True, exist_ok=True)
     old = json.loads(out.read_text()) if out.exists() else {}
+    if a.refresh and (old.get("audit") or {}).get("seeds"):  # a refresh keeps the audit's seeds
+        runs = [r for r in audits.seed_runs(manifest, a.hmm) if r["name"] in old["audit"]["seeds"]]
     if a.every is None:
         a.every = (old.get("audit") or {}).get("late_every", audits.LATE_EVERY) if a.refresh else audits.LATE_EVERY
     if a.refresh and old:
