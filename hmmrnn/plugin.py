@@ -52,7 +52,28 @@ def reading_of(function) -> str:
     return "paper" if getattr(function, "__name__", "") == "test_paper" else "strict"
 
 
+def pytest_cmdline_main(config):
+    """Under pytest-xdist, ``-n N`` alone groups a checkpoint's claims on one worker (--dist loadgroup), so what
+    they share is computed once; an explicit --dist is kept."""
+    args = [str(a) for a in config.invocation_params.args]
+    given = any(a == "--dist" or a.startswith("--dist=") or a == "-d" for a in args)
+    if getattr(config.option, "numprocesses", None) and getattr(config.option, "dist", "no") in ("no", "load") \
+            and not given:
+        config.option.dist = "loadgroup"
+
+
+def worker_threads(cores: int, workers: int) -> int:
+    """Torch threads per xdist worker: the cores shared out, at least one (N workers each with every core's
+    worth of threads fight over the cores: parallel ran 8x slower than serial on 2 cores)."""
+    return max(1, cores // max(1, workers))
+
+
 def pytest_configure(config):
+    if hasattr(config, "workerinput"):  # an xdist worker: its share of the cores, unless OMP_NUM_THREADS says
+        import os
+        if "OMP_NUM_THREADS" not in os.environ:
+            import torch
+            torch.set_num_threads(worker_threads(len(os.sched_getaffinity(0)), int(config.workerinput["workercount"])))
     config.addinivalue_line("markers", "xdist_group(name): claims of one checkpoint share a worker (pytest-xdist)")
     fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
     paths = config.getoption("checkpoint")

@@ -424,3 +424,38 @@ def test_an_interrupted_run_resumes_without_losing_or_repeating_a_row(ptr):
     got = _without_timing(results(rep))
     assert got == whole
     assert not journal.path_for(rep / "results.json").exists()
+
+
+THREADS_SPY = """
+import os
+import pytest
+import torch
+from pathlib import Path
+
+@pytest.fixture(autouse=True)
+def _threads(request):
+    with open(Path(__file__).parent / "threads.log", "a") as f:
+        f.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'controller')} {torch.get_num_threads()} {request.node.name}\\n")
+"""
+
+
+def test_n_workers_alone_share_the_cores_and_group_each_checkpoint(ptr, monkeypatch):
+    """`-n 2` with no --dist and no OMP_NUM_THREADS: each worker runs torch on its share of the cores, and the
+    claims of one checkpoint go to one worker (issue 22: parallel must never be slower than serial)."""
+    pytest.importorskip("xdist", reason="pytest-xdist is not installed (pip install -e .[dev])")
+    from hmmrnn.plugin import worker_threads
+    assert (worker_threads(2, 2), worker_threads(16, 3), worker_threads(1, 4)) == (1, 5, 1)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    (ptr.path / "conftest.py").write_text(THREADS_SPY)
+    for i in range(2):
+        put(ptr.path / f"net{i}.pt", tiny(i))
+    result, out = run(ptr, "--checkpoint", "net0.pt", "--checkpoint", "net1.pt", "--reading", "all", "-n", "2",
+                      "-k", "fixed-point")
+    assert result.ret == 0, out
+    seen = [line.split() for line in (ptr.path / "threads.log").read_text().splitlines()]
+    want = worker_threads(len(os.sched_getaffinity(0)), 2)
+    assert seen and all(n == str(want) for _, n, _ in seen), seen
+    by_net = {}
+    for worker, _, name in seen:
+        by_net.setdefault(name.rsplit("[", 1)[-1], set()).add(worker)
+    assert set(by_net) == {"net0]", "net1]"} and all(len(w) == 1 for w in by_net.values()), by_net
