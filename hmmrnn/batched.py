@@ -351,22 +351,7 @@ class BatchedTrainer:
     # --- bookkeeping, as Trainer.fit ---------------------------------------------------------------
     def _record(self, k: int, rec: dict) -> None:
         """Trainer.fit's bookkeeping of one finished epoch of seed k (its Trainer already holds the weights)."""
-        t, c = self.trainers[k], self.cfg
-        t.epoch = rec["epoch"]
-        t.wall += rec["seconds"]
-        t.history.append(rec)
-        if rec["val"] < t.best[0]:  # a real copy, not a reference to live weights
-            t.best = (rec["val"], t.epoch, {n: v.detach().clone() for n, v in t.model.state_dict().items()})
-        if t.epoch % c.evolution_every == 0 or t.epoch == c.epochs:
-            if c.until_converged:
-                conv = t.converged()
-                rec["convergence_streak"] = conv["streak"] if conv else 0
-                if conv:
-                    rec["converged"] = conv["converged"]
-            t._save_evolution()
-        elif c.until_converged and len(t.history) > 1:
-            rec["convergence_streak"] = t.history[-2].get("convergence_streak", 0)
-        t._checkpoint_state()
+        self.trainers[k].record(rec)
 
     def _finish(self, k: int) -> None:
         """A seed that is done: Trainer.fit with nothing left to train writes final.pt, best.pt, history.json."""

@@ -254,6 +254,26 @@ class Trainer:
         got["streak"] = prev + 1 if got["converged"] else 0
         return got
 
+    def record(self, rec: dict) -> None:
+        """The bookkeeping of one finished epoch (rec: epoch, train, val, seconds): history, the best weights, the
+        evolution checkpoint with the convergence check, the resumable state."""
+        c = self.cfg
+        self.epoch = rec["epoch"]
+        self.wall += rec["seconds"]
+        self.history.append(rec)
+        if rec["val"] < self.best[0]:  # a real copy, not a reference to live weights
+            self.best = (rec["val"], self.epoch, {k: v.detach().clone() for k, v in self.model.state_dict().items()})
+        if self.epoch % c.evolution_every == 0 or self.epoch == c.epochs:
+            if c.until_converged:
+                conv = self.converged()
+                rec["convergence_streak"] = conv["streak"] if conv else 0
+                if conv:
+                    rec["converged"] = conv["converged"]
+            self._save_evolution()
+        elif c.until_converged and len(self.history) > 1:
+            rec["convergence_streak"] = self.history[-2].get("convergence_streak", 0)
+        self._checkpoint_state()
+
     def fit(self, progress: bool = True) -> Path:
         """Train up to cfg.epochs (with until_converged: until the convergence rule holds at that many
         consecutive evolution epochs, at most cfg.epochs); returns the path of the final checkpoint."""
@@ -272,22 +292,8 @@ class Trainer:
                 last = ", ".join(format(h["val"], ".3g") for h in self.history[-5:])
                 raise TrainingDiverged(f"epoch {self.epoch + 1}: {e}; training diverged (validation loss of the "
                                        f"last epochs: {last}); {self.state_path} holds epoch {self.epoch}") from None
-            self.epoch = rec["epoch"]
             rec["seconds"] = round(time.perf_counter() - t0, 3)
-            self.wall += rec["seconds"]
-            self.history.append(rec)
-            if rec["val"] < self.best[0]:  # a real copy, not a reference to live weights
-                self.best = (rec["val"], self.epoch, {k: v.detach().clone() for k, v in self.model.state_dict().items()})
-            if self.epoch % c.evolution_every == 0 or self.epoch == c.epochs:
-                if c.until_converged:
-                    conv = self.converged()
-                    rec["convergence_streak"] = conv["streak"] if conv else 0
-                    if conv:
-                        rec["converged"] = conv["converged"]
-                self._save_evolution()
-            elif c.until_converged and len(self.history) > 1:
-                rec["convergence_streak"] = self.history[-2].get("convergence_streak", 0)
-            self._checkpoint_state()
+            self.record(rec)
             bar(rec)
         final = save(self.out / "final", self.model, self._meta(self.epoch, "final"))
         if c.until_converged:

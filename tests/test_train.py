@@ -187,6 +187,20 @@ def test_continue_from_keeps_epoch_history_and_records_the_source(tmp_path):
     assert a.epoch == 3
 
 
+def test_continue_from_a_checkpoint_whose_history_is_in_history_json(tmp_path):
+    """Fixtures keep the loss history in history.json beside final.pt, not in its metadata (hmmrnn thin): a run
+    continued from one still starts with the epochs before it (the convergence rule needs them)."""
+    from hmmrnn.checkpoint import load, save
+    _fit(tmp_path / "a", epochs=3)
+    ck = load(tmp_path / "a" / "final.pt")
+    meta = {k: v for k, v in ck.meta.items() if k != "history"}
+    save(tmp_path / "fx" / "final", ck.model, {**meta, "history_file": "history.json"})
+    (tmp_path / "fx" / "history.json").write_text(json.dumps(ck.meta["history"]))
+    t = Trainer(_cfg(epochs=5), tmp_path / "b", log=lambda *a, **k: None)
+    t.start_from(tmp_path / "fx" / "final.pt")
+    assert [h["epoch"] for h in t.history] == [1, 2, 3]
+
+
 def test_diverged_training_stops_with_one_line(tmp_path, capsys):
     """Weights that make the outputs non-finite end the run with one line naming the epoch, exit 1; the
     state of the last finite epoch is kept for a look (not a traceback from inside the loss)."""
