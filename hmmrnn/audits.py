@@ -109,6 +109,10 @@ def freshness(store: dict[str, dict], fresh: dict) -> dict[str, dict]:
     for hmm, audit in store.items():
         if hmm.startswith("_"):
             continue
+        seed = (audit.get("audit") or {}).get("claims_seed", audit.get("seed"))
+        if fresh.get("seed") is not None and seed is not None and seed != fresh["seed"]:
+            out[hmm] = {"sample": [], "compared": 0, "diffs": [], "note": f"claims seed {fresh['seed']}, audit's {seed}"}
+            continue
         last: dict[str, int] = {}
         for r in audit.get("claims", []):
             if "@" in r["checkpoint"]:
