@@ -62,7 +62,7 @@ def load_audits(fixtures: Path) -> dict[str, dict]:
 def _close(a, b, rtol: float) -> bool:
     if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (int, float)) or not isinstance(b, (int, float)):
         return a == b
-    if math.isnan(a) and math.isnan(b):
+    if a == b or (math.isnan(a) and math.isnan(b)):  # equal infinities too
         return True
     return abs(a - b) <= rtol * max(abs(a), abs(b), 1e-12)
 

@@ -459,3 +459,35 @@ def test_n_workers_alone_share_the_cores_and_group_each_checkpoint(ptr, monkeypa
     for worker, _, name in seen:
         by_net.setdefault(name.rsplit("[", 1)[-1], set()).add(worker)
     assert set(by_net) == {"net0]", "net1]"} and all(len(w) == 1 for w in by_net.values()), by_net
+
+
+def test_a_stale_committed_audit_fails_the_fixtures_run(ptr):
+    """The fixtures run recomputes each committed late audit's last late checkpoint through the seed's final.pt:
+    equal rows pass and the report counts seeds; a committed row that differs fails the run, named."""
+    from hmmrnn import audits
+    fx = ptr.path / "fixtures"
+    fx.mkdir()
+    put(fx / "a" / "final.pt", tiny(1))
+    _manifest(fx, [{"name": "a", "path": "a/final.pt", "control": None, "hmm": "linear:2", "claims": None}])
+    rep = ptr.path / "rep"
+    result, out = run(ptr, "--fixtures-dir", fx, "-k", "fixed-point", "--report-dir", rep, "--reading", "all")
+    assert result.ret == 0, out
+    fresh = results(rep)
+    assert fresh["late_audit"]["records"] == []  # no audit committed yet
+    rows = [dict(r, checkpoint="a@40") for r in fresh["claims"]] + [dict(r, checkpoint="a@20") for r in fresh["claims"]]
+    committed = {"audit": {"hmm": "linear:2", "seeds": ["a"], "claims_seed": DEFAULT_SEED, "late_every": 20},
+                 "claims_meta": fresh["claims_meta"], "claims": rows}
+    audits.write_audit(audits.audit_path(fx, "linear:2"), committed)
+    result, out = run(ptr, "--fixtures-dir", fx, "-k", "fixed-point", "--report-dir", rep, "--reading", "all")
+    assert result.ret == 0, out
+    assert "committed late audit of linear:2 (a): 2 rows recomputed, equal" in out, out
+    got = results(rep)
+    assert {r["run"] for r in got["late_audit"]["records"]} == {"a"}
+    assert "seeds holding, per family" in (rep / "claims.md").read_text()
+
+    rows[0]["statistics"] = {**rows[0]["statistics"], "end_spread": 1.0}
+    audits.write_audit(audits.audit_path(fx, "linear:2"), committed)
+    result, out = run(ptr, "--fixtures-dir", fx, "-k", "fixed-point", "--report-dir", rep, "--reading", "all")
+    assert result.ret == 1, out
+    assert "committed late audit of linear:2 (a): STALE: 1 of its rows differ" in out, out
+    assert "end_spread 1.0 committed" in out, out
