@@ -10,7 +10,8 @@ verdicts and thresholded statistics, from a committed audit; ``collect``), the c
   control the reading must reject (for each such control, some threshold of the row on which every seed's
   median late value lies beyond the control's value, on the passing side), and *absent* when not;
 - a cut is the harness's own unless its recorded why starts with "paper" (the paper's number); moving such a
-  cut by FRAGILE_SHIFT either way and counting the seeds whose hold changes flags the row *fragile* when any do.
+  cut by FRAGILE_SHIFT either way and counting the seeds whose hold changes flags the row *fragile* when any do
+  (a statistic that lives in [0, 1] is not moved to 1 or past it: 0.99 -> 1.24 would fail every seed).
 """
 from __future__ import annotations
 
@@ -147,8 +148,12 @@ def fragility(recs: list[dict], thresholds: list[dict], row: str) -> dict:
                 or t["op"] == "==":
             continue
         n_cuts += 1
+        vals = [c["stats"].get(t["statistic"]) for r in recs for c in r["checkpoints"]]
+        unit = 0 < t["value"] <= 1 and all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in vals if v is not None)
         for factor in (1 - FRAGILE_SHIFT, 1 + FRAGILE_SHIFT):
             cut = t["value"] * factor
+            if unit and not 0 < cut < 1:  # a fraction's cut at or past its bound is no cut anyone would set
+                continue
             moved = []
             for r in recs:
                 k, n = seed_fraction(r, row)

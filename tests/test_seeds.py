@@ -131,3 +131,13 @@ def test_max_empty_arc_against_brute_force():
             cur = 0 if o else cur + 1
             runs.append(cur)
         assert abs(max_empty_arc(d) - (min(max(runs), len(grid)) + 1) * 0.01) < 0.05
+
+
+def test_a_fraction_cut_is_not_moved_to_its_bound():
+    th = [{"statistic": "r2", "op": ">=", "value": 0.99, "why": "SPEC", "rows": ["P31"]}]
+    meta = {"c": {"readings": {"strict": {"thresholds": th}}}}
+    recs = seeds.collect({"audit": {"hmm": "linear:2"}, "claims_meta": meta, "claims": [
+        {"claim": "c", "reading": "strict", "checkpoint": "a@1", "role": "trained", "verdict": "pass",
+         "rows": {"P31": "pass"}, "statistics": {"r2": 0.9999}}]})
+    (entry,) = seeds.row_summary(recs, meta, {})
+    assert entry["fragility"] == {"changed": {}, "fragile": False, "harness_cuts": 1}  # 0.7425 holds; 1.2375 skipped
