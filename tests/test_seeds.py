@@ -74,9 +74,9 @@ def test_stale_rows_and_freshness_compare_the_last_late_checkpoint_with_the_fina
     fresh = {"claims": [{**row("a", 0, 2, 1), "checkpoint": "a"}]}
     assert audits.freshness({"linear:2": committed}, fresh) == \
         {"linear:2": {"sample": ["a"], "compared": 1, "diffs": []}}
-    fresh["claims"][0]["statistics"]["x"] = 2.0001
+    fresh["claims"][0]["statistics"]["x"] = 2.01
     diffs = audits.freshness({"linear:2": committed}, fresh)["linear:2"]["diffs"]
-    assert len(diffs) == 1 and "x 2 committed, 2.0001 now" in diffs[0]
+    assert len(diffs) == 1 and "x 2 committed, 2.01 now" in diffs[0]
     fresh["claims"][0] = {**row("a", 0, 0.5, 1), "checkpoint": "a"}
     assert "verdict pass committed, fail now" in audits.freshness({"linear:2": committed}, fresh)["linear:2"]["diffs"][0]
     assert audits.freshness({"linear:2": committed}, {"claims": []})["linear:2"]["compared"] == 0
@@ -141,3 +141,11 @@ def test_a_fraction_cut_is_not_moved_to_its_bound():
          "rows": {"P31": "pass"}, "statistics": {"r2": 0.9999}}]})
     (entry,) = seeds.row_summary(recs, meta, {})
     assert entry["fragility"] == {"changed": {}, "fragile": False, "harness_cuts": 1}  # 0.7425 holds; 1.2375 skipped
+
+
+def test_float_noise_is_not_staleness():
+    """Last-bit differences (another summation order) pass; a moved statistic does not."""
+    assert audits._close(1.8180145e-07, 1.8180168e-07, audits.RTOL)
+    assert audits._close(0.66939713, 0.66939713 * (1 + 5e-5), audits.RTOL)
+    assert not audits._close(0.66939713, 0.6078012, audits.RTOL)
+    assert audits._close(float("inf"), float("inf"), audits.RTOL) and not audits._close(1.0, float("nan"), audits.RTOL)
