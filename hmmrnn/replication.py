@@ -312,7 +312,7 @@ def seed_summary(results: dict) -> dict:
         old = e.get("superseded")
         if old:  # a post-hoc cut: the old cut's count stays beside the new one
             line += f"; under the cut it replaced ({', '.join(old['cuts'])}): {old['k']}/{old['n']} seeds hold"
-        cls = "pass" if e["conclusion"] == "replicates" else "error" if e["conclusion"].startswith(("effect", "cannot")) else "fail"
+        cls = "pass" if e["conclusion"] == "replicates" else "error" if e["conclusion"].startswith(("effect", "cannot", "partly")) else "fail"
         body.append([(e["claim"], "", ""), (e["row"], "", _sentence(e["row"])), (e["reading"], "", ""),
                      (fam, "", ""), (f"{e['k']}/{e['n']} [{lo:.2f}, {hi:.2f}]", "", ""),
                      (_frac(kc, nc), "", f"all trained: {_frac(ka, na)}"), (ctl, "", margins),
@@ -337,9 +337,9 @@ def seed_summary(results: dict) -> dict:
     intro = ("The unit is the seed (SPEC): each audited seed is judged on its late evolution checkpoints (every 20 "
              "epochs over its last 180), and holds a row when at least half of its decided late checkpoints pass "
              f"(fixed before any audit ran). Seeds: every converged run at the paper's length, in seed order. "
-             "Conclusion: replicates (every seed holds); effect present, weaker than stated (trained seeds separated "
-             "from every control the reading must reject, but short of the cut; the margins in small text); absent (not "
-             "separated). Fragile: moving one of the harness's own cuts (not the paper's numbers) by 25% either way "
+             "Conclusion: replicates (every seed holds), partly (some do); the seeds that do not: effect present, weaker "
+             "than stated (separated from every control the reading must reject, but short of the cut; the margins in "
+             "small text) or absent (not separated). Fragile: moving one of the harness's own cuts (not the paper's numbers) by 25% either way "
              "changes whether some seed holds. Final-checkpoint counts (converged; in small text: all trained) stay beside.")
     head = ["claim", "row", "reading", "seeds holding, per family", "seeds holding (95%)", "final checkpoints",
             "controls rejected", "conclusion", "fragility"]

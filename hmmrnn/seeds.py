@@ -5,10 +5,10 @@ Pure functions of plain data: ``late records`` (one per claim, reading and seed:
 verdicts and thresholded statistics, from a committed audit; ``collect``), the claims' thresholds
 (results["claims_meta"]) and the control rows of a claims run. The rules, fixed before any audit was read:
 - a seed *holds* an inventory row when at least HOLDS of its decided late checkpoints pass it;
-- a row *replicates* when every audited seed holds it;
-- otherwise the effect is *present, weaker than stated* when the trained seeds are separated from every
-  control the reading must reject (for each such control, some threshold of the row on which every seed's
-  median late value lies beyond the control's value, on the passing side), and *absent* when not;
+- a row *replicates* when every audited seed holds it, *partly* when some do;
+- the seeds that do not hold it show the effect *present, weaker than stated* when they are separated from
+  every control the reading must reject (for each such control, some threshold of the row on which every such
+  seed's median late value lies beyond the control's value, on the passing side), and *absent* when not;
 - a cut is the harness's own unless its recorded why starts with "paper" (the paper's number); moving such a
   cut by FRAGILE_SHIFT either way and counting the seeds whose hold changes flags the row *fragile* when any do
   (a statistic that lives in [0, 1] is not moved to 1 or past it: 0.99 -> 1.24 would fail every seed).
@@ -168,18 +168,21 @@ def fragility(recs: list[dict], thresholds: list[dict], row: str) -> dict:
 
 
 def grade(n_hold: int, n_seeds: int, sep: dict) -> str:
-    """The graded conclusion of one row and reading over its audited seeds."""
+    """The graded conclusion of one row and reading over its audited seeds; sep: the separation from the
+    controls of the seeds that do not hold it."""
     if n_seeds == 0:
         return "cannot be decided here: no audited seed decides this row"
     if n_hold == n_seeds:
         return "replicates"
     share = f"{n_hold}/{n_seeds} seeds hold"
+    head, rest = (f"partly replicates ({share}); the others: ", "") if n_hold else ("", f" ({share}")
     if sep["separated"] is None:
-        return f"does not replicate ({share}); no control to tell an absent effect from a weak one"
+        body = "no control to tell an absent effect from a weak one"
+        return f"{head}{body}" if n_hold else f"does not replicate{rest}); {body}"
     if sep["separated"]:
-        return f"effect present, weaker than stated ({share}; every control separated)"
+        return f"{head}effect present, weaker than stated" + ("" if n_hold else f"{rest}; every control separated)")
     missing = ", ".join(k for k, v in sep["by"].items() if v is None)
-    return f"absent ({share}; not separated from {missing})"
+    return f"{head}absent (not separated from {missing})" if n_hold else f"absent{rest}; not separated from {missing})"
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -219,7 +222,8 @@ def row_summary(records: list[dict], meta: dict, control_stats: dict[tuple, dict
                 f[0] += bool(s["holds"])
                 f[1] += 1
             k = sum(bool(s["holds"]) for s in seeds)
-            sep = separation(decided, ths, row, control_stats.get((claim, reading), {}))
+            short = {x["run"] for x in seeds if not x["holds"]}  # graded on the seeds that miss the cut
+            sep = separation([r for r in decided if r["run"] in short], ths, row, control_stats.get((claim, reading), {}))
             out.append({"claim": claim, "reading": reading, "row": row, "families": fam, "k": k, "n": len(seeds),
                         "interval": wilson(k, len(seeds)), "seeds": seeds, "separation": sep,
                         "fragility": fragility(decided, ths, row), "conclusion": grade(k, len(seeds), sep),

@@ -351,7 +351,7 @@ def test_the_summary_counts_seeds_when_late_audits_are_attached(tmp_path):
     out = replication_summary(res)
     (line,) = out["body"]
     assert line[3][0] == "linear:2 1/1, linear:3 0/1" and line[4][0].startswith("1/2 [")
-    assert line[7][0] == "effect present, weaker than stated (1/2 seeds hold; every control separated)"
+    assert line[7][0] == "partly replicates (1/2 seeds hold); the others: effect present, weaker than stated"
     assert "untrained: z by 1.25" in line[6][2]  # l3-s0's median 1.35 against the control's 0.1
     write_report(res, tmp_path)
     assert (tmp_path / "figures" / "seeds-late-pass-fraction.png").stat().st_size > 1000

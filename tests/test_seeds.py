@@ -59,6 +59,11 @@ def test_graded_conclusions():
     assert absent["conclusion"] == "absent (0/2 seeds hold; not separated from untrained)"
     assert _summary(weak, {})["P1"]["conclusion"].startswith("does not replicate (0/2 seeds hold); no control")
     assert _summary(every, {})["P1"]["families"] == {"linear:2": [2, 2]}
+    mixed = every[:2] + weak[2:]  # seed a holds; seed b, short of the cut, is graded alone
+    assert _summary(mixed, {"untrained": {"x": 0.2, "y": 1}})["P1"]["conclusion"] == \
+        "partly replicates (1/2 seeds hold); the others: effect present, weaker than stated"
+    assert _summary(mixed, {"untrained": {"x": 0.9, "y": 1}})["P1"]["conclusion"] == \
+        "partly replicates (1/2 seeds hold); the others: absent (not separated from untrained)"
 
 
 def test_fragility_moves_only_the_harness_cuts():
