@@ -322,6 +322,27 @@ def seed_summary(results: dict) -> dict:
                     "per_family": fam, "final_converged": f"{kc}/{nc}", "final_all": f"{ka}/{na}",
                     "controls_rejected": ctl, "separation": margins, "conclusion": e["conclusion"],
                     "fragile": frag["fragile"], "fragility": frag_txt, "fault": fault})
+    done = {(e["claim"], e["row"], e["reading"]) for e in entries}
+    for cid, meta in results.get("claims_meta", {}).items():  # rows no late checkpoint decides: final checkpoints
+        for reading, rd in (meta.get("readings") or {}).items():
+            for row in rd.get("covers", []):
+                k, n, failing = _count(by.get((cid, reading), []), row, ok)
+                if (cid, row, reading) in done or not n:
+                    continue
+                ka, na, _ = _count(by.get((cid, reading), []), row, None)
+                ctl, _ = _controls(by.get((cid, reading), []))
+                line = ("replicates" if k == n else f"partly replicates ({k}/{n})" if k else "does not replicate") + \
+                    (" on final checkpoints (a claim about the whole run or across runs: no late checkpoint decides it)")
+                body.append([(cid, "", ""), (row, "", _sentence(row)), (reading, "", ""), ("-", "", ""), ("-", "", ""),
+                             (_frac(k, n), "", f"all trained: {_frac(ka, na)}"), (ctl, "", ""),
+                             (line, "pass" if k == n else "fail", _fault(failing)), ("-", "", "")])
+                csv.append({"claim": cid, "row": row, "sentence": _sentence(row), "reading": reading, "seeds_hold": "",
+                            "seeds": "", "wilson_lo": "", "wilson_hi": "", "per_family": "", "final_converged": f"{k}/{n}",
+                            "final_all": f"{ka}/{na}", "controls_rejected": ctl, "separation": "", "conclusion": line,
+                            "fragile": "", "fragility": "", "fault": _fault(failing)})
+    pairs = sorted(zip(body, csv), key=lambda p: (order.get(p[1]["claim"], 99), row_order(p[1]["row"]),
+                                                  p[1]["reading"] != "paper"))
+    body, csv = [b for b, _ in pairs], [c for _, c in pairs]
     fams = la.get("families", {})
     notes = [f"Late audit of {h}: seeds {', '.join(m.get('seeds', []))}; every {m.get('late_every')} epochs over the "
              f"last {m.get('late')}; claims seed {m.get('claims_seed')}; code {m.get('code')}; `{m.get('command')}`"

@@ -357,3 +357,20 @@ def test_the_summary_counts_seeds_when_late_audits_are_attached(tmp_path):
     assert (tmp_path / "figures" / "seeds-late-pass-fraction.png").stat().st_size > 1000
     csv = (tmp_path / "replication.csv").read_text().splitlines()
     assert csv[0].startswith("claim,row,sentence,reading,seeds_hold,seeds") and len(csv) == 2
+
+
+def test_rows_no_late_checkpoint_decides_are_shown_over_final_checkpoints():
+    from hmmrnn.replication import seed_summary
+    conv = "training.convergence"
+    meta = {conv: {"covers": ["P8"], "readings": {"strict": {"covers": ["P8"]}}},
+            "training.emergence": {"covers": ["P26"], "readings": {"strict": {"covers": ["P26"]}}}}
+    res = {"claims_meta": meta, "late_audit": {"records": [], "families": {}, "freshness": {}},
+           "claims": [_reading_row(conv, "a", "strict", "pass", {"P8": "pass"}),
+                      _reading_row(conv, "b", "strict", "pass", {"P8": "pass"}),
+                      _reading_row("training.emergence", "a", "strict", "pass", {"P26": "pass"}),
+                      _reading_row("training.emergence", "b", "strict", "fail", {"P26": "fail"})]}
+    res["late_audit"]["records"] = [{"hmm": "linear:2", "run": "a", "claim": "x", "reading": "strict", "checkpoints": []}]
+    lines = {(b[0][0], b[1][0]): b for b in seed_summary(res)["body"]}
+    emergence = lines[("training.emergence", "P26")]
+    assert emergence[3][0] == "-" and emergence[5][0].startswith("1/2")
+    assert emergence[7][0].startswith("partly replicates (1/2) on final checkpoints")
