@@ -292,36 +292,33 @@ def seed_summary(results: dict) -> dict:
         by.setdefault((r["claim"], r.get("reading", "strict")), []).append(r)
     order = {cid: i for i, cid in enumerate(results.get("claims_meta", {}))}
     entries.sort(key=lambda e: (order.get(e["claim"], 99), row_order(e["row"]), e["reading"] != "paper"))
-    body, csv = [], []
+    lines = []  # one dict per line: the CSV's columns, and what only the table shows ("cls", "_" keys)
     for e in entries:
         rows = by.get((e["claim"], e["reading"]), [])
         kc, nc, failing = _count(rows, e["row"], ok)
         ka, na, _ = _count(rows, e["row"], None)
         ctl, blind = _controls(rows)
-        fam = ", ".join(f"{h} {k}/{n}" for h, (k, n) in sorted(e["families"].items()))
         lo, hi = e["interval"]
         frag = e["fragility"]
         frag_txt = ("fragile: " + "; ".join(f"{c} changes {', '.join(runs)}" for c, runs in frag["changed"].items())
                     if frag["fragile"] else ("robust to +-25% of its harness cuts" if frag["harness_cuts"] else
                                              "paper's cuts only"))
-        sep = e["separation"]
-        margins = ", ".join(f"{c}: {v[0]} by {v[1]:.3g}" if v else f"{c}: none" for c, v in sep["by"].items())
-        fault = _fault_of(e, failing)
         line = e["conclusion"] + (f"; the paper's statistic cannot tell {', '.join(blind)} from a trained network"
                                   if blind else "")
         old = e.get("superseded")
         if old:  # a post-hoc cut: the old cut's count stays beside the new one
             line += f"; under the cut it replaced ({', '.join(old['cuts'])}): {old['k']}/{old['n']} seeds hold"
-        cls = "pass" if e["conclusion"] == "replicates" else "error" if e["conclusion"].startswith(("effect", "cannot", "partly")) else "fail"
-        body.append([(e["claim"], "", ""), (e["row"], "", _sentence(e["row"])), (e["reading"], "", ""),
-                     (fam, "", ""), (f"{e['k']}/{e['n']} [{lo:.2f}, {hi:.2f}]", "", ""),
-                     (_frac(kc, nc), "", f"all trained: {_frac(ka, na)}"), (ctl, "", margins),
-                     (line, cls, fault), (frag_txt, "fail" if frag["fragile"] else "", "")])
-        csv.append({"claim": e["claim"], "row": e["row"], "sentence": _sentence(e["row"]), "reading": e["reading"],
-                    "seeds_hold": e["k"], "seeds": e["n"], "wilson_lo": round(lo, 3), "wilson_hi": round(hi, 3),
-                    "per_family": fam, "final_converged": f"{kc}/{nc}", "final_all": f"{ka}/{na}",
-                    "controls_rejected": ctl, "separation": margins, "conclusion": e["conclusion"],
-                    "fragile": frag["fragile"], "fragility": frag_txt, "fault": fault})
+        lines.append({"claim": e["claim"], "row": e["row"], "reading": e["reading"], "seeds_hold": e["k"],
+                      "seeds": e["n"], "wilson_lo": round(lo, 3), "wilson_hi": round(hi, 3),
+                      "per_family": ", ".join(f"{h} {k}/{n}" for h, (k, n) in sorted(e["families"].items())),
+                      "final_converged": f"{kc}/{nc}", "final_all": f"{ka}/{na}", "_fc": _frac(kc, nc),
+                      "_fa": _frac(ka, na), "controls_rejected": ctl,
+                      "separation": ", ".join(f"{c}: {v[0]} by {v[1]:.3g}" if v else f"{c}: none"
+                                              for c, v in e["separation"]["by"].items()),
+                      "conclusion": e["conclusion"], "_line": line, "fragile": frag["fragile"], "fragility": frag_txt,
+                      "fault": _fault_of(e, failing),
+                      "cls": "pass" if e["conclusion"] == "replicates" else
+                             "error" if e["conclusion"].startswith(("effect", "cannot", "partly")) else "fail"})
     done = {(e["claim"], e["row"], e["reading"]) for e in entries}
     for cid, meta in results.get("claims_meta", {}).items():  # rows no late checkpoint decides: final checkpoints
         for reading, rd in (meta.get("readings") or {}).items():
@@ -330,19 +327,23 @@ def seed_summary(results: dict) -> dict:
                 if (cid, row, reading) in done or not n:
                     continue
                 ka, na, _ = _count(by.get((cid, reading), []), row, None)
-                ctl, _ = _controls(by.get((cid, reading), []))
                 line = ("replicates" if k == n else f"partly replicates ({k}/{n})" if k else "does not replicate") + \
-                    (" on final checkpoints (a claim about the whole run or across runs: no late checkpoint decides it)")
-                body.append([(cid, "", ""), (row, "", _sentence(row)), (reading, "", ""), ("-", "", ""), ("-", "", ""),
-                             (_frac(k, n), "", f"all trained: {_frac(ka, na)}"), (ctl, "", ""),
-                             (line, "pass" if k == n else "fail", _fault(failing)), ("-", "", "")])
-                csv.append({"claim": cid, "row": row, "sentence": _sentence(row), "reading": reading, "seeds_hold": "",
-                            "seeds": "", "wilson_lo": "", "wilson_hi": "", "per_family": "", "final_converged": f"{k}/{n}",
-                            "final_all": f"{ka}/{na}", "controls_rejected": ctl, "separation": "", "conclusion": line,
-                            "fragile": "", "fragility": "", "fault": _fault(failing)})
-    pairs = sorted(zip(body, csv), key=lambda p: (order.get(p[1]["claim"], 99), row_order(p[1]["row"]),
-                                                  p[1]["reading"] != "paper"))
-    body, csv = [b for b, _ in pairs], [c for _, c in pairs]
+                    " on final checkpoints (a claim about the whole run or across runs: no late checkpoint decides it)"
+                lines.append({"claim": cid, "row": row, "reading": reading, "seeds_hold": "", "seeds": "",
+                              "wilson_lo": "", "wilson_hi": "", "per_family": "", "final_converged": f"{k}/{n}",
+                              "final_all": f"{ka}/{na}", "_fc": _frac(k, n), "_fa": _frac(ka, na),
+                              "controls_rejected": _controls(by.get((cid, reading), []))[0],
+                              "separation": "", "conclusion": line, "_line": line, "fragile": "", "fragility": "",
+                              "fault": _fault(failing), "cls": "pass" if k == n else "fail"})
+    lines.sort(key=lambda x: (order.get(x["claim"], 99), row_order(x["row"]), x["reading"] != "paper"))
+    body = [[(x["claim"], "", ""), (x["row"], "", _sentence(x["row"])), (x["reading"], "", ""),
+             (x["per_family"] or "-", "", ""),
+             (f"{x['seeds_hold']}/{x['seeds']} [{x['wilson_lo']:.2f}, {x['wilson_hi']:.2f}]" if x["seeds"] else "-", "", ""),
+             (x["_fc"], "", f"all trained: {x['_fa']}"), (x["controls_rejected"], "", x["separation"]),
+             (x["_line"], x["cls"], x["fault"]), (x["fragility"] or "-", "fail" if x["fragile"] else "", "")]
+            for x in lines]
+    csv = [{"claim": x["claim"], "row": x["row"], "sentence": _sentence(x["row"]),
+            **{k: v for k, v in x.items() if k not in ("claim", "row", "cls") and not k.startswith("_")}} for x in lines]
     fams = la.get("families", {})
     notes = [f"Late audit of {h}: seeds {', '.join(m.get('seeds', []))}; every {m.get('late_every')} epochs over the "
              f"last {m.get('late')}; claims seed {m.get('claims_seed')}; code {m.get('code')}; `{m.get('command')}`"

@@ -273,10 +273,11 @@ def by_reading(results: dict) -> dict:
     return {**results, "claims_meta": meta, "claims": rows}
 
 
-def build_blocks(results: dict, json_name: str = "results.json") -> list[tuple]:
-    """The report as blocks: ("h", level, text), ("p", text), ("ul", [text]), ("table", head, rows), ("fig", path, caption)."""
+def build_blocks(results: dict, json_name: str = "results.json", summary: dict | None = None) -> list[tuple]:
+    """The report as blocks: ("h", level, text), ("p", text), ("ul", [text]), ("table", head, rows), ("fig", path, caption).
+    summary: the replication summary of these results, when the caller has it already."""
     from .replication import coverage_table, late_table, replication_summary
-    head = replication_summary(results)
+    head = summary or replication_summary(results)
     cover = coverage_table(results)
     late = late_table(results)
     results = by_reading(results)
@@ -475,11 +476,9 @@ def _late_figure(results: dict, report_dir: Path) -> Path | None:
     return figures.late_statistics(series, path, "Thresholded statistics over late training (dashed: the rule)")
 
 
-def _seed_figure(results: dict, report_dir: Path) -> Path | None:
-    """The rows x seeds heat map of late pass fractions (issue 20), when the run carries late audits."""
+def _seed_figure(entries: list[dict] | None, report_dir: Path) -> Path | None:
+    """The rows x seeds heat map of late pass fractions (issue 20), when the summary counts seeds."""
     from . import figures
-    from .replication import replication_summary
-    entries = replication_summary(results).get("entries")
     if not entries:
         return None
     path = report_dir / "figures" / "seeds-late-pass-fraction.png"
@@ -510,17 +509,18 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
     report_dir.mkdir(parents=True, exist_ok=True)
     with open(report_dir / ".lock", "w") as lock:  # two runs on one report dir: one writes its set at a time
         fcntl.flock(lock, fcntl.LOCK_EX)
-        from .replication import replication_summary
         stale = [*json_path.parent.glob(f".{json_path.name}.*.tmp"), *report_dir.glob(".claims.md.*.tmp"),
                  *report_dir.glob(".claims.html.*.tmp")]  # left by a writer killed mid-write
         for f in stale:
             f.unlink(missing_ok=True)
-        blocks = build_blocks(results, json_name)
+        from .replication import replication_summary
+        summary = replication_summary(results)  # once: the table, the heat map and the CSV read it
+        blocks = build_blocks(results, json_name, summary)
         late_fig = _late_figure(results, report_dir)
         if late_fig:  # right after the late-training table
             at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
             blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
-        seed_fig = _seed_figure(results, report_dir)
+        seed_fig = _seed_figure(summary.get("entries"), report_dir)
         if seed_fig:  # right after the replication summary's table
             at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Does the paper replicate?")) + 3
             blocks.insert(at, ("fig", str(seed_fig.relative_to(report_dir)), "late pass fraction per row and seed"))
@@ -529,7 +529,7 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
         # leaves the previous one whole
         out = {json_path: (json.dumps(results, indent=1, default=_json_default) + "\n").encode(),
                md: render_markdown(blocks).encode("utf-8"), page: render_html(blocks, report_dir).encode("utf-8")}
-        csv_rows = replication_summary(results).get("csv")
+        csv_rows = summary.get("csv")
         if csv_rows:  # the replication summary for a spreadsheet
             out[report_dir / "replication.csv"] = _csv(csv_rows)
         for path, data in out.items():

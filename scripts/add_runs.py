@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hmmrnn.analysis.convergence import loss_rule, DESCENT, FLAT  # noqa: E402
+from hmmrnn.analysis.convergence import loss_verdict  # noqa: E402
 from hmmrnn.checkpoint import atomic_write_json, load, save  # noqa: E402
 from hmmrnn.registry import ClaimError  # noqa: E402
 from hmmrnn.runs import drop_evolution_history, evolution_epochs  # noqa: E402
@@ -34,13 +34,12 @@ def late_epochs(last: int) -> list[int]:
 
 
 def loss_convergence(history: list[dict]) -> dict:
+    """The convergence rule's verdict on a run's history, rounded for the manifest."""
     try:
-        r = loss_rule(history)
+        r = loss_verdict(history)
     except ClaimError as e:
         return {"why_not": str(e), "converged": False}
-    why = [w for w, bad in (("no second descent", r["descent"] < DESCENT), ("loss still moving", r["late_change"] > FLAT)) if bad]
-    return {**{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}, "why_not": "; ".join(why),
-            "converged": not why}
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
 
 
 def copy_run(run: Path, name: str, extra_evolution: list[Path]) -> tuple[Path, list[int], list[int]]:

@@ -43,19 +43,23 @@ def loss_rule(history: list[dict]) -> dict:
             "late_change": float(abs(last[:half].mean() - last[half:].mean()) / abs(last.mean()))}
 
 
+def loss_verdict(history: list[dict]) -> dict:
+    """loss_rule's statistics with the verdict (``converged``) and the reason when not (``why_not``)."""
+    out = loss_rule(history)
+    why = [w for w, bad in (("no second descent", out["descent"] < DESCENT),
+                            ("loss still moving", out["late_change"] > FLAT)) if bad]
+    return {**out, "converged": not why, "why_not": "; ".join(why)}
+
+
 def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2000) -> dict:
     """The rule's statistics and the verdict (``converged``), with the reason when not; the sampled output
     volatility against the HMM's is reported beside (not part of the rule)."""
-    out = loss_rule(history)
+    out = loss_verdict(history)
     L = train_seq_len(hmm)
     seqs = rnn_sample(model, n, L, seed)
     vol, target = float((seqs[:, 1:] != seqs[:, :-1]).mean()), expected_volatility(hmm, L)
     out.update({"volatility": vol, "hmm_volatility": float(target),
                 "volatility_rel_err": abs(vol - target) / max(target, 1e-12)})
-    why = [w for w, bad in (("no second descent", out["descent"] < DESCENT),
-                            ("loss still moving", out["late_change"] > FLAT)) if bad]
-    out["converged"] = not why
-    out["why_not"] = "; ".join(why)
     out["_plot"] = {"epochs": [h["epoch"] for h in history], "val": [h["val"] for h in history],
                     "plateau": PLATEAU, "window": WINDOW, "descent": DESCENT, "plateau_loss": out["plateau_loss"],
                     "volatility": vol, "hmm_volatility": float(target), "why_not": out["why_not"]}
