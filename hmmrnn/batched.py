@@ -303,7 +303,8 @@ class BatchedTrainer:
             for p in self._stack.params:
                 p.grad = None
             torch.autograd.backward(ys, grads)
-            clip_per_seed_(self._stack.params, c.clip)
+            if c.clip:
+                clip_per_seed_(self._stack.params, c.clip)
             self._stack.opt.step()
             for ln, v in zip(lanes, torch.stack(got).tolist()):
                 losses[ln.index].append(v)
@@ -417,8 +418,9 @@ def train_command(cfg: TrainConfig, seeds: str, out_root: Path) -> str:
     """The ``hmmrnn train`` command that trains (or resumes) these seeds batched: a manifest entry's provenance."""
     cmd = (f"hmmrnn train --hmm {cfg.hmm} --hidden {cfg.hidden} --input {cfg.inputs} --epochs {cfg.epochs} "
            f"--seeds {seeds} --batch {cfg.batch} --n-sequences {cfg.n_sequences} --evolution-every {cfg.evolution_every}")
-    extra = [(cfg.seq_len, "--seq-len"), (cfg.clip, "--clip"), (cfg.until_converged, "--until-converged")]
-    return cmd + "".join(f" {flag} {v}" for v, flag in extra if v) + f" --out-root {out_root}"
+    extra = [(cfg.seq_len, "--seq-len"), (cfg.until_converged, "--until-converged")]
+    clip = f" --clip {cfg.clip}" if cfg.clip is not None else ""  # 0 (no clipping) is said too
+    return cmd + "".join(f" {flag} {v}" for v, flag in extra if v) + clip + f" --out-root {out_root}"
 
 
 def write_manifest(bt: BatchedTrainer, out_root: Path, command: str) -> None:

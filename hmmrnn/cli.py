@@ -37,6 +37,11 @@ def _positive_float(text: str) -> float:
     return v
 
 
+def _clip(text: str) -> float:
+    """A gradient-norm clip: a positive finite number, or 0 for no clipping."""
+    return 0.0 if text.strip() in ("0", "0.0") else _positive_float(text)
+
+
 def _device(text: str) -> str:
     if text not in ("auto", "cpu") and not re.fullmatch(r"cuda(:\d+)?", text):
         raise argparse.ArgumentTypeError(f"{text!r}: use auto, cpu or cuda (cuda:N)")
@@ -273,7 +278,8 @@ def main(argv=None) -> int:
                      help="0-15, 1,3,5 or 2: train these seeds as one batched model in this process, seed s into "
                           "OUT_ROOT/NAME (like linear2-seed3); resumable, each folder as a lone run writes it")
     t.add_argument("--batch", type=POS, default=4096)
-    t.add_argument("--clip", type=_positive_float, default=None, help="gradient-norm clip (default 0.9 linear, 0.3 others)")
+    t.add_argument("--clip", type=_clip, default=None,
+                   help="gradient-norm clip (default 0.9 linear, 0.3 others; 0: no clipping)")
     t.add_argument("--seq-len", type=POS, default=None, help="default: the paper's length for the family")
     t.add_argument("--n-sequences", type=_int_at_least(3), default=30000,
                    help="HMM sequences to sample, split in order 1/3 train, 1/3 validation, 1/3 test")

@@ -36,7 +36,7 @@ class TrainConfig:
     batch: int = 4096
     lr: float = 1e-3
     betas: tuple = (0.9, 0.9)
-    clip: float | None = None  # None: 0.9 for linear chains, 0.3 otherwise
+    clip: float | None = None  # None: 0.9 for linear chains, 0.3 otherwise; 0: no clipping (P11's control arm)
     seq_len: int | None = None  # None: the paper's length for the family
     n_sequences: int = 30000  # split in order: 1/3 train, 1/3 validation, 1/3 test
     blur: float = 0.2
@@ -221,7 +221,8 @@ class Trainer:
             loss = sinkhorn_divergence(y, target, blur=c.blur)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.clip)
+            if c.clip:
+                torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.clip)
             self.opt.step()
             losses.append(loss.item())
             sizes.append(len(target))

@@ -12,8 +12,12 @@ What is kept, by a rule fixed before any run was looked at (issue 13):
     and every 20 epochs over the last 200 of every run, converged or not (issue 20: every run is audited).
     The second descent is the first epoch after 40 whose 10-epoch mean validation loss is below 0.9 times
     the plateau (median over epochs 20-40), the halfway mark of the convergence rule's descent.
-With --late-only, only the every-100 and late-audit epochs are kept. Runs are packed in the order given by RUNS_DIR/order.txt (else by name); once the budget is reached the
-remaining evolution files are left out and listed in OUT_DIR/packed.txt, never a final checkpoint.
+With --late-only, only the every-100 and late-audit epochs are kept. A run folder is one holding state.pt,
+directly under RUNS_DIR or one level down (a batched line's seeds: RUNS_DIR/NAME/linear5-seed3). Runs are
+packed in the order given by RUNS_DIR/order.txt (else by name), a batched line's seeds in seed order; the
+evolution files of runs with a second descent go first (issue 22: in a sweep most runs never converge, and
+only converged runs are audited); once the budget is reached the remaining evolution files are left out and
+listed in OUT_DIR/packed.txt, never a final checkpoint.
 """
 from __future__ import annotations
 
@@ -41,6 +45,11 @@ def second_descent(history: list[dict]) -> int | None:
     return None
 
 
+def seed_order(run: Path) -> tuple:
+    m = re.search(r"seed(\d+)$", run.name)
+    return (int(m.group(1)) if m else -1, run.name)
+
+
 def keep_epoch(e: int, family: str, last: int, descent: int | None, late_only: bool = False) -> bool:
     if e % 100 == 0 or (e % 20 == 0 and e > last - 200):
         return True
@@ -53,7 +62,7 @@ def keep_epoch(e: int, family: str, last: int, descent: int | None, late_only: b
     return descent is not None and (abs(e - descent) <= 100 or e > last - 200)
 
 
-def files_of(run: Path, late_only: bool = False) -> tuple[list[Path], list[Path], dict]:
+def files_of(run: Path, late_only: bool = False, root: Path | None = None) -> tuple[list[Path], list[Path], dict]:
     """(essential files, evolution files to keep, summary) of one run directory."""
     import torch
     state = torch.load(run / "state.pt", map_location="cpu", weights_only=False)
@@ -68,7 +77,7 @@ def files_of(run: Path, late_only: bool = False) -> tuple[list[Path], list[Path]
         m = re.fullmatch(r"epoch_(\d+)\.(pt|json)", p.name)
         if m and keep_epoch(int(m.group(1)), family, last, descent, late_only):
             evo.append(p)
-    return essential, evo, {"run": run.name, "hmm": family, "epochs": last, "finished": finished,
+    return essential, evo, {"run": str(run.relative_to(root)) if root else run.name, "hmm": family, "epochs": last, "finished": finished,
                             "second_descent": descent}
 
 
@@ -81,16 +90,21 @@ def main() -> None:
     a = ap.parse_args()
     root, out = Path(a.runs), Path(a.out)
     order = (root / "order.txt").read_text().split() if (root / "order.txt").exists() else []
-    runs = [root / n for n in order if (root / n).is_dir()] + sorted(
+    tops = [root / n for n in order if (root / n).is_dir()] + sorted(
         p for p in root.iterdir() if p.is_dir() and p.name not in order)
+    runs = [r for top in tops for r in ([top] if (top / "state.pt").exists() else sorted(
+        (p for p in top.iterdir() if p.is_dir()), key=seed_order))]
+    runs = list(dict.fromkeys(runs))  # a run named in order.txt and found under its line's folder: once
     budget = int(a.budget_mib * 2**20)
     chosen, left_out, lines = [], [], []
-    plan = [files_of(r, a.late_only) for r in runs if (r / "state.pt").exists()]
+    plan = [files_of(r, a.late_only, root) for r in runs if (r / "state.pt").exists()]
+    chosen += [top / f for top in tops if not (top / "state.pt").exists() for f in ("train.log", "manifest.json")
+               if (top / f).exists()]  # a batched line's own log and manifest
     for essential, _, summary in plan:  # every run's essentials first, then evolution in run order
         chosen += essential
         lines.append(json.dumps(summary))
     used = sum(p.stat().st_size for p in chosen)
-    for _, evo, _ in plan:
+    for _, evo, _ in sorted(plan, key=lambda x: x[2]["second_descent"] is None):  # stable: run order kept
         for p in evo:
             if used + p.stat().st_size <= budget:
                 chosen.append(p)

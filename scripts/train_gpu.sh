@@ -5,6 +5,8 @@
 # A plan (scripts/plans/*.txt) is data: one run per line, NAME then `hmmrnn train` arguments, in priority
 # order, fixed before training. Two words are the script's: --nice (the run takes spare cycles) and
 # --resume-only (skipped unless RUNS_DIR/NAME/state.pt exists).
+# A line whose arguments hold --seeds trains those seeds as one batched model (hmmrnn.batched) into RUNS_DIR/NAME/,
+# one run folder per seed; other lines are one run each, into RUNS_DIR/NAME.
 # PACK: options of scripts/pack_runs.py (e.g. --late-only).
 # Usage (device machine, repository root): DEADLINE=450 bash scripts/train_gpu.sh PLAN [RUNS_DIR]
 # Smoke test on a CPU: ONLY="linear3-seed3" PY=.venv/bin/python DEVICE=cpu \
@@ -36,8 +38,10 @@ for name in "${ORDER[@]}"; do
     [ -e "$ROOT/$name/state.pt" ] || { echo "$name: no state.pt to go on from; skipped"; continue; }
   fi
   mkdir -p "$ROOT/$name"
+  where=(--out "$ROOT/$name")
+  [[ " $args " == *" --seeds "* ]] && where=(--out-root "$ROOT/$name")
   timeout -s TERM "${DEADLINE:-450}" nice -n $nice "$PY" -m hmmrnn.cli train $args --hidden 150 --input 100 \
-    --evolution-every 10 --threads 1 --device "${DEVICE:-cuda}" ${EXTRA:-} --out "$ROOT/$name" >>"$ROOT/$name/train.log" 2>&1 &
+    --evolution-every 10 --threads 1 --device "${DEVICE:-cuda}" ${EXTRA:-} "${where[@]}" >>"$ROOT/$name/train.log" 2>&1 &
 done
 wait
 echo "trained for $(( $(date +%s) - start )) s"
