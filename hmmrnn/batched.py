@@ -30,7 +30,7 @@ import torch
 from .limits import F32, RolloutTooLarge, budget_bytes, gib, training_bytes
 from .rnn import TINY, draw_noise, hard_gumbel_softmax
 from .runs import evolution_path
-from .sinkhorn import sinkhorn_divergence
+from .sinkhorn import sinkhorn_divergences
 from .train import TrainConfig, Trainer, _gen, tune_malloc
 
 PARAMS = ("weight_ih", "weight_hh", "weight_o")  # the RNN's parameters, in its (and its optimizer's) order
@@ -90,11 +90,22 @@ def batched_training_bytes(n_seeds: int, n_sequences: int, seq_len: int, batch: 
     """Peak memory of a batched training step, estimated: per seed its data set (as limits.training_bytes counts
     it) and one batch's rollout (noise [B, L, d]; input drive and its gradient, pre-activations and states kept
     for the backward pass, [B, L, H] each; logits, Gumbel draws and outputs [B, L, O]); plus one seed's Sinkhorn
-    matrices (the loss's gradient is taken seed by seed)."""
+    matrices (at the least: sinkhorn_chunk batches as many seeds' losses as the budget leaves room for)."""
     B = min(batch, max(n_sequences // 3, 1))
     data = training_bytes(n_sequences, seq_len, 0, hidden, inputs, outputs)  # batch 0: the data set alone
     rollout = F32 * B * seq_len * (inputs + 4 * hidden + 4 * outputs)
     return n_seeds * (data + rollout) + 6 * F32 * B * B
+
+
+def sinkhorn_chunk(n_seeds: int, cfg: TrainConfig) -> int:
+    """How many seeds' Sinkhorn losses are computed as one batch: as many as the memory budget holds beside the
+    rollouts (6 dense [B, B] matrices per seed), at least 1. On a GPU one batched loop instead of one per seed
+    is what keeps the device busy (a lone divergence is many small kernels)."""
+    B = min(cfg.batch, max(cfg.n_sequences // 3, 1))
+    per_seed = 6 * F32 * B * B
+    rest = budget_bytes() - batched_training_bytes(n_seeds, cfg.n_sequences, cfg.seq_len, cfg.batch, cfg.hidden,
+                                                   cfg.inputs, cfg.target().n_outputs) + per_seed
+    return int(min(n_seeds, max(1, rest // per_seed)))
 
 
 def check_batched(n_seeds: int, cfg: TrainConfig) -> None:
@@ -214,6 +225,7 @@ class BatchedTrainer:
         self.trainers = [Trainer(c, Path(o), log=log) for c, o in zip(cfgs, outs)]
         self.cfg = self.trainers[0].cfg
         self.device = self.trainers[0].device
+        self.chunk = sinkhorn_chunk(len(cfgs), self.cfg)  # seeds per batched Sinkhorn loss
         self.diverged: dict[int, str] = {}  # position -> the line logged when the seed was dropped
         self.finals: dict[int, Path] = {}  # position -> final.pt of a finished seed
         self.timing = {"epochs": 0.0, "writes": 0.0, "seed_epochs": 0}  # seconds in epochs, in bookkeeping
@@ -293,13 +305,15 @@ class BatchedTrainer:
                 break
             ys = [hard_gumbel_softmax(logits[i], ln.g_gumbel).reshape(len(tg), -1)
                   for i, (ln, tg) in enumerate(zip(lanes, targets))]
-            # one seed's Sinkhorn graph at a time: its gradient with respect to its outputs, then one backward
-            # pass through the stacked rollout; the same gradients as the backward pass of the summed losses
+            # a chunk of seeds' Sinkhorn graphs at a time (their losses batched): each seed's gradient with respect
+            # to its outputs, then one backward pass through the stacked rollout; the same gradients as the
+            # backward pass of the summed losses, with one chunk's dense matrices alive at a time
             got, grads = [], []
-            for y, tg in zip(ys, targets):
-                loss = sinkhorn_divergence(y, tg, blur=c.blur)
-                grads.append(torch.autograd.grad(loss, y)[0])
-                got.append(loss.detach())
+            for i in range(0, len(ys), self.chunk):
+                loss = sinkhorn_divergences(torch.stack(ys[i : i + self.chunk]), torch.stack(targets[i : i + self.chunk]),
+                                            blur=c.blur)
+                grads += torch.autograd.grad(loss.sum(), ys[i : i + self.chunk])
+                got += list(loss.detach())
             for p in self._stack.params:
                 p.grad = None
             torch.autograd.backward(ys, grads)
@@ -328,8 +342,10 @@ class BatchedTrainer:
             logits = self._forward(lanes, noise, epoch, [targets])
             if logits is None:
                 break
-            got = [sinkhorn_divergence(hard_gumbel_softmax(logits[i], ln.g_gumbel).reshape(len(tg), -1), tg,
-                                       blur=c.blur) for i, (ln, tg) in enumerate(zip(lanes, targets))]
+            ys = [hard_gumbel_softmax(logits[i], ln.g_gumbel).reshape(len(tg), -1)
+                  for i, (ln, tg) in enumerate(zip(lanes, targets))]
+            got = [v for i in range(0, len(ys), self.chunk) for v in sinkhorn_divergences(
+                torch.stack(ys[i : i + self.chunk]), torch.stack(targets[i : i + self.chunk]), blur=c.blur)]
             for ln, v in zip(lanes, torch.stack(got).tolist()):
                 losses[ln.index].append(v)
             sizes.append(len(targets[0]))

@@ -125,6 +125,9 @@ def _train_seeds(a, cfg) -> int:
           f"{len(seeds)} seeds batched ({a.seeds}) device={c.device} -> {a.out_root}"
           + (f" (resuming {sum(resumed)} seeds after epoch {'/'.join(map(str, epochs))})" if any(resumed) else ""),
           file=sys.stderr)
+    if c.device == "cpu" and len(seeds) > 1:
+        print("hmmrnn train: note: on a CPU, seeds batched are not faster than seeds trained one by one (README, "
+              "benchmarks/batched_training.py); batching is for a GPU", file=sys.stderr)
     finals = bt.fit(progress=not a.quiet)
     write_manifest(bt, Path(a.out_root), train_command(c, a.seeds, Path(a.out_root)))
     for f in finals:

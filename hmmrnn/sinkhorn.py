@@ -80,16 +80,47 @@ def sinkhorn_divergence(
     x: torch.Tensor, y: torch.Tensor, blur: float = 0.2, scaling: float = 0.5
 ) -> torch.Tensor:
     """Debiased Sinkhorn divergence (p=2) between uniform clouds x [N, D] and y [M, D]; a scalar."""
-    xb, yb = x.unsqueeze(0), y.unsqueeze(0)
-    a = torch.full((1, x.shape[0]), 1.0 / x.shape[0], dtype=x.dtype, device=x.device)
-    b = torch.full((1, y.shape[0]), 1.0 / y.shape[0], dtype=y.dtype, device=y.device)
+    return sinkhorn_divergences(x.unsqueeze(0), y.unsqueeze(0), blur, scaling)[0]
+
+
+def sinkhorn_divergences(
+    x: torch.Tensor, y: torch.Tensor, blur: float = 0.2, scaling: float = 0.5
+) -> torch.Tensor:
+    """K debiased Sinkhorn divergences, pair k between x [K, N, D][k] and y [K, M, D][k]; returns [K].
+
+    Pair k's value is ``sinkhorn_divergence(x[k], y[k])``: geomloss fixes the epsilon schedule from the
+    clouds' diameter, so pairs are grouped by their own schedule and each group runs as one batched Sinkhorn
+    loop (one set of kernels for all its pairs: on a GPU, K separate loops are K times the kernel launches).
+    """
+    out = [None] * len(x)
+    for ks, sched in _by_schedule(x, y, blur, scaling).items():
+        idx = torch.tensor(ks, device=x.device)
+        for k, v in zip(ks, _sinkhorn_group(x[idx], y[idx], sched)):
+            out[k] = v
+    return torch.stack(out)
+
+
+def _by_schedule(x, y, blur, scaling) -> dict[tuple, tuple]:
+    """{pair indices: (eps, eps_list, rho)}, pairs with the same schedule together."""
+    groups: dict[tuple, list] = {}
+    for k in range(len(x)):
+        eps, eps_list, rho = scaling_parameters(x[k : k + 1], y[k : k + 1], 2, blur, None, None, scaling)[1:]
+        groups.setdefault((eps, tuple(eps_list), rho), []).append(k)
+    return {tuple(ks): (eps, list(eps_list), rho) for (eps, eps_list, rho), ks in groups.items()}
+
+
+def _sinkhorn_group(xb: torch.Tensor, yb: torch.Tensor, sched: tuple) -> torch.Tensor:
+    """The divergences [K] of pairs xb [K, N, D], yb [K, M, D] sharing one epsilon schedule."""
+    eps, eps_list, rho = sched
+    K = xb.shape[0]
+    a = torch.full((K, xb.shape[1]), 1.0 / xb.shape[1], dtype=xb.dtype, device=xb.device)
+    b = torch.full((K, yb.shape[1]), 1.0 / yb.shape[1], dtype=yb.dtype, device=yb.device)
     C_xy = half_sq_dist(xb, yb.detach())
     C_yx = half_sq_dist(yb, xb.detach())
     C_xx = half_sq_dist(xb, xb.detach())
     C_yy = half_sq_dist(yb, yb.detach())
-    _, eps, eps_list, rho = scaling_parameters(xb, yb, 2, blur, None, None, scaling)
-    softmin = softmin_blocked if x.device.type == "cpu" else softmin_tensorized
+    softmin = softmin_blocked if xb.device.type == "cpu" else softmin_tensorized
     f_aa, g_bb, g_ab, f_ba = sinkhorn_loop(
         softmin, log_weights(a), log_weights(b), C_xx, C_yy, C_xy, C_yx, eps_list, rho, debias=True
     )
-    return sinkhorn_cost(eps, rho, a, b, f_aa, g_bb, g_ab, f_ba, batch=True, debias=True).squeeze(0)
+    return sinkhorn_cost(eps, rho, a, b, f_aa, g_bb, g_ab, f_ba, batch=True, debias=True)

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from hmmrnn import cli
-from hmmrnn.batched import BatchedTrainer, check_seeds, clip_per_seed_, stacked_logits
+from hmmrnn.batched import BatchedTrainer, check_seeds, clip_per_seed_, sinkhorn_chunk, stacked_logits
 from hmmrnn.checkpoint import load
 from hmmrnn.limits import RolloutTooLarge
 from hmmrnn.rnn import RNN, draw_noise, rollout
@@ -104,6 +104,28 @@ def test_batched_seeds_equal_seeds_trained_alone(alone, together):
                 torch.testing.assert_close(v, sb["optimizer"]["state"][i][k], rtol=0, atol=ATOL)
     # the seeds are not one network trained three times
     assert not torch.equal(_weights(together[0] / "final.pt")["weight_hh"], _weights(together[1] / "final.pt")["weight_hh"])
+
+
+def test_sinkhorn_losses_in_chunks_give_the_same_seeds(alone, tmp_path):
+    """Seeds' Sinkhorn losses batched 2 at a time (a chunk of 2, then 1) train the seeds trained alone; the
+    default chunk is as many seeds as the memory budget holds."""
+    bt = _batched(tmp_path)
+    assert bt.chunk == len(SEEDS)
+    bt.chunk = 2
+    bt.fit(progress=False)
+    for s in SEEDS:
+        _close(_weights(alone[s] / "final.pt"), _weights(tmp_path / f"seed{s}" / "final.pt"))
+        _same_history(_history(alone[s]), _history(tmp_path / f"seed{s}"))
+
+
+def test_sinkhorn_chunk_follows_the_memory_budget(monkeypatch):
+    cfg = TrainConfig(hmm="linear:2", seed=0, device="cpu").resolved()  # batch 4096: 0.4 GiB of matrices a seed
+    monkeypatch.setenv("HMMRNN_MEMORY_GIB", "100")
+    assert sinkhorn_chunk(16, cfg) == 16
+    monkeypatch.setenv("HMMRNN_MEMORY_GIB", "4")
+    assert 1 <= sinkhorn_chunk(4, cfg) < 4
+    monkeypatch.setenv("HMMRNN_MEMORY_GIB", "0.01")
+    assert sinkhorn_chunk(4, cfg) == 1
 
 
 def test_batched_folders_look_like_trainers(alone, together):

@@ -5,7 +5,7 @@ import pytest
 import torch
 from geomloss import SamplesLoss
 
-from hmmrnn.sinkhorn import half_sq_dist, sinkhorn_divergence
+from hmmrnn.sinkhorn import _by_schedule, half_sq_dist, sinkhorn_divergence, sinkhorn_divergences
 
 torch.set_num_threads(1)
 
@@ -95,3 +95,20 @@ def test_half_sq_dist():
     x = torch.randn(1, 6, 3, generator=torch.Generator().manual_seed(30))
     y = torch.randn(1, 4, 3, generator=torch.Generator().manual_seed(31))
     torch.testing.assert_close(half_sq_dist(x, y), torch.cdist(x, y) ** 2 / 2, rtol=1e-5, atol=1e-5)
+
+
+def test_batched_divergences_equal_each_pairs():
+    """K pairs at once: each value and each gradient is the lone pair's; pairs with another epsilon schedule
+    (here a cloud of a larger diameter) form their own group."""
+    xs = [_straight_through(120, 8, 3, seed=s)() for s in range(3)]
+    ys = [_one_hot_cloud(100, 8, 3, seed=10 + s) for s in range(3)]
+    ys[2] = ys[2] * 3.0  # a wider cloud: a longer epsilon schedule
+    x, y = torch.stack([x for _, x in xs]), torch.stack(ys)
+    assert sorted(_by_schedule(x, y, 0.2, 0.5)) == [(0, 1), (2,)]
+    v = sinkhorn_divergences(x, y, blur=0.2)
+    grads = torch.autograd.grad(v.sum(), [w for w, _ in xs])
+    for k in range(3):
+        w, xk = _straight_through(120, 8, 3, seed=k)()
+        alone = sinkhorn_divergence(xk, ys[k], blur=0.2)
+        torch.testing.assert_close(v[k], alone, rtol=1e-6, atol=1e-7)
+        torch.testing.assert_close(grads[k], torch.autograd.grad(alone, w)[0], rtol=1e-5, atol=1e-7)
