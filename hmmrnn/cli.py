@@ -208,8 +208,9 @@ def _thin(a) -> int:
 
 
 def _claims_dir() -> Path:
-    """The claim modules, shipped inside the package (hmmrnn/claims): the same from a checkout or a wheel."""
-    return Path(__file__).resolve().parent / "claims"
+    """The claim modules: claims/ in a checkout, hmmrnn/claims in an installed wheel (one package, mapped)."""
+    from . import claims
+    return Path(claims.__file__).resolve().parent
 
 
 def _pytest_args(a, paths: list[str]) -> list[str]:

@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # two workers, one torch thread each, the claims of one checkpoint on one worker; JOBS=0 runs serially
-if [ "${JOBS:-2}" = 0 ]; then exec .venv/bin/python -m pytest hmmrnn/claims -p no:cacheprovider -q "$@"; fi
+if [ "${JOBS:-2}" = 0 ]; then exec .venv/bin/python -m pytest claims -p no:cacheprovider -q "$@"; fi
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-exec .venv/bin/python -m pytest hmmrnn/claims -p no:cacheprovider -q -n "${JOBS:-2}" --dist loadgroup "$@"
+exec .venv/bin/python -m pytest claims -p no:cacheprovider -q -n "${JOBS:-2}" --dist loadgroup "$@"

@@ -10,6 +10,6 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
 fi
 # two workers, one torch thread each; the claims of one checkpoint stay on one worker (its zone map, kick groups
 # and sweeps are computed once there). JOBS=0 runs serially.
-if [ "${JOBS:-2}" = 0 ]; then exec .venv/bin/python -m pytest tests hmmrnn/claims -q -p no:cacheprovider "$@"; fi
+if [ "${JOBS:-2}" = 0 ]; then exec .venv/bin/python -m pytest tests claims -q -p no:cacheprovider "$@"; fi
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-exec .venv/bin/python -m pytest tests hmmrnn/claims -q -p no:cacheprovider -n "${JOBS:-2}" --dist loadgroup "$@"
+exec .venv/bin/python -m pytest tests claims -q -p no:cacheprovider -n "${JOBS:-2}" --dist loadgroup "$@"

@@ -41,3 +41,22 @@ def test_wheel_installs_and_checks_a_fixture(tmp_path):
     out = got.stdout + got.stderr
     assert got.returncode == 0, out
     assert "2 passed" in out and (tmp_path / "rep" / "claims.html").is_file(), out
+
+
+def _collected(args: list[str]) -> set[str]:
+    got = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                          "--checkpoint", str(REPO / "fixtures" / "linear2-seed3" / "final.pt"), *args],
+                         cwd=REPO, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert got.returncode == 0, got.stdout + got.stderr
+    return {line.split("::", 1)[1] for line in got.stdout.splitlines() if "::" in line}
+
+
+def test_pytest_claims_and_pyargs_run_the_same_claims():
+    """`pytest claims` (the folder at the top of a checkout) and `pytest --pyargs hmmrnn.claims` (the package
+    the wheel ships) collect the same claim tests: one copy of each module."""
+    from hmmrnn import claims
+    from hmmrnn.registry import all_claims
+    assert Path(claims.__file__).resolve().parent == REPO / "claims"
+    by_dir, by_package = _collected(["claims"]), _collected(["--pyargs", "hmmrnn.claims"])
+    assert by_dir and by_dir == by_package
+    assert {t.split(":", 1)[0] for t in by_dir} == {c.id for c in all_claims()}
