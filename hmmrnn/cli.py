@@ -214,7 +214,7 @@ def _claims_dir() -> Path:
 
 
 def _pytest_args(a, paths: list[str]) -> list[str]:
-    args = [str(_claims_dir()), "-p", "hmmrnn.plugin", "--rootdir", str(_claims_dir().parent.parent), "-q",
+    args = [str(_claims_dir()), "-p", "hmmrnn.plugin", "--rootdir", str(_claims_dir().parent), "-q",
             "--report-dir", a.report_dir, "--claims-seed", str(a.claims_seed)]
     for p in paths:
         args += ["--checkpoint", p]

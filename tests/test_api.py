@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import hmmrnn
+import hmmrnn.claims
 from nets import contracting as tiny
 from hmmrnn.checkpoint import save
 from hmmrnn.claim import Claim
@@ -17,7 +18,7 @@ from hmmrnn.recipes import RECIPES
 from hmmrnn.registry import build
 from hmmrnn.serial import jsonable
 
-CLAIMS_DIR = Path(hmmrnn.__file__).parent / "claims"
+CLAIMS_DIR = Path(hmmrnn.claims.__file__).parent  # claims/ in a checkout, hmmrnn/claims in a wheel
 
 
 

@@ -62,7 +62,7 @@ def _keep_libraries(monkeypatch):
 def ptr(pytester, monkeypatch):
     """The pytester dir with the claim modules copied in; -n 2 workers find hmmrnn and use one thread."""
     for name in CLAIM_FILES.values():
-        (pytester.path / name).write_text((REPO / "hmmrnn" / "claims" / name).read_text())
+        (pytester.path / name).write_text((REPO / "claims" / name).read_text())
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     for var in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
@@ -275,7 +275,7 @@ def test_family_and_cohort_claims(ptr):
     """A claim about fully/cyclic HMMs does not run on linear chains; a cohort claim gives one row over the
     run's linear chains (ERROR naming the missing S), and is skipped with fewer than two of them."""
     for name in ("test_readout.py", "test_pair_orbits.py"):
-        (ptr.path / name).write_text((REPO / "hmmrnn" / "claims" / name).read_text())
+        (ptr.path / name).write_text((REPO / "claims" / name).read_text())
     put(ptr.path / "a.pt", tiny(0))
     put(ptr.path / "b.pt", tiny(1))
     rep = ptr.path / "rep"
