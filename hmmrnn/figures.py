@@ -280,6 +280,12 @@ def noise_paper(d: dict, path: Path, title: str) -> Path:
 PLOTS["kick.ablation-traps:paper"] = mu_sweep
 PLOTS["noise.cluster-vs-transition:paper"] = noise_paper
 
+# each group of claims keeps its plots in its own module (they import _save from here)
+from . import figures_cohorts, figures_mechanics, figures_sweeps, figures_timescales  # noqa: E402
+
+for _group in (figures_mechanics, figures_timescales, figures_cohorts, figures_sweeps):
+    PLOTS.update(_group.PLOTS)
+
 
 def plot_for(claim_id: str, reading: str):
     """The figure function of a claim's reading: its own where the reading has one, else the claim's."""

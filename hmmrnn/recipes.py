@@ -212,6 +212,13 @@ RECIPES: dict[tuple[str, str], Callable[[Subject], dict]] = {
 }
 
 
+# each group of claims keeps its recipes in its own module (imported here, after Subject and the shared pieces)
+from . import recipes_cohorts, recipes_mechanics, recipes_sweeps, recipes_timescales  # noqa: E402
+
+for _group in (recipes_mechanics, recipes_timescales, recipes_cohorts, recipes_sweeps):
+    RECIPES.update(_group.RECIPES)
+
+
 def statistics(claim_id: str, reading: str, subject: Subject) -> dict:
     """The statistics of one reading of one claim on one subject."""
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from . import claim_defs
+from . import claim_defs, claim_defs_cohorts, claim_defs_mechanics, claim_defs_sweeps, claim_defs_timescales
 from .claim import OPS, READINGS, Claim, Reading, Threshold, row_order  # noqa: F401  (re-exported)
 from .errors import ClaimError, ModelDiverged  # noqa: F401  (re-exported)
 
@@ -30,7 +30,9 @@ def build(claims, paper_readings: dict[str, Reading]) -> dict[str, Claim]:
     return out
 
 
-CLAIMS: dict[str, Claim] = build(claim_defs.CLAIMS, claim_defs.PAPER_READINGS)
+GROUPS = (claim_defs, claim_defs_mechanics, claim_defs_timescales, claim_defs_cohorts, claim_defs_sweeps)  # report order
+CLAIMS: dict[str, Claim] = build([c for g in GROUPS for c in g.CLAIMS],
+                                 {k: v for g in GROUPS for k, v in g.PAPER_READINGS.items()})
 
 
 def get(claim_id: str) -> Claim:
