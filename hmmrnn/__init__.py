@@ -16,7 +16,7 @@ from .rnn import RNN, Intervention, Rollout, draw_noise, rollout
 from .runs import Evolution, load_evolution
 
 # imported on first use: they pull in the analyses (scikit-learn, matplotlib)
-_LAZY = {"check": "api", "ClaimResult": "api", "Subject": "recipes",
+_LAZY = {"check": "api", "ClaimResult": "api", "Subject": "subject",
          # the typed intermediate results, computed once per (checkpoint, claims seed) and shared by claims
          "ZoneMap": "analysis.residency", "KickGroups": "analysis.kick", "KickGroup": "analysis.kick",
          "MuSweep": "analysis.mu_sweep", "MuCurve": "analysis.mu_sweep"}

@@ -74,3 +74,48 @@ def paper_recursion(model: RNN, seed: int, n_states: int = 200, steps: int = 10,
             h = torch.relu(pre)
         v.append(d2.view(len(H0), trials, -1).mean(1).mean(0).numpy())
     return response_stats(np.array(v), sigmas, kick_neurons)
+
+
+@torch.no_grad()
+def terms(model: RNN, seed: int, n_states: int = 100, draws: int = 64, scale: float = 1.0) -> dict:
+    """The two terms of the expansion at noise scale s over visited states: |E[d2]| (the mean displacement, odd
+    orders cancelled by antithetic pairs) and E|d1| (the size of the zero-mean first-order response), with
+    d1 = (F(h, s xi) - F(h, -s xi)) / 2 and d2 = (F(h, s xi) + F(h, -s xi)) / 2 - F(h, 0)."""
+    run = noise_run(model, 4, n_states // 4 + 1, seed_for(seed, "d2-terms-run"))
+    H = run.states.reshape(-1, model.hidden)[:n_states]
+    g = torch.Generator().manual_seed(seed_for(seed, "d2-terms-draws"))
+    x = (scale * torch.randn(draws, model.inputs, generator=g)).repeat(len(H), 1)
+    hrep = H.repeat_interleave(draws, 0)
+    base = one_step(model, H, torch.zeros(len(H), model.inputs))
+    up, down = one_step(model, hrep, x), one_step(model, hrep, -x)
+    d1 = ((up - down) / 2).view(len(H), draws, -1)
+    d2 = ((up + down) / 2).view(len(H), draws, -1).mean(1) - base
+    return {"d2_norm": float(d2.mean(0).norm()), "d1_norm": float(d1.norm(dim=-1).mean())}
+
+
+def over_training(epochs: list[int], models: list, bifurcation: int, seed: int, keep: int = 10) -> dict:
+    """Paper Fig 4D: |E[d2]| and its ratio to E|d1| per evolution checkpoint (at most `keep`, evenly spaced,
+    always the first and last), and their means after the loss's bifurcation epoch over before it; the
+    initialisation (epoch 0) is shown, not counted as "before": its weights are not yet shaped by training.
+    ClaimError when no checkpoint lies on one side."""
+    from ..errors import ClaimError
+    idx = sorted(set(np.linspace(0, len(epochs) - 1, min(keep, len(epochs))).round().astype(int).tolist()))
+    rows = [{"epoch": epochs[i], **terms(models[i], seed)} for i in idx]
+    for r in rows:
+        r["ratio"] = r["d2_norm"] / max(r["d1_norm"], 1e-30)
+    before = [r for r in rows if 0 < r["epoch"] < bifurcation]
+    after = [r for r in rows if r["epoch"] >= bifurcation]
+    out = {"bifurcation_epoch": int(bifurcation), "per_checkpoint": rows,
+           "_plot": {"rows": rows, "bifurcation": bifurcation}}
+    if not before or not after:
+        e = ClaimError(f"needs evolution checkpoints on both sides of the bifurcation epoch {bifurcation} "
+                       f"(have epochs {[r['epoch'] for r in rows]})")
+        e.statistics = out
+        raise e
+
+    def mean(rs, k):
+        return float(np.mean([r[k] for r in rs]))
+    out.update({"d2_rise": mean(after, "d2_norm") / max(mean(before, "d2_norm"), 1e-30),
+                "ratio_rise": mean(after, "ratio") / max(mean(before, "ratio"), 1e-30),
+                "ratio_after": mean(after, "ratio")})
+    return out
