@@ -8,6 +8,7 @@ from pathlib import Path
 from .checkpoint import find_checkpoints
 
 MANIFEST = "manifest.json"
+RUNS = "training-runs"  # Claim.across of the claims decided over a folder of training runs (--runs-dir)
 
 
 @dataclass
@@ -59,6 +60,12 @@ def cohort(claim, cases: list[Case], known_fail: dict | None = None) -> Case:
     members = [c for c in cases if c.control is None and claim.applies(c.family)]
     whys = {k: v for k, v in (known_fail or {}).items() if k.split(":")[0] == claim.id}
     return Case(claim.across, "", None, None, None, {"members": members}, whys)
+
+
+def runs_case(claim, runs_dir, known_fail: dict | None = None) -> Case:
+    """The one case of a claim decided over a folder of training runs: named RUNS, its path the folder."""
+    whys = {k: v for k, v in (known_fail or {}).items() if k.split(":")[0] == claim.id}
+    return Case(RUNS, str(runs_dir), None, None, None, {"runs_dir": str(runs_dir)}, whys)
 
 
 def cohort_known_fail(fixtures_dir: Path) -> dict:

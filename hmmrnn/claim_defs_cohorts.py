@@ -3,10 +3,11 @@ the perturbative analysis (P32 per checkpoint, P34 over a run's training)."""
 from .claim import Claim, Reading, Threshold as T
 
 ACROSS = "every-configuration"  # one cohort case: the four claims share one worker and each member's profile
-PER_GROUP = ("one verdict over the run's trained checkpoints; only those with an orbit by the orbit claim's rotation "
-             "rule count (the others are listed). Each member is profiled once (analysis.families: a 1000-state zone "
+PER_GROUP = ("one verdict over the run's trained checkpoints; only those converged by the loss rule count (the others "
+             "are listed; the orbit claim's single-plane rotation rule is not the gate: fully/cyclic nets have one plane "
+             "per output pair and fail it while converged). Each member is profiled once (analysis.families: a 1000-state zone "
              "map, noise sensitivity, the discovered kick groups' ablation); a member passes when the per-checkpoint "
-             "claim's strict thresholds hold on it. ERROR names every group without a member with an orbit.")
+             "claim's strict thresholds hold on it. ERROR names every group without a converged member.")
 HALF = "at least half of each group's members pass (a majority of the seeds, as the replication summary counts)"
 ONE = "at least one member per group passes (the authors showed one network per configuration, judged by eye)"
 
@@ -37,15 +38,16 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(
         id="clusters.chain-length", title="More states in a linear chain do not add slow regions",
         section="4.1, Fig 12",
-        statistic="per linear-chain member with an orbit: slow regions = circular runs of 15-degree sectors of the "
+        statistic="slow regions = circular runs of 15-degree sectors of the "
                   "orbit plane each holding at least half the uniform share of the states with residency time > 8 "
-                  "(analysis.families.slow_regions); Spearman correlation of the count with S = 2..5",
+                  "(analysis.families.slow_regions), per converged linear-chain member; Spearman correlation of the "
+                  "count with S = 2..5",
         thresholds=(T("growth", "<=", 0.0, "the median count at S=5 is not above S=2's", ("P22",)),
                     T("spearman_rho", "<", 0.5,
                       "no increasing trend with S (the paper gives no number; linear2-seed0 has 2 slow regions, its "
                       "untrained, shuffled and pre-bifurcation controls 0)", ("P22",))),
         key="spearman_rho", applies_to=("linear",), across=ACROSS,
-        notes=("One verdict over the run's trained linear chains with an orbit; ERROR names each S in 2..5 without one.",
+        notes=("One verdict over the run's converged trained linear chains; ERROR names each S in 2..5 without one.",
                "The count is geometric (sectors of the orbit plane), not by output class: the zone rule's cluster cut "
                "(max softmax > 0.8) would count at most the two end outputs of any chain by construction.")),
 

@@ -1,27 +1,11 @@
 """The plots a reader of the paper wants, one function per claim, each from that claim's plot data."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .checkpoint import atomic_write_bytes  # noqa: E402
-
-
-def _save(fig, path: Path | None):
-    """Write the figure as a PNG at path (atomically) and close it; with no path, return the Figure."""
-    if path is None:
-        return fig
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
-    return path
+from .plotting import plt, save as _save
 
 
 def fixed_point(d: dict, path: Path, title: str) -> Path:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from .figures import _save
+from .plotting import plt, save as _save
 
 
 def per_group(d: dict, path: Path, title: str) -> Path:
-    """Per group (family or configuration): the share of its members with an orbit that pass the per-checkpoint
-    claim, with the counts, and how many members had no orbit (not counted)."""
+    """Per group (family or configuration): the share of its converged members that pass the per-checkpoint
+    claim, with the counts, and how many had not converged (not counted)."""
     groups = d["groups"]
     names = sorted(groups)
     frac = [groups[g]["pass_fraction"] if groups[g]["members"] else 0.0 for g in names]
@@ -21,7 +20,7 @@ def per_group(d: dict, path: Path, title: str) -> Path:
     for b, g in zip(bars, names):
         ax.text(b.get_x() + b.get_width() / 2, b.get_height() + 0.02,
                 f"{len(groups[g]['passing'])}/{len(groups[g]['members'])}"
-                + (f"\n+{len(groups[g]['without_orbit'])} no orbit" if groups[g]["without_orbit"] else ""),
+                + (f"\n+{len(groups[g]['not_converged'])} not converged" if groups[g]["not_converged"] else ""),
                 ha="center", va="bottom", fontsize=7)
     ax.axhline(0.5, color="grey", ls=":", lw=1)
     ax.set_ylim(0, 1.35)
@@ -31,7 +30,7 @@ def per_group(d: dict, path: Path, title: str) -> Path:
 
 
 def chain_length(d: dict, path: Path, title: str) -> Path:
-    """Slow regions per trained linear chain (with an orbit) against its number of states S."""
+    """Slow regions per trained linear chain (converged) against its number of states S."""
     fig, ax = plt.subplots(figsize=(4, 3))
     for s, counts in d["by_S"].items():
         ax.scatter(np.full(len(counts), int(s)) + np.linspace(-0.1, 0.1, len(counts)), counts, color="tab:blue")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from . import __version__, journal, rows
-from .cases import Case, cohort, cohort_known_fail, from_manifest, from_paths
+from .cases import RUNS, Case, cohort, cohort_known_fail, from_manifest, from_paths, runs_case
 from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
 from .limits import refuse_for_claims
@@ -43,6 +43,9 @@ def pytest_addoption(parser):
     g.addoption("--resume", action="store_true",
                 help="keep the rows an interrupted run left in its journal (beside the results JSON) and run only "
                      "the claims it had not finished; the report holds both")
+    g.addoption("--runs-dir", default=None, metavar="DIR",
+                help="folder of training runs the claims about training decide over (default <fixtures>/runs; "
+                     "with --checkpoint they run only when this is given)")
     g.addoption("--mu-grid", default="coarse", choices=("coarse", "full"),
                 help="mu values of the paper's Fig 7 sweep: coarse (CI default) or full (0, 0.1, ..., 2)")
 
@@ -87,7 +90,8 @@ def pytest_configure(config):
     session = ClaimsSession(config)
     config.pluginmanager.register(session, "hmmrnn-session")
     config.stash[_state] = {"resumed_keys": session.resumed_keys(),
-                            "cases": cases, "models": {}, "shared": {}, "figures": {}, "started": datetime.now(timezone.utc),
+                            "cases": cases, "runs_dir": config.getoption("runs_dir") or str(fixtures / "runs"),
+                            "models": {}, "shared": {}, "figures": {}, "started": datetime.now(timezone.utc),
                             "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}
 
 
@@ -103,7 +107,9 @@ def pytest_generate_tests(metafunc):
         return
     st = metafunc.config.stash[_state]
     reading = reading_of(metafunc.function)
-    if claim.across:  # one verdict over the trained checkpoints of the claim's families
+    if claim.across == RUNS:  # one verdict over the training runs under --runs-dir
+        cases = [runs_case(claim, st["runs_dir"], st["cohort_known_fail"])]
+    elif claim.across:  # one verdict over the trained checkpoints of the claim's families
         cases = [cohort(claim, st["cases"], st["cohort_known_fail"])]
     else:
         cases = [c for c in st["cases"] if c.runs(claim, reading)]
@@ -229,16 +235,27 @@ def members(case: Case, request, pytestconfig):
     return out
 
 
-def claim_tests(claim: Claim):
-    """The two tests of a claim module, one per reading: the recipe's statistics on the subject, recorded
-    for the report and asserted against the reading's thresholds. A module writes
-    ``test_strict, test_paper = claim_tests(CLAIM)``."""
+def claim_tests(claim: Claim, on: str = "subject"):
+    """The two tests of a claim module, one per reading: the recipe's statistics on the subject (the fixture
+    named ``on``: subject, cohort_subject or runs_subject), recorded for the report and asserted against the
+    reading's thresholds. A ClaimError that carries statistics (what was found before the claim stopped)
+    has them recorded before it is raised. A module writes ``test_strict, test_paper = claim_tests(CLAIM)``."""
+    import inspect
+
     from .recipes import statistics
 
     def test_of(reading: str):
-        def test(subject, record):
-            failed = record(claim, statistics(claim.id, reading, subject))
+        def test(record, **subjects):
+            try:
+                stats = statistics(claim.id, reading, subjects[on])
+            except ClaimError as e:
+                if getattr(e, "statistics", None):
+                    record(claim, e.statistics)
+                raise
+            failed = record(claim, stats)
             assert not failed, "; ".join(failed)
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        test.__signature__ = inspect.Signature([inspect.Parameter(on, kind), inspect.Parameter("record", kind)])
         test.__name__ = test.__qualname__ = f"test_{reading}"  # what reading_of and the node ids read
         return test
     return test_of("strict"), test_of("paper")
@@ -260,7 +277,19 @@ def cohort_subject(case: Case, members, claims_seed, mu_grid, pytestconfig):
     """A claim decided over several checkpoints: the members of the cohort case."""
     from .recipes import Subject
     cache = pytestconfig.stash[_state]["shared"].setdefault((case.name, claims_seed), {})
-    return Subject(path=case.name, model=None, seed=claims_seed, mu_grid=mu_grid, members=members, cache=cache)
+    return Subject(path=case.name, model=None, seed=claims_seed, mu_grid=mu_grid, members=members, cache=cache,
+                   member_paths={m.name: m.path for m in case.info.get("members", [])})
+
+
+@pytest.fixture
+def runs_subject(case: Case, claims_seed, mu_grid, pytestconfig):
+    """A claim decided over a folder of training runs: the subject's path is the folder (--runs-dir). With
+    --checkpoint and no --runs-dir the claim is skipped (validating a checkpoint says nothing of a sweep)."""
+    from .recipes import Subject
+    if pytestconfig.getoption("checkpoint") and not pytestconfig.getoption("runs_dir"):
+        pytest.skip("decided over a folder of training runs: give --runs-dir DIR")
+    cache = pytestconfig.stash[_state]["shared"].setdefault((case.path, claims_seed), {})
+    return Subject(path=case.path, model=None, seed=claims_seed, mu_grid=mu_grid, cache=cache)
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Callable
 
 from .analysis import (composition, connectivity, convergence, emergence, emission, fixed_point, kick, kick_search,
-                       mu_sweep, noise, readout, residency, second_order)
+                       mu_sweep, readout, second_order)
 from .registry import ClaimError, get
 from .runs import load_evolution
-from .subject import (KICK_GROUP, ZONE_MAP, Subject, kick_groups, orbit_paper, orbit_rule,  # noqa: F401 (re-exported)
-                      orbit_strict, zone_map)
+from .subject import (KICK_GROUP, ZONE_MAP, Subject, kick_groups, noise_paper, noise_strict,  # noqa: F401 (re-exported)
+                      orbit_paper, orbit_rule, orbit_strict, zone_map)
 
 def fixed_point_strict(s):
     return s.shared(fixed_point.collapse, s.model, n_starts=512, steps=500)
@@ -31,16 +31,6 @@ def pair_orbits(s):
 def residency_zones(s):
     z = zone_map(s)
     return {**z.statistics, "_plot": z.plot()}
-
-
-def noise_strict(s):
-    z = s.shared(residency.three_zones, s.model, n_locations=1000)
-    return noise.cluster_vs_transition(s.model, z.zones, z.locations, seed=s.seed)
-
-
-def noise_paper(s):
-    z = s.shared(residency.three_zones, s.model, n_locations=1000)  # the nominal run's zones
-    return noise.paper_protocol(s.model, z.zones, z.locations, seed=s.seed)
 
 
 def kick_profile(s):

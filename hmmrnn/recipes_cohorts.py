@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .analysis import families, second_order
-from .analysis.convergence import DESCENT, loss_rule
+from .analysis.convergence import DESCENT, converged_at, loss_rule
 from .controls import bifurcation_epoch
 from .errors import ClaimError
 from .subject import orbit_paper, orbit_rule, orbit_strict
@@ -20,18 +20,19 @@ def _profile(name: str, model, seed: int, rule: dict) -> dict:
     return families.profile(model, seed, rule)
 
 
-def profiles(s) -> tuple[dict, dict]:
-    """Each member's profile (computed once per cohort, shared by its claims), and each member's HMM."""
+def profiles(s) -> tuple[dict, dict, dict]:
+    """Each member's profile (computed once per cohort, shared by its claims), HMM and convergence."""
     rule = orbit_rule()
     return ({name: s.shared(_profile, name, model, rule=rule) for name, hmm, model in s.members},
-            {name: hmm for name, hmm, model in s.members})
+            {name: hmm for name, hmm, model in s.members},
+            {name: converged_at(s.member_paths[name]) if name in s.member_paths else None for name, _, _ in s.members})
 
 
 def _every_group(part: str, of: str, by: str, need: list[str]):
     def recipe(s, reading: str) -> dict:
-        prof, hmms = profiles(s)
+        prof, hmms, conv = profiles(s)
         groups = {n: families.group_of(h, by) for n, h in hmms.items()}
-        return families.holds_in_groups(prof, groups, part, get(of).reading("strict"), need, QUORUM[reading])
+        return families.holds_in_groups(prof, groups, part, get(of).reading("strict"), need, QUORUM[reading], conv)
     return recipe
 
 
@@ -41,8 +42,8 @@ kick_every_configuration = _every_group("kick", "kick.ablation-traps", "name", C
 
 
 def chain_length(s) -> dict:
-    prof, hmms = profiles(s)
-    return families.slow_region_counts(prof, {n: h.n_states for n, h in hmms.items()})
+    prof, hmms, conv = profiles(s)
+    return families.slow_region_counts(prof, {n: h.n_states for n, h in hmms.items()}, conv)
 
 
 def _exponent(scales, radii) -> float:

@@ -1,11 +1,11 @@
 """What a recipe runs on (Subject) and the computations several claims share: the zone map, the kick groups, the
-orbit claim's runs and its rotation rule. The recipes of every group of claims import them from here."""
+orbit claim's runs and its rotation rule, the noise claim's statistics. The recipes of every group of claims import them from here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .analysis import kick, orbit, residency
+from .analysis import kick, noise, orbit, residency
 from .registry import ClaimError, get
 
 ZONE_MAP = dict(n_locations=2000, rollouts=20, horizon=60)  # the one zone map of a checkpoint, shared by claims
@@ -24,6 +24,7 @@ class Subject:
     target: Callable[[], object] | None = None
     mu_grid: str = "coarse"
     members: list | None = None
+    member_paths: dict = field(default_factory=dict)  # a cohort member's checkpoint file, by name
     cache: dict = field(default_factory=dict)
 
     @property
@@ -72,3 +73,13 @@ def orbit_strict(s):
 
 def orbit_paper(s):
     return s.shared(orbit.paper_orbit, s.model, scales=orbit.PAPER_SCALES)
+
+
+def noise_strict(s):
+    z = s.shared(residency.three_zones, s.model, n_locations=1000)
+    return noise.cluster_vs_transition(s.model, z.zones, z.locations, seed=s.seed)
+
+
+def noise_paper(s):
+    z = s.shared(residency.three_zones, s.model, n_locations=1000)  # the nominal run's zones
+    return noise.paper_protocol(s.model, z.zones, z.locations, seed=s.seed)

@@ -37,49 +37,52 @@ def test_slow_regions_of_a_uniformly_slow_ring_is_one_and_of_a_fast_one_zero():
 
 
 def _profiles(spec):
-    """name -> profile from {name: (has_orbit, passes)} on the residency claim's strict reading."""
+    """name -> profile from {name: (converged, passes)} on the residency claim's strict reading."""
     ok = {"min_zone_share": 0.1, "cluster_unstable_mean": 0.0, "kick_minus_cluster_unstable": 1.0,
           "cluster_sign_changes": 10.0, "passages_via_kick_fraction": 1.0}
-    return {n: {"has_orbit": orbit, "zones": ok if passes else {**ok, "min_zone_share": 0.0}}
-            for n, (orbit, passes) in spec.items()}
+    return ({n: {"zones": ok if passes else {**ok, "min_zone_share": 0.0}} for n, (_, passes) in spec.items()},
+            {n: conv for n, (conv, _) in spec.items()})
 
 
 def test_groups_hold_by_majority_strict_and_by_one_member_paper():
-    prof = _profiles({"a": (True, True), "b": (True, False), "c": (True, False), "d": (True, True), "e": (False, True)})
+    prof, conv = _profiles({"a": (True, True), "b": (True, False), "c": (None, False), "d": (True, True),
+                            "e": (False, True)})
     groups = {"a": "linear", "b": "linear", "c": "linear", "d": "fully", "e": "fully"}
     rd = get("residency.three-zones").reading("strict")
-    half = families.holds_in_groups(prof, groups, "zones", rd, ["linear", "fully"], "half")
-    one = families.holds_in_groups(prof, groups, "zones", rd, ["linear", "fully"], "one")
+    half = families.holds_in_groups(prof, groups, "zones", rd, ["linear", "fully"], "half", conv)
+    one = families.holds_in_groups(prof, groups, "zones", rd, ["linear", "fully"], "one", conv)
     assert half["groups"]["linear"]["pass_fraction"] == pytest.approx(1 / 3) and not half["every_group_holds"]
     assert one["every_group_holds"]
-    assert half["groups"]["fully"]["without_orbit"] == ["e"]  # listed, not counted
+    assert half["groups"]["fully"]["not_converged"] == ["e"]  # listed, not counted
+    assert half["convergence_unknown"] == ["c"]  # counted, and named
 
 
 def test_a_group_without_a_member_with_an_orbit_is_an_error_naming_it():
-    prof = _profiles({"a": (True, True), "e": (False, True)})
-    with pytest.raises(ClaimError, match=r"none in fully, cyclic \(left out, no orbit .*: e\)") as e:
+    prof, conv = _profiles({"a": (True, True), "e": (False, True)})
+    with pytest.raises(ClaimError, match=r"none in fully, cyclic \(left out, not converged .*: e\)") as e:
         families.holds_in_groups(prof, {"a": "linear", "e": "fully"}, "zones",
-                                 get("residency.three-zones").reading("strict"), ["linear", "fully", "cyclic"], "half")
+                                 get("residency.three-zones").reading("strict"), ["linear", "fully", "cyclic"], "half", conv)
     assert e.value.statistics["groups"]["linear"]["passing"] == ["a"]
 
 
 def test_a_member_whose_part_failed_counts_against_its_group():
-    prof = {"a": {"has_orbit": True, "kick": {"error": "no kick events"}}}
+    prof = {"a": {"kick": {"error": "no kick events"}}}
     out = families.holds_in_groups(prof, {"a": "linear:2"}, "kick", get("kick.ablation-traps").reading("strict"),
-                                   ["linear:2"], "one")
+                                   ["linear:2"], "one", {"a": True})
     assert not out["every_group_holds"]
 
 
 def test_slow_region_counts_say_no_to_growth_with_the_chain():
     states = {f"m{s}{k}": s for s in (2, 3, 4, 5) for k in range(2)}
-    flat = families.slow_region_counts({n: {"has_orbit": True, "slow_regions": 2} for n in states}, states)
+    yes = {n: True for n in states}
+    flat = families.slow_region_counts({n: {"slow_regions": 2} for n in states}, states, yes)
     assert flat["constant"] and flat["growth"] == 0 and flat["spearman_rho"] == 0
-    grow = families.slow_region_counts({n: {"has_orbit": True, "slow_regions": s} for n, s in states.items()}, states)
+    grow = families.slow_region_counts({n: {"slow_regions": s} for n, s in states.items()}, states, yes)
     assert not grow["constant"] and grow["growth"] == 3 and grow["spearman_rho"] > 0.9
     rd = get("clusters.chain-length").reading("strict")
     assert not rd.evaluate(flat) and rd.evaluate(grow)
     with pytest.raises(ClaimError, match="missing linear:5"):
-        families.slow_region_counts({n: {"has_orbit": s != 5, "slow_regions": 2} for n, s in states.items()}, states)
+        families.slow_region_counts({n: {"slow_regions": 2} for n in states}, states, {n: s != 5 for n, s in states.items()})
 
 
 def test_terms_of_an_affine_map_have_no_second_order_and_the_exact_first_order():

@@ -78,3 +78,19 @@ def of_checkpoint(path: str, hmm: HMM, seed: int) -> dict:
     if not history:
         raise ClaimError(f"{path}: no loss history in its metadata or beside it: convergence cannot be judged")
     return convergence(ck.model, hmm, history, seed)
+
+
+def converged_at(path: str) -> bool | None:
+    """Whether the run of a checkpoint file had converged by its epoch (the loss rule); None without a history."""
+    from ..checkpoint import load
+    from ..runs import run_history
+    ck = load(path)
+    history = run_history(path, ck.meta)
+    if history and "epoch" in ck.meta:
+        history = [h for h in history if h["epoch"] <= int(ck.meta["epoch"])]
+    if not history:
+        return None
+    try:
+        return bool(loss_verdict(history)["converged"])
+    except ClaimError:  # too short a history to show a second descent and a plateau
+        return False

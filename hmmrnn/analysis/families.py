@@ -3,10 +3,12 @@
 Each trained checkpoint of a cohort gets a profile, computed once: whether it has an orbit (the orbit claim's
 rotation rule), the statistics of its zone map, of noise sensitivity and of its kick groups' ablation (the same
 functions the per-checkpoint claims call), and its number of slow regions. A group of checkpoints (a family, or
-a chain length) holds a claim's statistic when the members that have an orbit pass the per-checkpoint claim's
-own thresholds: at least half of them (strict), or at least one (paper: the authors showed one network per
-configuration). A member without an orbit is listed, not counted: its "zones" are those of noise around a
-fixed point.
+a chain length) holds a claim's statistic when its converged members (the loss rule of analysis.convergence, as
+the replication summary counts seeds) pass the per-checkpoint claim's own thresholds: at least half of them
+(strict), or at least one (paper: the authors showed one network per configuration). A member that has not
+converged is listed, not counted. (The orbit claim's single-plane rotation rule is not the gate: fully-connected
+and cyclic nets have one orbit plane per output pair, P24, and fail it while converged.) A member without a loss
+history counts (its convergence is unknown) and is named.
 """
 from __future__ import annotations
 
@@ -77,16 +79,16 @@ def group_of(hmm, by: str) -> str:
 
 
 def holds_in_groups(profiles: dict[str, dict], groups: dict[str, str], part: str, reading, need: list[str],
-                    quorum: str) -> dict:
-    """Per group: how many members with an orbit pass `reading`'s thresholds on their `part` statistics
-    (members whose part could not be computed fail), and whether the group holds (quorum 'half': at least
-    half of them; 'one': at least one). ClaimError naming every group in `need` with no member with an orbit,
-    with the numbers found so far attached."""
+                    quorum: str, converged: dict[str, bool | None]) -> dict:
+    """Per group: how many converged members pass `reading`'s thresholds on their `part` statistics (members
+    whose part could not be computed fail), and whether the group holds (quorum 'half': at least half of them;
+    'one': at least one). ClaimError naming every group in `need` without a converged member, with the numbers
+    found so far attached."""
     per_group: dict[str, dict] = {}
     for name, p in profiles.items():
-        g = per_group.setdefault(groups[name], {"members": [], "passing": [], "without_orbit": []})
-        if not p["has_orbit"]:
-            g["without_orbit"].append(name)
+        g = per_group.setdefault(groups[name], {"members": [], "passing": [], "not_converged": []})
+        if converged.get(name) is False:
+            g["not_converged"].append(name)
             continue
         g["members"].append(name)
         stats = p[part]
@@ -97,10 +99,10 @@ def holds_in_groups(profiles: dict[str, dict], groups: dict[str, str], part: str
         g["pass_fraction"] = k / n if n else float("nan")
         g["holds"] = bool(n) and (k >= 1 if quorum == "one" else 2 * k >= n)
     out = {"groups": per_group, "groups_holding": sum(g["holds"] for g in per_group.values()),
-           "groups_needed": len(need)}
+           "groups_needed": len(need), "convergence_unknown": sorted(n for n in profiles if converged.get(n) is None)}
     missing = [g for g in need if not per_group.get(g, {}).get("members")]
     if missing:
-        e = ClaimError(f"needs a trained checkpoint with an orbit in every one of {', '.join(need)}; none in "
+        e = ClaimError(f"needs a converged trained checkpoint in every one of {', '.join(need)}; none in "
                        f"{', '.join(missing)}" + _without(per_group, missing))
         e.statistics = {**out, "_plot": {"groups": per_group}}
         raise e
@@ -110,27 +112,28 @@ def holds_in_groups(profiles: dict[str, dict], groups: dict[str, str], part: str
 
 
 def _without(per_group: dict, missing: list[str]) -> str:
-    left = [n for g in missing for n in per_group.get(g, {}).get("without_orbit", [])]
-    return f" (left out, no orbit by the orbit claim's rotation rule: {', '.join(left)})" if left else ""
+    left = [n for g in missing for n in per_group.get(g, {}).get("not_converged", [])]
+    return f" (left out, not converged by the loss rule: {', '.join(left)})" if left else ""
 
 
-def slow_region_counts(profiles: dict[str, dict], states: dict[str, int], need=(2, 3, 4, 5)) -> dict:
-    """P22: slow regions per chain length S over the members with an orbit; Spearman correlation of the count
+def slow_region_counts(profiles: dict[str, dict], states: dict[str, int], converged: dict[str, bool | None],
+                       need=(2, 3, 4, 5)) -> dict:
+    """P22: slow regions per chain length S over the converged members; Spearman correlation of the count
     with S, and whether the median count is the same for every S. ClaimError naming each S without a member."""
     from scipy.stats import spearmanr
     by_s: dict[int, list[int]] = {}
     for name, p in profiles.items():
-        if p["has_orbit"]:
+        if converged.get(name) is not False:
             by_s.setdefault(states[name], []).append(p["slow_regions"])
     medians = {str(s): float(np.median(v)) for s, v in sorted(by_s.items())}
     out = {"slow_regions_by_S": {str(s): v for s, v in sorted(by_s.items())}, "median_by_S": medians,
            "_plot": {"by_S": {s: v for s, v in sorted(by_s.items())}}}
     missing = [s for s in need if s not in by_s]
     if missing:
-        without = [n for n, p in profiles.items() if not p["has_orbit"]]
-        e = ClaimError(f"needs a trained linear-chain checkpoint with an orbit for every S in {list(need)}; missing "
+        without = [n for n in profiles if converged.get(n) is False]
+        e = ClaimError(f"needs a converged trained linear-chain checkpoint for every S in {list(need)}; missing "
                        f"{', '.join(f'linear:{s}' for s in missing)}"
-                       + (f" (left out, no orbit: {', '.join(without)})" if without else ""))
+                       + (f" (left out, not converged by the loss rule: {', '.join(without)})" if without else ""))
         e.statistics = out
         raise e
     xs = [s for s in need for _ in by_s[s]]
