@@ -77,14 +77,17 @@ RTOL, ATOL = 1e-4, 1e-9
 def stale_rows(audit: dict, fresh: dict, rename: dict[str, str]) -> tuple[list[str], int]:
     """Differences between committed audit rows and freshly computed ones for the same checkpoints: ``rename``
     maps a fresh row's checkpoint name to the audit's (e.g. 'linear3-seed0-to500' -> 'linear3-seed0-to500@500').
+    A claim the audit holds no row of at all (added after the audit was made) is not compared: the audit is not
+    stale, it does not cover that claim, and the seed summary reads it on final checkpoints.
     Returns (one line per difference, number of rows compared)."""
     committed = {(r["claim"], r["reading"], r["checkpoint"]): r for r in audit.get("claims", [])}
+    audited = {c for c, _, _ in committed}
     diffs, n = [], 0
     from .seeds import WHOLE_RUN
     for r in fresh.get("claims", []):
         name = rename.get(r["checkpoint"])
-        if name is None or r["claim"] in WHOLE_RUN:  # judged on the run's whole series at final.pt, not on the row
-            continue
+        if name is None or r["claim"] in WHOLE_RUN or r["claim"] not in audited:
+            continue  # whole-run claims are judged on the run's series at final.pt; unaudited claims not at all
         old = committed.get((r["claim"], r["reading"], name))
         if old is None:
             diffs.append(f"{r['claim']}:{r['reading']}[{name}]: not in the committed audit")

@@ -65,11 +65,16 @@ def kick_motif(s):
 
 
 def second_order_strict(s):
-    return second_order.displacement(s.model, seed=s.seed, kick_neurons=kick_groups(s).neurons)
+    return _kicks_counted(s, s.shared(second_order.displacement, s.model))
 
 
 def second_order_paper(s):
-    return second_order.paper_recursion(s.model, seed=s.seed, kick_neurons=kick_groups(s).neurons)
+    return _kicks_counted(s, s.shared(second_order.paper_recursion, s.model))
+
+
+def _kicks_counted(s, response: dict) -> dict:
+    """The shared second-order response (the perturbative claim reads it too) with its kick neurons counted."""
+    return {**response, "kick_in_top10": second_order.kicks_in(response["top10"], kick_groups(s).neurons)}
 
 
 def emission_strict(s):

@@ -8,7 +8,7 @@ from .analysis import families, second_order
 from .analysis.convergence import DESCENT, converged_at, loss_rule
 from .controls import bifurcation_epoch
 from .errors import ClaimError
-from .subject import orbit_paper, orbit_rule, orbit_strict
+from .subject import orbit_paper, orbit_strict
 from .registry import get
 from .runs import load_evolution
 
@@ -16,14 +16,13 @@ QUORUM = {"strict": "half", "paper": "one"}
 CONFIGURATIONS = ["linear:2", "linear:3", "linear:4", "linear:5", "fully:3", "cyclic:4"]
 
 
-def _profile(name: str, model, seed: int, rule: dict) -> dict:
-    return families.profile(model, seed, rule)
+def _profile(name: str, model, seed: int) -> dict:  # keyed by the member's name in the cohort's cache
+    return families.profile(model, seed)
 
 
 def profiles(s) -> tuple[dict, dict, dict]:
     """Each member's profile (computed once per cohort, shared by its claims), HMM and convergence."""
-    rule = orbit_rule()
-    return ({name: s.shared(_profile, name, model, rule=rule) for name, hmm, model in s.members},
+    return ({name: s.shared(_profile, name, model) for name, hmm, model in s.members},
             {name: hmm for name, hmm, model in s.members},
             {name: converged_at(s.member_paths[name]) if name in s.member_paths else None for name, _, _ in s.members})
 
@@ -76,7 +75,7 @@ def _dominance(path: str, seed: int) -> dict:
     return second_order.over_training(evo.epochs, evo.models, bifurcation_epoch(evo.history), seed)
 
 
-def perturbative_strict(s) -> dict:
+def perturbative_strict(s) -> dict:  # the responses the second-order claim reads (shared)
     return perturbative(orbit_strict(s), s.shared(second_order.displacement, s.model))
 
 

@@ -24,7 +24,7 @@ HOLDS = 0.5
 FRAGILE_SHIFT = 0.25
 # claims about a run's whole training: a late checkpoint cannot decide them (its run folder holds the late
 # evolution checkpoints only), so they count on final checkpoints alone
-WHOLE_RUN = ("training.emergence", "time-scales.over-training")
+WHOLE_RUN = ("training.emergence", "time-scales.over-training", "training.second-order-dominance")
 
 
 # ---- collecting a committed audit ---------------------------------------------------------------------------

@@ -85,6 +85,9 @@ def test_stale_rows_and_freshness_compare_the_last_late_checkpoint_with_the_fina
     fresh["claims"][0] = {**row("a", 0, 0.5, 1), "checkpoint": "a"}
     assert "verdict pass committed, fail now" in audits.freshness({"linear:2": committed}, fresh)["linear:2"]["diffs"][0]
     assert audits.freshness({"linear:2": committed}, {"claims": []})["linear:2"]["compared"] == 0
+    newer = {**row("a", 0, 2, 1), "checkpoint": "a", "claim": "a-claim-added-later"}
+    assert audits.freshness({"linear:2": committed}, {"claims": [newer]})["linear:2"] == \
+        {"sample": ["a"], "compared": 0, "diffs": []}  # not audited: not stale, not compared
 
 
 def test_write_audit_round_trips_one_row_per_line(tmp_path):

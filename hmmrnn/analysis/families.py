@@ -1,7 +1,6 @@
 """Paper 4.1-5, Fig 12 and 20, App. I-K: the same mechanism in every HMM family and chain length.
 
-Each trained checkpoint of a cohort gets a profile, computed once: whether it has an orbit (the orbit claim's
-rotation rule), the statistics of its zone map, of noise sensitivity and of its kick groups' ablation (the same
+Each trained checkpoint of a cohort gets a profile, computed once: the statistics of its zone map, of noise sensitivity and of its kick groups' ablation (the same
 functions the per-checkpoint claims call), and its number of slow regions. A group of checkpoints (a family, or
 a chain length) holds a claim's statistic when its converged members (the loss rule of analysis.convergence, as
 the replication summary counts seeds) pass the per-checkpoint claim's own thresholds: at least half of them
@@ -19,7 +18,6 @@ from sklearn.decomposition import PCA
 from ..errors import ClaimError, ModelDiverged
 from ..rnn import RNN
 from . import kick, noise, residency
-from .orbit import has_orbit, rotation_stats
 
 ZONE_LOCATIONS = 1000  # the noise claim's zone map (the residency claim's 2000 states cost twice as much)
 SECTORS = 24  # 15-degree sectors of the orbit plane
@@ -45,17 +43,14 @@ def slow_regions(states: np.ndarray, rt: np.ndarray, sectors: int = SECTORS, min
 
 
 @torch.no_grad()
-def profile(model: RNN, seed: int, orbit_rule: dict[str, float]) -> dict:
-    """One member's numbers: orbit, zone map, noise sensitivity, kick ablation and slow regions. A part that
-    cannot be computed (no kick events, no cluster states) is recorded as its one-line reason."""
+def profile(model: RNN, seed: int) -> dict:
+    """One member's numbers: zone map, noise sensitivity, kick ablation and slow regions. A part that cannot be
+    computed (no kick events, no cluster states, diverging activity) is recorded as its one-line reason."""
     try:
-        orbit = rotation_stats(model, seed)
         z = residency.three_zones(model, seed, n_locations=ZONE_LOCATIONS)
-    except ModelDiverged as e:  # fails every part, counted as a member without an orbit
-        return {"orbit": {"error": str(e)}, "has_orbit": False, "zones": {"error": str(e)}, "slow_regions": 0,
-                "noise": {"error": str(e)}, "kick": {"error": str(e)}}
-    out: dict = {"orbit": orbit, "has_orbit": has_orbit(orbit, orbit_rule), "zones": z.statistics,
-                 "slow_regions": slow_regions(z.locations.numpy(), z.rt)}
+    except ModelDiverged as e:  # fails every part
+        return {"zones": {"error": str(e)}, "slow_regions": 0, "noise": {"error": str(e)}, "kick": {"error": str(e)}}
+    out: dict = {"zones": z.statistics, "slow_regions": slow_regions(z.locations.numpy(), z.rt)}
     out["noise"] = _part(lambda: noise.cluster_vs_transition(model, z.zones, z.locations, seed=seed))
 
     def ablation():

@@ -26,8 +26,13 @@ def response_stats(v: np.ndarray, sigmas, kick_neurons) -> dict:
     expo = float(np.polyfit(np.log(np.array(sigmas) ** 2), np.log(np.maximum(norms, 1e-30)), 1)[0])
     top = np.argsort(-np.abs(v[list(sigmas).index(1.0)]))[:10]
     return {"sigmas": list(sigmas), "norms": norms.tolist(), "variance_exponent": expo,
-            "top10": top.tolist(), "kick_in_top10": int(len(set(top.tolist()) & set(kick_neurons))),
+            "top10": top.tolist(), "kick_in_top10": kicks_in(top.tolist(), kick_neurons),
             "_plot": {"sigmas": np.array(sigmas), "norms": norms}}
+
+
+def kicks_in(top: list[int], kick_neurons) -> int:
+    """How many kick neurons are among the top components (P36)."""
+    return int(len(set(top) & set(kick_neurons)))
 
 
 @torch.no_grad()
