@@ -69,25 +69,26 @@ def convergence(model: RNN, hmm: HMM, history: list[dict], seed: int, n: int = 2
 def of_checkpoint(path: str, hmm: HMM, seed: int) -> dict:
     """convergence() of a checkpoint file, its loss history read from its metadata (or the run's
     history.json beside it)."""
-    from ..checkpoint import load
-    from ..runs import run_history
-    ck = load(path)
-    history = run_history(path, ck.meta)
-    if history and "epoch" in ck.meta:  # judged at this checkpoint's epoch, not the run's end
-        history = [h for h in history if h["epoch"] <= int(ck.meta["epoch"])]
+    ck, history = _history_at(path)
     if not history:
         raise ClaimError(f"{path}: no loss history in its metadata or beside it: convergence cannot be judged")
     return convergence(ck.model, hmm, history, seed)
 
 
-def converged_at(path: str) -> bool | None:
-    """Whether the run of a checkpoint file had converged by its epoch (the loss rule); None without a history."""
+def _history_at(path: str):
+    """A checkpoint file and its run's loss history up to its epoch (judged there, not at the run's end)."""
     from ..checkpoint import load
     from ..runs import run_history
     ck = load(path)
     history = run_history(path, ck.meta)
     if history and "epoch" in ck.meta:
         history = [h for h in history if h["epoch"] <= int(ck.meta["epoch"])]
+    return ck, history
+
+
+def converged_at(path: str) -> bool | None:
+    """Whether the run of a checkpoint file had converged by its epoch (the loss rule); None without a history."""
+    history = _history_at(path)[1]
     if not history:
         return None
     try:
