@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def timed(args: list[str]) -> float:
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "hmmrnn" / "claims"), "-q", "-p", "no:cacheprovider",
+    subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "claims"), "-q", "-p", "no:cacheprovider",
                     "--report-dir", str(ROOT / "runs" / "bench-parallel"), *args], cwd=ROOT, env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0

@@ -11,6 +11,7 @@ from .checkpoint import Checkpoint, CheckpointError, load
 from .errors import ClaimError, ModelDiverged
 from .hmm import HMM, HMMSpecError, parse_spec
 from .registry import CLAIMS, DEFAULT_SEED, all_claims, get
+from .device import on_device, set_compute_device
 from .rnn import RNN, Intervention, Rollout, draw_noise, rollout
 
 from .runs import Evolution, load_evolution
@@ -23,7 +24,7 @@ _LAZY = {"check": "api", "ClaimResult": "api", "Subject": "subject",
 
 __all__ = ["__version__", "load", "Checkpoint", "CheckpointError", "ClaimError", "ModelDiverged", "HMM",
            "HMMSpecError", "parse_spec", "CLAIMS", "DEFAULT_SEED", "all_claims", "get", "RNN", "Intervention",
-           "Rollout", "draw_noise", "rollout", "Evolution", "load_evolution", *_LAZY]
+           "Rollout", "draw_noise", "rollout", "on_device", "set_compute_device", "Evolution", "load_evolution", *_LAZY]
 
 
 def __getattr__(name):

@@ -10,6 +10,7 @@ from pathlib import Path
 from .checkpoint import Checkpoint, load
 from .hmm import HMM, parse_spec
 from .claim import resolve_target
+from .device import on_device, resolve
 from .limits import refuse_for_claims
 from .recipes import Subject, statistics
 from .registry import DEFAULT_SEED, get
@@ -46,11 +47,12 @@ def _name(ck: Checkpoint) -> str:
 
 
 def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFAULT_SEED, hmm=None,
-          mu_grid: str = "coarse", cache: dict | None = None) -> ClaimResult:
+          mu_grid: str = "coarse", cache: dict | None = None, device: str | None = None) -> ClaimResult:
     """Decide one reading ("paper" or "strict") of a claim on a checkpoint (a path or a loaded Checkpoint;
     for a claim over a cohort, e.g. readout.alignment, a list of them). ``hmm``: the target HMM (an HMM, a
     spec such as "linear:2", or None for the checkpoint's own). ``cache``: a dict to share intermediate
-    results (zone map, kick groups, sweeps) between calls on the same checkpoint and seed.
+    results (zone map, kick groups, sweeps) between calls on the same checkpoint and seed. ``device``: where the
+    rollouts run ("cpu", "cuda", "cuda:N", "auto"; None: as set by ``hmmrnn.device.set_compute_device``).
     Raises ClaimError (one line) when the claim cannot be evaluated; CheckpointError for a bad file."""
     claim = get(claim_id)
     rd = claim.reading(reading)
@@ -74,7 +76,11 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
         name = _name(ck)
         if claim.applies_to:
             target()  # a claim about other HMM families is not evaluated
-    stats = statistics(claim.id, rd.name, subject)
+    if device is None:
+        stats = statistics(claim.id, rd.name, subject)
+    else:
+        with on_device(resolve(device)):
+            stats = statistics(claim.id, rd.name, subject)
     clean, failed, per_row = rd.decide(stats)
     return ClaimResult(claim=claim.id, reading=rd.name, checkpoint=name, seed=seed,
                        verdict="fail" if failed else "pass", statistics=clean, failed=failed,

@@ -97,9 +97,9 @@ CLAIMS: tuple[Claim, ...] = (
                       "error within the emission claim's tolerance (3 x the largest error of 20 HMM samples of the same "
                       "size, at least 0.01; analysis.emission.agreement's rule)", ("P13",))),
         key="transition_p", across=RUNS,
-        notes=("hmmrnn train has no loss option: every run it writes is a Sinkhorn run (its metadata has no loss "
-               "field; read as 'sinkhorn'), so the baseline arm cannot be trained and this claim is an ERROR naming "
-               "those runs until a trainer writes training.loss = 'mse'.", _IDENTITY)),
+        notes=("The baseline arm is trained by `hmmrnn train --loss mse` (scripts/plans/issue22.txt, lines p13-mse/*); "
+               "runs written before the loss option have no loss field and are read as Sinkhorn runs. Until the "
+               "baseline runs exist this claim is an ERROR naming them.", _IDENTITY)),
 )
 
 PAPER_READINGS: dict[str, Reading] = {

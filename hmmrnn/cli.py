@@ -6,6 +6,8 @@ import re
 import sys
 from pathlib import Path
 
+from .train import LOSSES
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that answers a bad argument with one line (and exit status 2), not usage plus a line."""
@@ -64,10 +66,15 @@ def _train(a) -> int:
     try:
         cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, epochs=a.epochs, seed=a.seed,
                           batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
-                          device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged)
+                          device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged,
+                          loss=a.loss)
         if a.threads:
             torch.set_num_threads(a.threads)
         if a.seeds is not None or a.out_root is not None:
+            if cfg.loss != "sinkhorn":
+                print(f"hmmrnn train: --loss {cfg.loss} trains one seed per process (--seed, --out); batched seeds "
+                      "use the Sinkhorn divergence only", file=sys.stderr)
+                return 2
             return _train_seeds(a, cfg)
         trainer = Trainer(cfg, Path(a.out))
     except HMMSpecError as e:
@@ -222,7 +229,9 @@ def _pytest_args(a, paths: list[str]) -> list[str]:
         args += ["--hmm", a.hmm]
     if a.junitxml:
         args += ["--junitxml", a.junitxml]
-    return args + a.pytest_args
+    if a.runs_dir:
+        args += ["--runs-dir", a.runs_dir]
+    return args + ["--device", a.device] + a.pytest_args
 
 
 def _check(a) -> int:
@@ -261,6 +270,8 @@ def _audit(a) -> int:
 def _claims_options(p) -> None:
     p.add_argument("--hmm", default=None, help="target HMM for checkpoints whose metadata lacks one")
     p.add_argument("--report-dir", default="reports")
+    p.add_argument("--device", type=_device, default="cpu", help="where the claims' rollouts run: cpu (default), cuda, cuda:N or auto")
+    p.add_argument("--runs-dir", default=None, help="training runs the training claims (P6, P7, P10, P11, P13) read")
     p.add_argument("--claims-seed", type=int, default=None)
     p.add_argument("--junitxml", default=None, help="also write JUnit XML here")
 
@@ -285,6 +296,8 @@ def main(argv=None) -> int:
     t.add_argument("--clip", type=_clip, default=None,
                    help="gradient-norm clip (default 0.9 linear, 0.3 others; 0: no clipping)")
     t.add_argument("--seq-len", type=POS, default=None, help="default: the paper's length for the family")
+    t.add_argument("--loss", choices=LOSSES, default="sinkhorn",
+                   help="sinkhorn (the paper's) or mse, P13's baseline: the i-th RNN and HMM sequences paired by index")
     t.add_argument("--n-sequences", type=_int_at_least(3), default=30000,
                    help="HMM sequences to sample, split in order 1/3 train, 1/3 validation, 1/3 test")
     t.add_argument("--evolution-every", type=POS, default=10, help="keep a checkpoint every k epochs")

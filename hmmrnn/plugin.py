@@ -46,6 +46,9 @@ def pytest_addoption(parser):
     g.addoption("--runs-dir", default=None, metavar="DIR",
                 help="folder of training runs the claims about training decide over (default <fixtures>/runs; "
                      "with --checkpoint they run only when this is given)")
+    g.addoption("--device", default="cpu", metavar="DEV",
+                help="where the rollouts run: cpu (default), cuda, cuda:N or auto (CUDA when present); the noise is "
+                     "drawn on the CPU either way, so the verdicts are the CPU's up to the device's float arithmetic")
     g.addoption("--mu-grid", default="coarse", choices=("coarse", "full"),
                 help="mu values of the paper's Fig 7 sweep: coarse (CI default) or full (0, 0.1, ..., 2)")
 
@@ -77,6 +80,11 @@ def pytest_configure(config):
         if "OMP_NUM_THREADS" not in os.environ:
             import torch
             torch.set_num_threads(worker_threads(len(os.sched_getaffinity(0)), int(config.workerinput["workercount"])))
+    from . import device
+    try:
+        device.set_compute_device(device.resolve(config.getoption("device")))
+    except device.DeviceError as e:
+        raise pytest.UsageError(str(e)) from None
     config.addinivalue_line("markers", "xdist_group(name): claims of one checkpoint share a worker (pytest-xdist)")
     fixtures = Path(config.getoption("fixtures_dir") or Path(config.rootpath) / "fixtures")
     paths = config.getoption("checkpoint")
@@ -97,8 +105,9 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     n = len(config.stash[_state]["cases"])
+    from . import device
     return (f"hmmrnn {__version__}: claims seed {config.getoption('claims_seed')} (override with --claims-seed N); "
-            f"{n} checkpoint(s)")
+            f"{n} checkpoint(s); rollouts on {device.name()}")
 
 
 def pytest_generate_tests(metafunc):
@@ -426,11 +435,13 @@ class ClaimsSession:
         if hasattr(config, "workerinput") or not self.rows:  # xdist worker, or no claim ran
             return
         from .registry import all_claims
+        from .device import name as device_name
         from .report import write_report
         st = config.stash[_state]
         results = {"seed": config.getoption("claims_seed"), "started": st["started"].isoformat(timespec="seconds"),
                    "hmmrnn": __version__,
                    "reading": config.getoption("reading"), "mu_grid": config.getoption("mu_grid"),
+                   "device": device_name(),
                    "claims_meta": {c.id: rows.claim_meta(c) for c in all_claims()},
                    "claims": sorted(self.rows, key=lambda r: (r["claim"], r["reading"], r["role"] != "trained",
                                                               r["checkpoint"]))}

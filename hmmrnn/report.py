@@ -293,7 +293,8 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
         f"Matched expectation: {sum(map(matches, rows))} of {len(rows)}; trained fixtures "
         f"{sum(map(matches, trained))} of {len(trained)}; controls {sum(map(matches, controls))} of {len(controls)}"
         f" ({sum(r.get('verdict') == 'error' and matches(r) for r in controls)} of them rejected (error))",
-        f"Readings: {results.get('reading', 'all')}; mu grid of the Fig 7 sweep: {results.get('mu_grid', '-')}",
+        f"Readings: {results.get('reading', 'all')}; mu grid of the Fig 7 sweep: {results.get('mu_grid', '-')}; "
+        f"rollouts on {results.get('device', 'cpu')}",
         f"Raw numbers: {json_name}",
     ]))
     b += [("h", 2, "Does the paper replicate?"), ("p", head["intro"]), ("table", head["head"], head["body"])]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .device import compute_device, rollout_on
 from .limits import check_rollout
 
 
@@ -117,13 +118,16 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
 
     Without gradients, a batch of more than ROW_BLOCK rows runs ROW_BLOCK rows at a time into the full-size
     result: the same numbers (a row's arithmetic does not involve the other rows; a test compares), about
-    twice as fast at H = 150, where [512, H] operands stay in cache and [40000, H] ones do not.
+    twice as fast at H = 150, where [512, H] operands stay in cache and [40000, H] ones do not. With a compute
+    device set (``hmmrnn.device``, the claims' ``--device``) it runs there and returns CPU tensors.
     """
     if record not in ("all", "logits", "last"):
         raise ValueError(f"record must be 'all', 'logits' or 'last', got {record!r}")
     B = noise.shape[0] if noise is not None else (h0.shape[0] if h0 is not None else 0)
     grads = torch.is_grad_enabled() and any(p.requires_grad for p in model.parameters())
-    if B <= ROW_BLOCK or grads:
+    if not grads and compute_device() is not None:  # claims on a device (hmmrnn.device); training never
+        return rollout_on(compute_device(), model, noise, h0=h0, steps=steps, intervention=intervention, record=record)
+    if B <= ROW_BLOCK or grads or model.weight_hh.device.type != "cpu":  # row blocks are for a CPU's cache
         return _rollout(model, noise, h0, steps, intervention, record)
     T = noise.shape[1] if noise is not None else steps
     check_rollout(B, T, model.hidden, model.outputs, record, driven=noise is not None)

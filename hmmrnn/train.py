@@ -40,6 +40,7 @@ class TrainConfig:
     seq_len: int | None = None  # None: the paper's length for the family
     n_sequences: int = 30000  # split in order: 1/3 train, 1/3 validation, 1/3 test
     blur: float = 0.2
+    loss: str = "sinkhorn"  # or "mse": P13's baseline (LOSSES); training and validation both use it
     evolution_every: int = 10
     device: str = "auto"
     continue_from: dict | None = None  # {"path", "sha256", "epoch"}: weights a run went on from (fresh Adam state)
@@ -81,6 +82,22 @@ def _gen(seed: int, epoch: int, purpose: int, device="cpu") -> torch.Generator:
 def one_hot_flat(outputs: torch.Tensor, n_out: int) -> torch.Tensor:
     """[N, L] symbols -> [N, L * n_out] flattened one-hot sequences (the points of the Sinkhorn loss)."""
     return torch.nn.functional.one_hot(outputs, n_out).float().reshape(outputs.shape[0], -1)
+
+
+LOSSES = ("sinkhorn", "mse")
+
+
+def sequence_loss(kind: str, y: torch.Tensor, target: torch.Tensor, blur: float) -> torch.Tensor:
+    """The training loss between RNN sequences y [B, L*O] and HMM sequences target [B, L*O] (flat one-hot).
+
+    "sinkhorn": the paper's divergence between the two sets of sequences. "mse": P13's baseline, the mean
+    squared distance between the i-th RNN and the i-th HMM sequence (paired by index): a per-sample loss, whose
+    minimiser is each step's mean symbol rather than the distribution of sequences."""
+    if kind == "sinkhorn":
+        return sinkhorn_divergence(y, target, blur=blur)
+    if kind == "mse":
+        return ((y - target) ** 2).sum(-1).mean()
+    raise ValueError(f"loss {kind!r}: use one of {', '.join(LOSSES)}")
 
 
 class TrainingDiverged(RuntimeError):
@@ -131,8 +148,8 @@ class Trainer:
         from .checkpoint import load
         ck = load(path)
         mine = {k: v for k, v in asdict(self.cfg).items() if k in ("hidden", "inputs", "seed", "seq_len", "batch",
-                                                                      "lr", "clip", "n_sequences", "blur")}
-        theirs = ck.meta.get("training", {})
+                                                                      "lr", "clip", "n_sequences", "blur", "loss")}
+        theirs = {"loss": "sinkhorn", **ck.meta.get("training", {})}  # a run before the loss option: Sinkhorn
         diff = sorted(k for k, v in mine.items() if k in theirs and theirs[k] != v)
         if ck.meta.get("hmm") and HMM.from_json(ck.meta["hmm"]).to_json() != self.hmm.to_json():
             diff.insert(0, "hmm")
@@ -218,7 +235,7 @@ class Trainer:
         for s in range(0, len(perm), c.batch):
             target = self.train_data[perm[s : s + c.batch]]
             y = rnn_sequences(self.model, len(target), c.seq_len, g_noise, g_gumbel, self.device)
-            loss = sinkhorn_divergence(y, target, blur=c.blur)
+            loss = sequence_loss(c.loss, y, target, c.blur)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             if c.clip:
@@ -238,7 +255,7 @@ class Trainer:
         for s in range(0, len(self.val_data), c.batch):
             target = self.val_data[s : s + c.batch]
             y = rnn_sequences(self.model, len(target), c.seq_len, g_noise, g_gumbel, self.device)
-            losses.append(sinkhorn_divergence(y, target, blur=c.blur).item())
+            losses.append(sequence_loss(c.loss, y, target, c.blur).item())
             sizes.append(len(target))
         return float(np.average(losses, weights=sizes))
 

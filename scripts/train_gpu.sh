@@ -7,6 +7,7 @@
 # --resume-only (skipped unless RUNS_DIR/NAME/state.pt exists).
 # A line whose arguments hold --seeds trains those seeds as one batched model (hmmrnn.batched) into RUNS_DIR/NAME/,
 # one run folder per seed; other lines are one run each, into RUNS_DIR/NAME.
+# H=150 and d=100 (the paper's) unless the plan line says otherwise: its arguments come after them, and the last wins.
 # PACK: options of scripts/pack_runs.py (e.g. --late-only).
 # Usage (device machine, repository root): DEADLINE=450 bash scripts/train_gpu.sh PLAN [RUNS_DIR]
 # Smoke test on a CPU: ONLY="linear3-seed3" PY=.venv/bin/python DEVICE=cpu \
@@ -40,7 +41,7 @@ for name in "${ORDER[@]}"; do
   mkdir -p "$ROOT/$name"
   where=(--out "$ROOT/$name")
   [[ " $args " == *" --seeds "* ]] && where=(--out-root "$ROOT/$name")
-  timeout -s TERM "${DEADLINE:-450}" nice -n $nice "$PY" -m hmmrnn.cli train $args --hidden 150 --input 100 \
+  timeout -s TERM "${DEADLINE:-450}" nice -n $nice "$PY" -m hmmrnn.cli train --hidden 150 --input 100 $args \
     --evolution-every 10 --threads 1 --device "${DEVICE:-cuda}" ${EXTRA:-} "${where[@]}" >>"$ROOT/$name/train.log" 2>&1 &
 done
 wait

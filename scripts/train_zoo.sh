@@ -31,7 +31,7 @@ NAMES=("${@:-${ORDER[@]}}")
 for name in "${NAMES[@]}"; do
   args=${SPEC[$name]:?unknown run $name}
   echo "== $name: hmmrnn train $args" >&2
-  .venv/bin/hmmrnn train $args --hidden 150 --input 100 --evolution-every 10 --threads "${THREADS:-0}" \
+  .venv/bin/hmmrnn train --hidden 150 --input 100 $args --evolution-every 10 --threads "${THREADS:-0}" \
     --out "${OUT_ROOT:-fixtures}/$name" \
     >>"runs/$name.log" 2>&1
 done

@@ -278,3 +278,22 @@ def test_sigkill_at_random_points_then_resume_gives_the_uninterrupted_weights(tm
     subprocess.run([*args, "--out", str(out)], check=True, capture_output=True)
     assert _equal(_weights(out / "final.pt"), _weights(tmp_path / "whole" / "final.pt"))
     assert not [*out.rglob("*.tmp")]
+
+
+def test_baseline_loss_is_the_paired_squared_distance_and_is_recorded(tmp_path, capsys):
+    """--loss mse (P13's baseline): the i-th RNN and HMM sequences paired, their squared distance averaged; the
+    metadata says which loss a run was trained with (the training claims tell the arms apart by it); a state of
+    the other loss is not resumed; batched seeds refuse it in one line."""
+    from hmmrnn.train import sequence_loss
+    y = torch.tensor([[1.0, 0, 0, 1], [0, 1, 1, 0]])
+    t = torch.tensor([[1.0, 0, 1, 0], [0, 1, 1, 0]])
+    assert sequence_loss("mse", y, t, 0.2).item() == pytest.approx((2 + 0) / 2)
+    out = tmp_path / "mse"
+    assert cli.main(["train", *TINY, "--loss", "mse", "--out", str(out)]) == 0
+    assert load(out / "final.pt").meta["training"]["loss"] == "mse"
+    with pytest.raises(SystemExit, match="loss"):
+        Trainer(_cfg(loss="sinkhorn", epochs=2, seq_len=6, n_sequences=300), out).resume()
+    capsys.readouterr()
+    assert cli.main(["train", *TINY, "--loss", "mse", "--seeds", "0-1", "--out-root", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--loss mse" in err
