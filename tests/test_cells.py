@@ -1,0 +1,303 @@
+"""The cells (relu, tanh, gru, lstm): rollouts against torch's own modules and a plain-Python oracle, the
+jacobian against autograd, interventions, checkpoints of every cell and layout, training every cell."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from hmmrnn.rnn import CELLS, ROW_BLOCK, RNN, Intervention, draw_noise, rollout
+
+torch.set_num_threads(1)
+
+H, D, O, B, T = 5, 3, 3, 4, 6
+TOL = dict(rtol=1e-10, atol=1e-10)
+
+
+def _model(cell, bias=True, seed=0, dtype=torch.float64) -> RNN:
+    m = RNN(H, D, O, bias=bias, generator=torch.Generator().manual_seed(seed), cell=cell).to(dtype)
+    m.requires_grad_(False)
+    return m
+
+
+def _noise(seed=1, b=B, t=T):
+    return draw_noise(b, t, D, seed).double()
+
+
+def _h0(m: RNN, seed=2, b=B):
+    return torch.randn(b, m.state_size, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+
+def _torch_twin(m: RNN):
+    """The matching torch modules (recurrent, readout) in float64 with m's weights copied in."""
+    bias = m.has_bias
+    if m.cell in ("relu", "tanh"):
+        net = torch.nn.RNN(D, H, nonlinearity=m.cell, bias=bias, batch_first=True)
+    else:
+        net = {"gru": torch.nn.GRU, "lstm": torch.nn.LSTM}[m.cell](D, H, bias=bias, batch_first=True)
+    lin = torch.nn.Linear(H, O, bias=bias)
+    net, lin = net.double(), lin.double()
+    with torch.no_grad():
+        net.weight_ih_l0.copy_(m.weight_ih)
+        net.weight_hh_l0.copy_(m.weight_hh)
+        lin.weight.copy_(m.weight_o)
+        if bias:
+            lin.bias.copy_(m.bias_o)
+            if m.bias_h is not None:  # one recurrent bias = bias_ih + bias_hh with bias_hh = 0
+                net.bias_ih_l0.copy_(m.bias_h)
+                net.bias_hh_l0.zero_()
+            else:
+                net.bias_ih_l0.copy_(m.bias_ih)
+                net.bias_hh_l0.copy_(m.bias_hh)
+    return net, lin
+
+
+def _torch_run(m: RNN, x, h0=None):
+    """(activities [B, T, H], logits [B, T, O], final full state [B, S]) of the torch twin."""
+    net, lin = _torch_twin(m)
+    with torch.no_grad():
+        if m.cell == "lstm":
+            hc = None if h0 is None else (h0[None, :, :H].contiguous(), h0[None, :, H:].contiguous())
+            out, (hn, cn) = net(x, hc)
+            last = torch.cat([hn[0], cn[0]], -1)
+        else:
+            out, hn = net(x, None if h0 is None else h0[None].contiguous())
+            last = hn[0]
+        return out, lin(out), last
+
+
+# ---------------------------------------------------------------- the model
+
+
+def test_cells_and_layouts():
+    for cell, G in zip(CELLS, (1, 1, 3, 4)):
+        for bias in (False, True):
+            m = RNN(H, D, O, bias=bias, cell=cell)
+            assert m.cell == cell and m.gates == G and (m.hidden, m.inputs, m.outputs) == (H, D, O)
+            assert m.weight_ih.shape == (G * H, D) and m.weight_hh.shape == (G * H, H) and m.weight_o.shape == (O, H)
+            assert m.state_size == (2 * H if cell == "lstm" else H) and m.has_bias is bias
+            keys = set(m.state_dict())
+            extra = ({"bias_h"} if G == 1 else {"bias_ih", "bias_hh"}) | {"bias_o"} if bias else set()
+            assert keys == {"weight_ih", "weight_hh", "weight_o"} | extra
+    with pytest.raises(ValueError, match="unknown cell 'elman'"):
+        RNN(H, D, O, cell="elman")
+
+
+def test_relu_default_init_unchanged():
+    """cell='relu' draws the same numbers as the RNN always did (parameters in the same order)."""
+    g = torch.Generator().manual_seed(0)
+    expect = [torch.empty(s).uniform_(-H ** -0.5, H ** -0.5, generator=g) for s in ((H, D), (H, H), (O, H), (H,), (O,))]
+    m = RNN(H, D, O, bias=True, generator=torch.Generator().manual_seed(0))
+    assert all(torch.equal(a, b) for a, b in zip(m.parameters(), expect))
+    assert torch.equal(RNN(H, D, O, cell="relu", generator=torch.Generator().manual_seed(3)).weight_hh,
+                       RNN(H, D, O, generator=torch.Generator().manual_seed(3)).weight_hh)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_activity_splits_the_lstm_state(cell):
+    m = _model(cell)
+    s = _h0(m)
+    assert torch.equal(m.activity(s), s[..., :H] if cell == "lstm" else s)
+
+
+# ---------------------------------------------------------------- rollouts against torch's modules
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("cell", CELLS)
+def test_rollout_matches_torch_module(cell, bias):
+    m = _model(cell, bias=bias)
+    x = _noise()
+    r = rollout(m, x)
+    out, logits, last = _torch_run(m, x)
+    assert r.states.shape == (B, T, m.state_size) and r.preacts.shape == (B, T, H) and r.logits.shape == (B, T, O)
+    torch.testing.assert_close(m.activity(r.states), out, **TOL)
+    torch.testing.assert_close(r.logits, logits, **TOL)
+    torch.testing.assert_close(r.states[:, -1], last, **TOL)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_rollout_from_h0_matches_torch_module(cell):
+    m = _model(cell, seed=3)
+    x, h0 = _noise(seed=4), _h0(m, seed=5)
+    out, logits, last = _torch_run(m, x, h0)
+    r = rollout(m, x, h0=h0)
+    torch.testing.assert_close(m.activity(r.states), out, **TOL)
+    torch.testing.assert_close(r.logits, logits, **TOL)
+    # input-free = driven by zeros
+    free = rollout(m, None, h0=h0, steps=T)
+    out0, logits0, last0 = _torch_run(m, torch.zeros(B, T, D, dtype=torch.float64), h0)
+    torch.testing.assert_close(free.logits, logits0, **TOL)
+    torch.testing.assert_close(free.states[:, -1], last0, **TOL)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_record_modes_agree(cell):
+    m = _model(cell, seed=6)
+    x = _noise(seed=7)
+    full, lo, last = (rollout(m, x, record=r) for r in ("all", "logits", "last"))
+    torch.testing.assert_close(lo.logits, full.logits, rtol=1e-12, atol=1e-12)
+    assert last.states.shape == (B, 1, m.state_size)
+    torch.testing.assert_close(last.states[:, 0], full.states[:, -1], rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(last.preacts[:, 0], full.preacts[:, -1], rtol=1e-12, atol=1e-12)
+
+
+def _preact_by_hand(m: RNN, state, x):
+    """The declared preact of one step, written out from the weights (for the gated cells)."""
+    h = m.activity(state)
+    gi, gh = x @ m.weight_ih.T + m.bias_ih, h @ m.weight_hh.T + m.bias_hh
+    if m.cell == "gru":
+        r = torch.sigmoid(gi[:, :H] + gh[:, :H])
+        return gi[:, 2 * H:] + r * gh[:, 2 * H:]
+    return gi[:, 2 * H:3 * H] + gh[:, 2 * H:3 * H]
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_gated_preacts_are_the_declared_analogue(cell):
+    m = _model(cell, seed=8)
+    x = _noise(seed=9)
+    r = rollout(m, x)
+    prev = torch.cat([torch.zeros(B, 1, m.state_size, dtype=torch.float64), r.states[:, :-1]], 1)
+    for t in range(T):
+        torch.testing.assert_close(r.preacts[:, t], _preact_by_hand(m, prev[:, t], x[:, t]), **TOL)
+
+
+# ---------------------------------------------------------------- a plain-Python oracle of the tanh cell
+
+
+def _tanh_oracle(m: RNN, noise, act=None, rec=None, inp=None):
+    """One sequence at a time, one step at a time, matrix-vector products in plain Python loops."""
+    import math
+    W_ih, W_hh, W_o = (w.detach().tolist() for w in (m.weight_ih, m.weight_hh, m.weight_o))
+    b_h = m.bias_h.detach().tolist() if m.bias_h is not None else [0.0] * H
+    b_o = m.bias_o.detach().tolist() if m.bias_o is not None else [0.0] * O
+    act, rec, inp = (v.tolist() if v is not None else [1.0] * H for v in (act, rec, inp))
+    S, P, L = [], [], []
+    for b in range(noise.shape[0]):
+        h = [0.0] * H
+        sb, pb, lb = [], [], []
+        for t in range(noise.shape[1]):
+            x = noise[b, t].tolist()
+            pre = [sum(W_hh[i][j] * h[j] for j in range(H)) * rec[i] + sum(W_ih[i][k] * x[k] for k in range(D)) * inp[i]
+                   + b_h[i] for i in range(H)]
+            h = [math.tanh(p) * act[i] for i, p in enumerate(pre)]
+            sb.append(h)
+            pb.append(pre)
+            lb.append([sum(W_o[o][j] * h[j] for j in range(H)) + b_o[o] for o in range(O)])
+        S.append(sb)
+        P.append(pb)
+        L.append(lb)
+    t = lambda a: torch.tensor(a, dtype=torch.float64)  # noqa: E731
+    return t(S), t(P), t(L)
+
+
+def _mult(seed):
+    m = torch.rand(H, generator=torch.Generator().manual_seed(seed), dtype=torch.float64) * 2
+    m[1] = 0.0
+    return m
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("kind", [None, "activity", "recurrent", "input", "all"])
+def test_tanh_rollout_matches_oracle(kind, bias):
+    m = _model("tanh", bias=bias, seed=10)
+    x = _noise(seed=11)
+    names = {"activity": "act", "recurrent": "rec", "input": "inp"}
+    kinds = [] if kind is None else list(names) if kind == "all" else [kind]
+    mults = {k: _mult(12 + i) for i, k in enumerate(kinds)}
+    r = rollout(m, x, intervention=Intervention(**mults) if mults else None)
+    S, P, L = _tanh_oracle(m, x, **{names[k]: v for k, v in mults.items()})
+    torch.testing.assert_close(r.states, S, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(r.preacts, P, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(r.logits, L, rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------- interventions on every cell
+
+
+def _rows_scaled(m: RNN, name: str, mult) -> RNN:
+    """A copy of m whose weight matrix `name` has every gate row of unit i scaled by mult[i]."""
+    import copy
+    c = copy.deepcopy(m)
+    with torch.no_grad():
+        getattr(c, name).mul_(m.per_gate(mult)[:, None])
+    return c
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("kind,weight", [("recurrent", "weight_hh"), ("input", "weight_ih")])
+def test_drive_multipliers_scale_every_gate_row_of_the_unit(cell, kind, weight):
+    m = _model(cell, seed=20)
+    x = _noise(seed=21)
+    mult = _mult(22)
+    r = rollout(m, x, intervention=Intervention(**{kind: mult}))
+    torch.testing.assert_close(r.states, rollout(_rows_scaled(m, weight, mult), x).states, **TOL)
+    assert not torch.allclose(r.states, rollout(m, x).states)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_activity_zero_silences_the_unit_output(cell):
+    m = _model(cell, seed=23)
+    r = rollout(m, _noise(seed=24), intervention=Intervention.on([0, 3], H, mu=0.0))
+    assert torch.all(m.activity(r.states)[..., [0, 3]] == 0)
+    if cell == "lstm":  # h is silenced, the memory c goes on
+        assert torch.all(r.states[..., H:][..., [0, 3]].abs().sum() > 0)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_per_row_multipliers_and_row_blocks(cell):
+    """A batch above ROW_BLOCK rows runs in blocks (no gradients) with the same bits as in one piece."""
+    m = RNN(6, 3, 3, bias=True, generator=torch.Generator().manual_seed(1), cell=cell)
+    n = ROW_BLOCK + 9
+    g = torch.Generator().manual_seed(2)
+    per_row = torch.rand(n, 6, generator=g)
+    iv = Intervention(activity=per_row.flip(0), recurrent=per_row, input=per_row.roll(1, 0))
+    x = draw_noise(n, 5, 3, 3)
+    with torch.no_grad():
+        blocked = rollout(m, x, intervention=iv)
+    whole = rollout(m, x, intervention=iv)
+    for name in ("states", "preacts", "logits"):
+        assert torch.equal(getattr(blocked, name), getattr(whole, name).detach()), name
+    h0 = torch.rand(n, m.state_size, generator=g)
+    with torch.no_grad():
+        blocked = rollout(m, None, h0=h0, steps=4, record="last")
+    assert torch.equal(blocked.states, rollout(m, None, h0=h0, steps=4, record="last").states.detach())
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_rollout_is_differentiable(cell):
+    m = RNN(H, D, O, bias=True, generator=torch.Generator().manual_seed(0), cell=cell)
+    rollout(m, draw_noise(B, T, D, seed=1), record="logits").logits.square().sum().backward()
+    for p in m.parameters():
+        assert p.grad is not None and p.grad.abs().sum() > 0
+
+
+# ---------------------------------------------------------------- the jacobian
+
+
+@pytest.mark.parametrize("driven", [True, False])
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("cell", CELLS)
+def test_jacobian_matches_autograd(cell, bias, driven):
+    m = _model(cell, bias=bias, seed=30)
+    N = 4
+    s = _h0(m, seed=31, b=N)
+    x = torch.randn(N, D, generator=torch.Generator().manual_seed(32), dtype=torch.float64) if driven else None
+    J = m.jacobian(s, x)
+    assert J.shape == (N, m.state_size, m.state_size)
+    for n in range(N):
+        drive = None if x is None else x[n] @ m.weight_ih.T
+        ref = torch.autograd.functional.jacobian(lambda v: m.step(v[None], None if drive is None else drive[None])[0][0],
+                                                 s[n])
+        torch.testing.assert_close(J[n], ref, **TOL)
+
+
+def test_jacobian_closed_forms():
+    m = _model("relu", seed=33)
+    s = _h0(m, seed=34)
+    pre = s @ m.weight_hh.T + m.bias_h
+    torch.testing.assert_close(m.jacobian(s), (pre > 0).double()[:, :, None] * m.weight_hh, rtol=0, atol=0)
+    t = _model("tanh", seed=35)
+    pre = s @ t.weight_hh.T + t.bias_h
+    torch.testing.assert_close(t.jacobian(s), (1 - torch.tanh(pre) ** 2)[:, :, None] * t.weight_hh, **TOL)
