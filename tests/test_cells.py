@@ -301,3 +301,150 @@ def test_jacobian_closed_forms():
     t = _model("tanh", seed=35)
     pre = s @ t.weight_hh.T + t.bias_h
     torch.testing.assert_close(t.jacobian(s), (1 - torch.tanh(pre) ** 2)[:, :, None] * t.weight_hh, **TOL)
+
+
+# ---------------------------------------------------------------- checkpoints of every cell and layout
+from hmmrnn.checkpoint import CheckpointError, load, save  # noqa: E402
+
+
+def _same_weights(a: RNN, b: RNN) -> bool:
+    sa, sb = a.state_dict(), b.state_dict()
+    return sa.keys() == sb.keys() and all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("cell", CELLS)
+def test_round_trip_keeps_the_cell(tmp_path, cell, bias):
+    m = RNN(H, D, O, bias=bias, generator=torch.Generator().manual_seed(0), cell=cell)
+    save(tmp_path / "m", m, {"name": "x"})
+    assert json.loads((tmp_path / "m.json").read_text())["cell"] == cell
+    back = load(tmp_path / "m.pt")
+    assert back.cell == back.model.cell == cell and back.cell_assumed is None and back.note == ""
+    assert _same_weights(back.model, m)
+
+
+def _torch_state(cell, bias, prefix="rnn.", fc="fc.", seed=0):
+    """A state dict as torch writes it: nn.RNN/GRU/LSTM (one layer) under prefix, nn.Linear under fc."""
+    torch.manual_seed(seed)
+    kind = {"gru": torch.nn.GRU, "lstm": torch.nn.LSTM}.get(cell)
+    net = kind(D, H, bias=bias) if kind else torch.nn.RNN(D, H, nonlinearity=cell, bias=bias)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.uniform_(-0.7, 0.7)
+    lin = torch.nn.Linear(H, O, bias=bias)
+    st = {prefix + k: v for k, v in net.state_dict().items()}
+    st.update({fc + k: v for k, v in lin.state_dict().items()})
+    return st, net, lin
+
+
+@pytest.mark.parametrize("layout", [("rnn.", "fc."), ("", "fc."), ("", "")])
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("cell", CELLS)
+def test_torch_layouts_load_as_the_same_function(tmp_path, cell, bias, layout):
+    """The authors' keys (rnn.*_l0, fc.*) and a bare module's: loaded, the network computes what torch's does."""
+    st, net, lin = _torch_state(cell, bias, *layout)
+    p = tmp_path / "m.pth"
+    torch.save(st, p)
+    ck = load(p, cell=cell if cell == "tanh" else None)
+    assert ck.cell == cell and ck.model.has_bias is bias
+    assert ck.meta["source_format"] == ("authors" if layout[0] else "torch")
+    assert ck.cell_assumed == ("relu" if cell == "relu" else None)
+    x = draw_noise(B, T, D, 5)
+    with torch.no_grad():
+        out = net(x.transpose(0, 1))[0].transpose(0, 1)
+        torch.testing.assert_close(rollout(ck.model, x).logits, lin(out), rtol=1e-5, atol=1e-5)
+
+
+def test_biased_authors_checkpoint_loads_with_summed_bias(tmp_path):
+    st, _, _ = _torch_state("relu", True)
+    p = tmp_path / "authors.pth"
+    torch.save(st, p)
+    ck = load(p)
+    assert torch.equal(ck.model.bias_h, st["rnn.bias_ih_l0"] + st["rnn.bias_hh_l0"])
+    assert torch.equal(ck.model.bias_o, st["fc.bias"])
+
+
+def test_assumed_relu_says_so_and_how_to_override(tmp_path):
+    st, _, _ = _torch_state("tanh", False)
+    p = tmp_path / "which.pth"
+    torch.save(st, p)
+    ck = load(p)
+    assert ck.cell == "relu" and ck.cell_assumed == "relu"
+    assert "\n" not in ck.note and "relu" in ck.note and "cell='tanh'" in ck.note and str(p) in ck.note
+    assert load(p, cell="tanh").cell == "tanh"
+
+
+def test_old_own_checkpoint_is_relu_not_assumed(tmp_path):
+    """Metadata written before cells existed has no cell: relu was the only one."""
+    save(tmp_path / "old", _model("relu"), {})
+    js = tmp_path / "old.json"
+    meta = json.loads(js.read_text())
+    del meta["cell"]
+    js.write_text(json.dumps(meta))
+    ck = load(tmp_path / "old.pt")
+    assert ck.cell == "relu" and ck.cell_assumed is None
+
+
+def _one_line(path, *words, cell=None):
+    with pytest.raises(CheckpointError) as ei:
+        load(path, cell=cell)
+    msg = str(ei.value)
+    assert "\n" not in msg and msg.startswith(f"{path}: "), msg
+    for w in words:
+        assert w.lower() in msg.lower(), (w, msg)
+    return msg
+
+
+def _saved(tmp_path, net="relu", **meta_changes):
+    save(tmp_path / "m", RNN(H, D, O, cell=net), {})
+    js = tmp_path / "m.json"
+    js.write_text(json.dumps({**json.loads(js.read_text()), **meta_changes}))
+    return tmp_path / "m.pt"
+
+
+@pytest.mark.parametrize("cell,said", [("gru", "lstm"), ("gru", "relu"), ("relu", "lstm"), ("lstm", "tanh")])
+def test_metadata_cell_contradicting_the_shapes(tmp_path, cell, said):
+    _one_line(_saved(tmp_path, cell, cell=said), f"cell={said}", "weight_hh")
+
+
+def test_unknown_cell_in_metadata_or_argument(tmp_path):
+    _one_line(_saved(tmp_path, cell="elman"), "metadata cell 'elman' is unknown", "relu, tanh, gru, lstm")
+    _one_line(_saved(tmp_path / "b"), "cell 'rnn' is unknown", cell="rnn")
+    _one_line(_saved(tmp_path / "c", "tanh"), "metadata says cell=tanh", "cell=relu", cell="relu")
+    bare = _saved(tmp_path / "d", "lstm")
+    bare.with_suffix(".json").unlink()
+    _one_line(bare, "asked for cell=gru", "lstm", cell="gru")
+
+
+@pytest.mark.parametrize("extra,words", [
+    ({"rnn.weight_ih_l1": torch.zeros(H, H), "rnn.weight_hh_l1": torch.zeros(H, H)}, ["several layers", "_l1"]),
+    ({"rnn.weight_ih_l0_reverse": torch.zeros(H, D)}, ["bidirectional", "_reverse"]),
+    ({"rnn.weight_hr_l0": torch.zeros(2, H)}, ["projections"]),
+])
+def test_unsupported_torch_networks(tmp_path, extra, words):
+    st, _, _ = _torch_state("lstm", False)
+    p = tmp_path / "net.pth"
+    torch.save({**st, **extra}, p)
+    _one_line(p, *words)
+
+
+@pytest.mark.parametrize("change,words", [
+    ({"rnn.weight_hh_l0": torch.zeros(2 * H, H), "rnn.weight_ih_l0": torch.zeros(2 * H, D)}, ["shape mismatch", "(10, 5)"]),
+    ({"rnn.weight_ih_l0": torch.zeros(4 * H, D)}, ["shape mismatch", "input weights (20, 3)"]),
+    ({"rnn.bias_hh_l0": torch.zeros(4 * H)}, ["shape mismatch", "bias_hh"]),
+    ({"fc.weight": torch.zeros(O, 2 * H)}, ["shape mismatch", "readout"]),
+])
+def test_gated_shape_mismatches(tmp_path, change, words):
+    st, _, _ = _torch_state("gru", True)
+    p = tmp_path / "bad.pth"
+    torch.save({**st, **change}, p)
+    _one_line(p, *words)
+
+
+def test_bias_layout_mixups(tmp_path):
+    st = {k: v.clone() for k, v in RNN(H, D, O, bias=True, cell="gru").state_dict().items()}
+    torch.save({**st, "bias_h": torch.zeros(H)}, tmp_path / "both.pt")
+    _one_line(tmp_path / "both.pt", "bias_h")
+    del st["bias_hh"]
+    torch.save(st, tmp_path / "half.pt")
+    _one_line(tmp_path / "half.pt", "bias_ih", "without bias_hh")
