@@ -448,3 +448,76 @@ def test_bias_layout_mixups(tmp_path):
     del st["bias_hh"]
     torch.save(st, tmp_path / "half.pt")
     _one_line(tmp_path / "half.pt", "bias_ih", "without bias_hh")
+
+
+# ---------------------------------------------------------------- training every cell
+from hmmrnn import cli  # noqa: E402
+from hmmrnn.train import TrainConfig, Trainer  # noqa: E402
+
+TRAIN = ["--hmm", "linear:2", "--hidden", "8", "--input", "4", "--seq-len", "10", "--epochs", "2", "--batch", "20",
+         "--evolution-every", "1", "--device", "cpu", "--n-sequences", "60", "--quiet"]
+
+
+def test_cli_cells_are_rnn_cells():
+    assert cli.CELLS == CELLS
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("cell", CELLS)
+def test_train_each_cell_and_load_it_back(tmp_path, capsys, cell, bias):
+    out = tmp_path / "run"
+    assert cli.main(["train", *TRAIN, "--cell", cell, *(["--bias"] if bias else []), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == str(out / "final.pt")
+    meta = json.loads((out / "final.json").read_text())
+    assert meta["cell"] == cell and meta["training"]["cell"] == cell and meta["training"]["bias"] is bias
+    for name in ("final.pt", "best.pt", "evolution/epoch_0000.pt"):
+        ck = load(out / name)
+        assert ck.cell == cell and ck.cell_assumed is None and ck.model.has_bias is bias
+        assert (ck.model.hidden, ck.model.inputs, ck.model.outputs) == (8, 4, 3)
+    assert not torch.equal(load(out / "final.pt").model.weight_hh, load(out / "evolution/epoch_0000.pt").model.weight_hh)
+
+
+def _cfg(**kw):
+    return TrainConfig(**{**dict(hmm="linear:2", hidden=8, inputs=4, seq_len=10, n_sequences=60, batch=20, epochs=1,
+                                 evolution_every=1, device="cpu"), **kw})
+
+
+def test_resuming_with_another_cell_is_refused(tmp_path):
+    Trainer(_cfg(cell="gru"), tmp_path, log=lambda *a: None).fit(progress=False)
+    for kw, words in ((dict(cell="lstm"), "started with a gru network, not a lstm one"),
+                      (dict(cell="gru", bias=True), "not a biased gru one")):
+        with pytest.raises(SystemExit) as ei:
+            Trainer(_cfg(epochs=2, **kw), tmp_path, log=lambda *a: None).resume()
+        msg = str(ei.value)
+        assert "\n" not in msg and words in msg and "state.pt" in msg, msg
+
+
+def test_continuing_from_another_cell_is_refused(tmp_path, capsys):
+    Trainer(_cfg(cell="tanh"), tmp_path / "a", log=lambda *a: None).fit(progress=False)
+    src = str(tmp_path / "a" / "final.pt")
+    assert cli.main(["train", *TRAIN, "--cell", "relu", "--continue-from", src, "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "cell=tanh" in err and "cell=relu" in err, err
+    t = Trainer(_cfg(cell="tanh", bias=True, epochs=3), tmp_path / "c", log=lambda *a: None)
+    with pytest.raises(SystemExit, match="a tanh network, but this run trains a biased tanh one"):
+        t.start_from(src)
+    t = Trainer(_cfg(cell="tanh", epochs=3), tmp_path / "d", log=lambda *a: None)
+    t.start_from(src)
+    assert t.epoch == 1 and t.model.cell == "tanh"
+
+
+def test_bad_cell_argument_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as ei:
+        cli.main(["train", *TRAIN, "--cell", "elman", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err.strip()
+    assert ei.value.code == 2 and "\n" not in err and "--cell" in err and "elman" in err
+    assert not (tmp_path / "x").exists()
+    with pytest.raises(ValueError, match="unknown cell 'elman'"):
+        Trainer(_cfg(cell="elman"), tmp_path / "y")
+
+
+@pytest.mark.parametrize("extra", [["--cell", "gru"], ["--bias"]])
+def test_batched_seeds_refuse_other_cells(tmp_path, capsys, extra):
+    assert cli.main(["train", *TRAIN, *extra, "--seeds", "0-1", "--out-root", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "bias-free relu cell only" in err, err
