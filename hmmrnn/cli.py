@@ -64,8 +64,8 @@ def _train(a) -> int:
         print(f"hmmrnn train: --device {a.device}: no CUDA device here (use auto or cpu)", file=sys.stderr)
         return 2
     try:
-        cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, cell=a.cell, bias=a.bias, epochs=a.epochs, seed=a.seed,
-                          batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
+        cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, cell=a.cell, bias=a.bias, epochs=a.epochs,
+                          seed=a.seed, batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
                           device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged)
         if a.threads:
             torch.set_num_threads(a.threads)

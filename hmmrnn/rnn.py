@@ -223,9 +223,10 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     """Run B trajectories for T steps as batched tensor ops.
 
     noise: input sequence [B, T, d] (already scaled), or None for input-free runs (then give ``steps``
-    and ``h0`` [B, S], S = model.state_size). h0 defaults to zeros. The cell's step is ``model.step``. ``record``: "all" keeps states, pre-activations and
-    logits of every step; "logits" keeps only the logits (training: no [B, T, H] copies); "last" keeps
-    only the final step (long input-free runs). Differentiable: training uses it too.
+    and ``h0`` [B, S], S = model.state_size). h0 defaults to zeros. The cell's step is ``model.step``.
+    ``record``: "all" keeps states, pre-activations and logits of every step; "logits" keeps only the logits
+    (training: no [B, T, S] copies); "last" keeps only the final step (long input-free runs). Differentiable:
+    training uses it too.
 
     Without gradients, a batch of more than ROW_BLOCK rows runs ROW_BLOCK rows at a time into the full-size
     result: the same numbers (a row's arithmetic does not involve the other rows; a test compares), about

@@ -172,8 +172,9 @@ class Trainer:
         mine["betas"] = list(mine["betas"])
         saved["betas"] = list(saved["betas"])
         if (saved["cell"], saved["bias"]) != (mine["cell"], mine["bias"]):
-            raise SystemExit(f"{self.state_path}: run was started with a {_net(saved['cell'], saved['bias'])} network, "
-                             f"not a {_net(mine['cell'], mine['bias'])} one: train it into another --out (or --restart)")
+            was, now = _net(saved["cell"], saved["bias"]), _net(mine["cell"], mine["bias"])
+            raise SystemExit(f"{self.state_path}: run was started with a {was} network, not a {now} one: "
+                             "train it into another --out (or --restart)")
         if saved != mine:
             diff = sorted(k for k in mine if saved.get(k) != mine[k])
             raise SystemExit(f"{self.state_path}: run was started with a different configuration ({', '.join(diff)})")

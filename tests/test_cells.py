@@ -288,8 +288,8 @@ def test_jacobian_matches_autograd(cell, bias, driven):
     assert J.shape == (N, m.state_size, m.state_size)
     for n in range(N):
         drive = None if x is None else x[n] @ m.weight_ih.T
-        ref = torch.autograd.functional.jacobian(lambda v: m.step(v[None], None if drive is None else drive[None])[0][0],
-                                                 s[n])
+        u = None if drive is None else drive[None]
+        ref = torch.autograd.functional.jacobian(lambda v: m.step(v[None], u)[0][0], s[n])
         torch.testing.assert_close(J[n], ref, **TOL)
 
 
@@ -429,7 +429,8 @@ def test_unsupported_torch_networks(tmp_path, extra, words):
 
 
 @pytest.mark.parametrize("change,words", [
-    ({"rnn.weight_hh_l0": torch.zeros(2 * H, H), "rnn.weight_ih_l0": torch.zeros(2 * H, D)}, ["shape mismatch", "(10, 5)"]),
+    ({"rnn.weight_hh_l0": torch.zeros(2 * H, H), "rnn.weight_ih_l0": torch.zeros(2 * H, D)},
+     ["shape mismatch", "(10, 5)"]),
     ({"rnn.weight_ih_l0": torch.zeros(4 * H, D)}, ["shape mismatch", "input weights (20, 3)"]),
     ({"rnn.bias_hh_l0": torch.zeros(4 * H)}, ["shape mismatch", "bias_hh"]),
     ({"fc.weight": torch.zeros(O, 2 * H)}, ["shape mismatch", "readout"]),
@@ -474,7 +475,8 @@ def test_train_each_cell_and_load_it_back(tmp_path, capsys, cell, bias):
         ck = load(out / name)
         assert ck.cell == cell and ck.cell_assumed is None and ck.model.has_bias is bias
         assert (ck.model.hidden, ck.model.inputs, ck.model.outputs) == (8, 4, 3)
-    assert not torch.equal(load(out / "final.pt").model.weight_hh, load(out / "evolution/epoch_0000.pt").model.weight_hh)
+    first = load(out / "evolution/epoch_0000.pt").model.weight_hh
+    assert not torch.equal(load(out / "final.pt").model.weight_hh, first)
 
 
 def _cfg(**kw):
