@@ -122,6 +122,10 @@ def check_seeds(cfgs: list[TrainConfig], outs: list[Path]) -> None:
     """ValueError (one line) unless cfgs are one configuration with distinct seeds, one distinct folder each."""
     if not cfgs:
         raise ValueError("no seeds to train")
+    if (cfgs[0].cell, cfgs[0].bias) != ("relu", False):
+        net = f"{'biased ' if cfgs[0].bias else ''}{cfgs[0].cell}"
+        raise ValueError(f"batched training (--seeds) supports the bias-free relu cell only: train a {net} network "
+                         "one seed at a time (--seed, --out)")
     if len(cfgs) != len(outs):
         raise ValueError(f"{len(cfgs)} configurations but {len(outs)} output folders")
     seeds = [c.seed for c in cfgs]

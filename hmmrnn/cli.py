@@ -6,6 +6,7 @@ import re
 import sys
 from pathlib import Path
 
+from .rnn import CELLS
 from .train import LOSSES
 
 
@@ -64,10 +65,9 @@ def _train(a) -> int:
         print(f"hmmrnn train: --device {a.device}: no CUDA device here (use auto or cpu)", file=sys.stderr)
         return 2
     try:
-        cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, epochs=a.epochs, seed=a.seed,
-                          batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
-                          device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged,
-                          loss=a.loss)
+        cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, cell=a.cell, bias=a.bias, epochs=a.epochs,
+                          seed=a.seed, batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
+                          device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged, loss=a.loss)
         if a.threads:
             torch.set_num_threads(a.threads)
         if a.seeds is not None or a.out_root is not None:
@@ -283,6 +283,9 @@ def main(argv=None) -> int:
     t.add_argument("--hmm", default="linear:2", help="linear:S, fully:3, cyclic:4 or a JSON file of matrices")
     t.add_argument("--hidden", type=POS, default=150)
     t.add_argument("--input", type=POS, default=100)
+    t.add_argument("--cell", choices=CELLS, default="relu",
+                   help="the recurrent cell: relu (the paper's), tanh, gru or lstm (README, Cells)")
+    t.add_argument("--bias", action="store_true", help="recurrent and readout biases (the paper's net has none)")
     t.add_argument("--epochs", "--max-epochs", type=NONNEG, default=500, help="epochs (with --until-converged: at most)")
     t.add_argument("--until-converged", type=POS, nargs="?", const=3, default=0, metavar="K",
                    help="stop once the convergence rule (hmmrnn.analysis.convergence) holds at K consecutive "

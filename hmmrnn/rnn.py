@@ -1,6 +1,8 @@
-"""The vanilla ReLU RNN of the paper and the one batched rollout engine every analysis uses.
+"""The paper's vanilla ReLU RNN, its tanh/GRU/LSTM siblings, and the one batched rollout engine every analysis uses.
 
+A network is a cell plus a linear readout. The paper's cell (the default):
 h_t = relu(W_ih x_t + W_hh h_{t-1} [+ b]),  logits_t = W_o h_t,  h_0 = 0,  x_t ~ N(0, s^2 I_d).
+The other cells follow torch's nn.RNN(nonlinearity="tanh"), nn.GRU and nn.LSTM, in torch's weight layout.
 """
 from __future__ import annotations
 
@@ -19,17 +21,39 @@ from .limits import check_rollout
 # reach torch's worker threads). No statistic of this project can see a difference of 1e-30.
 TINY = 1e-30
 
+CELLS = ("relu", "tanh", "gru", "lstm")
+GATES = {"relu": 1, "tanh": 1, "gru": 3, "lstm": 4}  # row blocks of weight_ih / weight_hh (torch's gate order)
+
+
+def check_cell(cell) -> str:
+    """The cell name itself, or ValueError (one line) for a name that is not in CELLS."""
+    if cell not in CELLS:
+        raise ValueError(f"unknown cell {cell!r}: one of {', '.join(CELLS)}")
+    return cell
+
 
 class RNN(nn.Module):
-    """Bias-free by default (the paper's network); ``bias=True`` adds recurrent and readout biases."""
+    """A recurrent cell plus a linear readout; bias-free by default (the paper's network).
+
+    cell "relu" (the paper's) or "tanh": weight_ih [H, d], weight_hh [H, H], with ``bias=True`` one recurrent
+    bias ``bias_h`` [H]. cell "gru" (gates r, z, n) or "lstm" (gates i, f, g, o): weight_ih [G*H, d], weight_hh
+    [G*H, H] as nn.GRU / nn.LSTM hold them, with ``bias=True`` torch's ``bias_ih`` and ``bias_hh`` [G*H] (kept
+    apart: the GRU's candidate needs them so). Readout weight_o [O, H], with ``bias=True`` ``bias_o`` [O].
+    The state is h [.., H], for the LSTM cat(h, c) [.., 2H] (``state_size``; ``activity`` takes h out of it).
+    """
 
     def __init__(self, hidden: int = 150, inputs: int = 100, outputs: int = 3, bias: bool = False,
-                 generator: torch.Generator | None = None):
+                 generator: torch.Generator | None = None, cell: str = "relu"):
         super().__init__()
-        self.weight_ih = nn.Parameter(torch.empty(hidden, inputs))
-        self.weight_hh = nn.Parameter(torch.empty(hidden, hidden))
+        self.cell = check_cell(cell)
+        G = GATES[cell]
+        self.weight_ih = nn.Parameter(torch.empty(G * hidden, inputs))
+        self.weight_hh = nn.Parameter(torch.empty(G * hidden, hidden))
         self.weight_o = nn.Parameter(torch.empty(outputs, hidden))
-        self.bias_h = nn.Parameter(torch.zeros(hidden)) if bias else None
+        gated = G > 1
+        self.bias_h = nn.Parameter(torch.zeros(hidden)) if bias and not gated else None
+        self.bias_ih = nn.Parameter(torch.zeros(G * hidden)) if bias and gated else None
+        self.bias_hh = nn.Parameter(torch.zeros(G * hidden)) if bias and gated else None
         self.bias_o = nn.Parameter(torch.zeros(outputs)) if bias else None
         self.reset_parameters(generator)
 
@@ -42,7 +66,7 @@ class RNN(nn.Module):
 
     @property
     def hidden(self) -> int:
-        return self.weight_hh.shape[0]
+        return self.weight_hh.shape[1]
 
     @property
     def inputs(self) -> int:
@@ -53,13 +77,98 @@ class RNN(nn.Module):
         return self.weight_o.shape[0]
 
     @property
+    def gates(self) -> int:
+        """G: row blocks of weight_ih and weight_hh (1 relu/tanh, 3 gru, 4 lstm)."""
+        return GATES[self.cell]
+
+    @property
+    def state_size(self) -> int:
+        """S: the width of the full state (H; 2H for the LSTM, whose state is cat(h, c))."""
+        return 2 * self.hidden if self.cell == "lstm" else self.hidden
+
+    @property
     def has_bias(self) -> bool:
-        return self.bias_h is not None
+        return self.bias_o is not None
+
+    def activity(self, state: torch.Tensor) -> torch.Tensor:
+        """The units' output h [..., H] of states [..., S] (the state itself but for the LSTM's cat(h, c))."""
+        return state[..., : self.hidden] if self.cell == "lstm" else state
 
     def readout(self, h: torch.Tensor) -> torch.Tensor:
-        """Logits [..., O] of states h [..., H]: W_o h (+ b_o)."""
+        """Logits [..., O] of activities h [..., H]: W_o h (+ b_o)."""
         logits = h @ self.weight_o.T
         return logits if self.bias_o is None else logits + self.bias_o
+
+    def per_gate(self, m: torch.Tensor | None) -> torch.Tensor | None:
+        """A per-unit multiplier [..., H] repeated over the gate blocks [..., G*H] (itself for G = 1)."""
+        return m if m is None or self.gates == 1 else torch.cat([m] * self.gates, -1)
+
+    def step(self, state: torch.Tensor, drive: torch.Tensor | None = None, rec_mult: torch.Tensor | None = None,
+             act_mult: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step of the cell: (next state [..., S], preact [..., H]).
+
+        state [..., S]; drive [..., G*H] the input drive W_ih x (input multiplier applied; None: no input);
+        rec_mult [G*H] or [..., G*H] scales W_hh h (per_gate of a per-unit multiplier), act_mult [H] or [..., H]
+        the units' output h. Biases are not scaled. preact: what enters the nonlinearity (relu/tanh); for the
+        GRU the candidate's pre-tanh W_in x + b_in + r*(W_hn h + b_hn), for the LSTM the cell input g's pre-tanh.
+        """
+        if self.gates == 1:
+            return self._simple_step(state, drive, rec_mult, act_mult)
+        return self._gated_step(state, drive, rec_mult, act_mult)
+
+    def _simple_step(self, h, drive, rec_mult, act_mult):
+        """relu / tanh: h' = f(W_hh h * m_rec + drive + b_h) * m_act (the ReLU: exactly the paper's arithmetic)."""
+        rec = h @ self.weight_hh.T
+        if rec_mult is not None:
+            rec = rec * rec_mult
+        pre = rec if drive is None else rec + drive
+        if self.bias_h is not None:
+            pre = pre + self.bias_h
+        h = torch.nn.functional.threshold(pre, TINY, 0.0) if self.cell == "relu" else torch.tanh(pre)
+        if act_mult is not None:
+            h = h * act_mult
+        return h, pre
+
+    def _gated_step(self, state, drive, rec_mult, act_mult):
+        """gru / lstm as nn.GRU / nn.LSTM compute them, with the multipliers of step()."""
+        H = self.hidden
+        h = self.activity(state)
+        gh = h @ self.weight_hh.T
+        if rec_mult is not None:
+            gh = gh * rec_mult
+        if self.bias_hh is not None:
+            gh = gh + self.bias_hh
+        gi = state.new_zeros(*state.shape[:-1], self.gates * H) if drive is None else drive
+        if self.bias_ih is not None:
+            gi = gi + self.bias_ih
+        if self.cell == "gru":
+            r = torch.sigmoid(gi[..., :H] + gh[..., :H])
+            z = torch.sigmoid(gi[..., H:2 * H] + gh[..., H:2 * H])
+            pre = gi[..., 2 * H:] + r * gh[..., 2 * H:]
+            new = (1 - z) * torch.tanh(pre) + z * h
+            return (new if act_mult is None else new * act_mult), pre
+        i, f, pre, o = (gi + gh).chunk(4, -1)
+        c = torch.sigmoid(f) * state[..., H:] + torch.sigmoid(i) * torch.tanh(pre)
+        new = torch.sigmoid(o) * torch.tanh(c)
+        if act_mult is not None:
+            new = new * act_mult
+        return torch.cat([new, c], -1), pre
+
+    def jacobian(self, state: torch.Tensor, x: torch.Tensor | None = None) -> torch.Tensor:
+        """d(next state)/d(state) [N, S, S] at states [N, S] with inputs x [N, d] (None: the input-free map).
+
+        Closed form for relu (diag(pre > TINY) W_hh) and tanh (diag(1 - tanh(pre)^2) W_hh); torch.func
+        (vmap of jacrev of step) for the gated cells."""
+        state = state.to(self.weight_hh)
+        drive = None if x is None else x.to(self.weight_ih) @ self.weight_ih.T
+        if self.gates == 1:
+            _, pre = self._simple_step(state, drive, None, None)
+            slope = (pre > TINY).to(pre) if self.cell == "relu" else 1 - torch.tanh(pre) ** 2
+            return slope[:, :, None] * self.weight_hh
+        from torch.func import jacrev, vmap
+        if drive is None:
+            return vmap(jacrev(lambda s: self.step(s)[0]))(state)
+        return vmap(jacrev(lambda s, u: self.step(s, u)[0]))(state, drive)
 
 
 @dataclass
@@ -67,7 +176,8 @@ class Intervention:
     """Per-neuron multipliers, each [H] (every row), [B, H] (one per row of the batch) or None (= 1): on
     the activity h, on the recurrent drive W_hh h, on the input drive W_ih x. ``activity=0`` on a group is
     true silencing; ``recurrent`` alone is the authors' variant (it scales only the recurrent input to the
-    neuron)."""
+    neuron). Whatever the cell: ``activity`` multiplies the unit's output h (the LSTM's h, not its c);
+    ``recurrent`` and ``input`` scale every gate row of the unit (biases are not scaled)."""
 
     activity: torch.Tensor | None = None
     recurrent: torch.Tensor | None = None
@@ -87,8 +197,10 @@ class Intervention:
 
 @dataclass
 class Rollout:
-    """states h_1..h_T [B, T, H]; preacts (what enters the ReLU) [B, T, H]; logits [B, T, O].
-    states and preacts are None when only logits were recorded."""
+    """states [B, T, S]: the full states after steps 1..T (h; for the LSTM cat(h, c), S = 2H: see
+    RNN.activity); preacts [B, T, H]: what enters the nonlinearity (relu/tanh: the pre-activation; the
+    declared analogue for gated cells: the GRU candidate's pre-tanh, the LSTM cell input g's pre-tanh);
+    logits [B, T, O] = readout(activity(states)). states and preacts are None when only logits were recorded."""
 
     states: torch.Tensor | None
     preacts: torch.Tensor | None
@@ -112,9 +224,10 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     """Run B trajectories for T steps as batched tensor ops.
 
     noise: input sequence [B, T, d] (already scaled), or None for input-free runs (then give ``steps``
-    and ``h0`` [B, H]). h0 defaults to zeros. ``record``: "all" keeps states, pre-activations and
-    logits of every step; "logits" keeps only the logits (training: no [B, T, H] copies); "last" keeps
-    only the final step (long input-free runs). Differentiable: training uses it too.
+    and ``h0`` [B, S], S = model.state_size). h0 defaults to zeros. The cell's step is ``model.step``.
+    ``record``: "all" keeps states, pre-activations and logits of every step; "logits" keeps only the logits
+    (training: no [B, T, S] copies); "last" keeps only the final step (long input-free runs). Differentiable:
+    training uses it too.
 
     Without gradients, a batch of more than ROW_BLOCK rows runs ROW_BLOCK rows at a time into the full-size
     result: the same numbers (a row's arithmetic does not involve the other rows; a test compares), about
@@ -130,7 +243,7 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     if B <= ROW_BLOCK or grads or model.weight_hh.device.type != "cpu":  # row blocks are for a CPU's cache
         return _rollout(model, noise, h0, steps, intervention, record)
     T = noise.shape[1] if noise is not None else steps
-    check_rollout(B, T, model.hidden, model.outputs, record, driven=noise is not None)
+    check_rollout(B, T, _width(model), model.outputs, record, driven=noise is not None)
     out = None
     for i in range(0, B, ROW_BLOCK):
         rows = slice(i, i + ROW_BLOCK)
@@ -145,42 +258,39 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
     return Rollout(*out, noise)
 
 
+def _width(model: RNN) -> int:
+    """Units a rollout's memory check counts per row and step: H for relu/tanh, G*H (the drive) for gated cells."""
+    return model.hidden * model.gates
+
+
 def _rollout(model: RNN, noise: torch.Tensor | None, h0: torch.Tensor | None, steps: int | None,
              intervention: Intervention | None, record: str) -> Rollout:
     """rollout() of one block of rows."""
     W_hh = model.weight_hh
     if noise is not None:
         B, T, _ = noise.shape
-        check_rollout(B, T, model.hidden, model.outputs, record)  # one line, before anything is allocated
+        check_rollout(B, T, _width(model), model.outputs, record)  # one line, before anything is allocated
         # the whole input drive as one matmul, time-major so that each step reads a contiguous slab;
         # unbind (not indexing) keeps the backward pass from materialising a full-size gradient per step
-        drive = noise.transpose(0, 1) @ model.weight_ih.T  # [T, B, H]
+        drive = noise.transpose(0, 1) @ model.weight_ih.T  # [T, B, G*H]
         if intervention is not None and intervention.input is not None:
-            drive = drive * intervention.input.to(drive)
+            drive = drive * model.per_gate(intervention.input.to(drive))
         drive = drive.unbind(0)
     else:
         if h0 is None or steps is None:
             raise ValueError("an input-free rollout needs h0 and steps")
         B, T = h0.shape[0], steps
-        check_rollout(B, T, model.hidden, model.outputs, record, driven=False)
+        check_rollout(B, T, _width(model), model.outputs, record, driven=False)
         drive = None
-    h = torch.zeros(B, model.hidden, dtype=W_hh.dtype, device=W_hh.device) if h0 is None else h0.to(W_hh)
+    h = torch.zeros(B, model.state_size, dtype=W_hh.dtype, device=W_hh.device) if h0 is None else h0.to(W_hh)
     iv = intervention
-    rec_m = None if iv is None or iv.recurrent is None else iv.recurrent.to(h)
+    rec_m = None if iv is None or iv.recurrent is None else model.per_gate(iv.recurrent.to(h))
     act_m = None if iv is None or iv.activity is None else iv.activity.to(h)
     states, preacts, logits = [], [], []
     for t in range(T):
-        rec = h @ W_hh.T
-        if rec_m is not None:
-            rec = rec * rec_m
-        pre = rec if drive is None else rec + drive[t]
-        if model.bias_h is not None:
-            pre = pre + model.bias_h
-        h = torch.nn.functional.threshold(pre, TINY, 0.0)
-        if act_m is not None:
-            h = h * act_m
+        h, pre = model.step(h, None if drive is None else drive[t], rec_m, act_m)
         if record == "logits":
-            logits.append(model.readout(h))
+            logits.append(model.readout(model.activity(h)))
         elif record == "all" or t == T - 1:
             states.append(h)
             preacts.append(pre)
@@ -189,7 +299,7 @@ def _rollout(model: RNN, noise: torch.Tensor | None, h0: torch.Tensor | None, st
         L = torch.stack(logits, 1)
     else:
         S, P = torch.stack(states, 1), torch.stack(preacts, 1)
-        L = model.readout(S)
+        L = model.readout(model.activity(S))
     return Rollout(S, P, L, noise)
 
 

@@ -21,7 +21,7 @@ from . import __version__
 from .checkpoint import atomic_torch_save, atomic_write_json, save
 from .hmm import HMM, parse_spec, sample, train_seq_len
 from .limits import check_training
-from .rnn import RNN, draw_noise, hard_gumbel_softmax, rollout
+from .rnn import GATES, RNN, check_cell, draw_noise, hard_gumbel_softmax, rollout
 from .runs import evolution_path, run_history
 from .sinkhorn import sinkhorn_divergence
 
@@ -31,6 +31,8 @@ class TrainConfig:
     hmm: str = "linear:2"
     hidden: int = 150
     inputs: int = 100
+    cell: str = "relu"  # relu (the paper's), tanh, gru or lstm (rnn.CELLS)
+    bias: bool = False  # the paper's network has none
     epochs: int = 500
     seed: int = 0
     batch: int = 4096
@@ -49,6 +51,7 @@ class TrainConfig:
 
     def resolved(self) -> "TrainConfig":
         hmm = self.target()
+        check_cell(self.cell)
         c = copy.copy(self)
         c.clip = self.clip if self.clip is not None else (0.9 if hmm.family == "linear" else 0.3)
         c.seq_len = self.seq_len or train_seq_len(hmm)
@@ -122,14 +125,15 @@ class Trainer:
         c = self.cfg
         self.hmm = c.target()
         self.device = torch.device(c.device)
-        check_training(c.n_sequences, c.seq_len, c.batch, c.hidden, c.inputs, self.hmm.n_outputs)
+        # a gated cell keeps about G times the relu's per-step tensors for the backward pass
+        check_training(c.n_sequences, c.seq_len, c.batch, c.hidden * GATES[c.cell], c.inputs, self.hmm.n_outputs)
         _, outputs = sample(self.hmm, c.n_sequences, c.seq_len, seed=c.seed)
         third = c.n_sequences // 3
         data = torch.from_numpy(outputs)
         self.train_data = one_hot_flat(data[:third], self.hmm.n_outputs).to(self.device)
         self.val_data = one_hot_flat(data[third : 2 * third], self.hmm.n_outputs).to(self.device)
-        self.model = RNN(c.hidden, c.inputs, self.hmm.n_outputs,
-                         generator=torch.Generator().manual_seed(c.seed)).to(self.device)
+        self.model = RNN(c.hidden, c.inputs, self.hmm.n_outputs, bias=c.bias,
+                         generator=torch.Generator().manual_seed(c.seed), cell=c.cell).to(self.device)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=c.lr, betas=c.betas)
         self.epoch = 0
         self.history: list[dict] = []
@@ -146,7 +150,10 @@ class Trainer:
         a finished run is not kept). Per-epoch draws depend on (seed, epoch) only, so epochs after the checkpoint
         see the data order and noise an uninterrupted run would have seen; only Adam's moments differ."""
         from .checkpoint import load
-        ck = load(path)
+        ck = load(path, cell=self.cfg.cell)  # a checkpoint of another cell: one-line CheckpointError
+        if (ck.cell, ck.model.has_bias) != (self.cfg.cell, self.cfg.bias):
+            raise SystemExit(f"{path}: a {_net(ck.cell, ck.model.has_bias)} network, but this run trains a "
+                             f"{_net(self.cfg.cell, self.cfg.bias)} one (--cell, --bias)")
         mine = {k: v for k, v in asdict(self.cfg).items() if k in ("hidden", "inputs", "seed", "seq_len", "batch",
                                                                       "lr", "clip", "n_sequences", "blur", "loss")}
         theirs = {"loss": "sinkhorn", **ck.meta.get("training", {})}  # a run before the loss option: Sinkhorn
@@ -181,6 +188,10 @@ class Trainer:
         mine = {k: v for k, v in asdict(self.cfg).items() if k not in free}
         mine["betas"] = list(mine["betas"])
         saved["betas"] = list(saved["betas"])
+        if (saved["cell"], saved["bias"]) != (mine["cell"], mine["bias"]):
+            was, now = _net(saved["cell"], saved["bias"]), _net(mine["cell"], mine["bias"])
+            raise SystemExit(f"{self.state_path}: run was started with a {was} network, not a {now} one: "
+                             "train it into another --out (or --restart)")
         if saved != mine:
             diff = sorted(k for k in mine if saved.get(k) != mine[k])
             raise SystemExit(f"{self.state_path}: run was started with a different configuration ({', '.join(diff)})")
@@ -193,7 +204,8 @@ class Trainer:
 
     def _meta(self, epoch: int, kind: str) -> dict:
         c = self.cfg
-        return {"name": f"{self.hmm.name.replace(':', '')}-h{c.hidden}-d{c.inputs}-seed{c.seed}",
+        net = "" if (c.cell, c.bias) == ("relu", False) else f"-{c.cell}" + ("-bias" if c.bias else "")
+        return {"name": f"{self.hmm.name.replace(':', '')}-h{c.hidden}-d{c.inputs}{net}-seed{c.seed}",
                 "kind": kind, "epoch": epoch, "hmm": self.hmm.to_json(), "seed": c.seed,
                 "training": {k: v for k, v in asdict(c).items() if k != "hmm_json"},
                 "history": self.history, "wall_seconds": round(self.wall, 1),
@@ -318,11 +330,16 @@ class Trainer:
             print(f"hmmrnn train: {'converged' if self._stop() else 'not converged'} at epoch {self.epoch}",
                   file=sys.stderr)
         if self.best[2] is not None:  # None when no epoch has run (epochs=0)
-            best_model = RNN(c.hidden, c.inputs, self.hmm.n_outputs)
+            best_model = RNN(c.hidden, c.inputs, self.hmm.n_outputs, bias=c.bias, cell=c.cell)
             best_model.load_state_dict(self.best[2])
             save(self.out / "best", best_model, dict(self._meta(self.best[1], "best-validation")))
         atomic_write_json(self.out / "history.json", self.history)
         return Path(final.path)
+
+
+def _net(cell: str, bias: bool) -> str:
+    """'relu' / 'biased gru': a network's cell and bias in words."""
+    return f"biased {cell}" if bias else cell
 
 
 def _device_name(device: torch.device) -> str:
