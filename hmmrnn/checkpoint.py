@@ -283,7 +283,7 @@ def load(path, cell: str | None = None) -> Checkpoint:
     model.load_state_dict(_own_biases(model, {k: v.float() for k, v in st.items()}))
     model.requires_grad_(False)
     note = (f"{path}: cell assumed relu (relu and tanh have the same weights); if it is a tanh network, "
-            f"load it with cell='tanh'") if assumed else ""
+            f"say so (--cell tanh; from Python load(path, cell='tanh'))") if assumed else ""
     return Checkpoint(model, meta, str(path), digest, "relu" if assumed else None, note)
 
 

@@ -231,6 +231,8 @@ def _pytest_args(a, paths: list[str]) -> list[str]:
         args += ["--junitxml", a.junitxml]
     if a.runs_dir:
         args += ["--runs-dir", a.runs_dir]
+    if a.cell:
+        args += ["--cell", a.cell]
     return args + ["--device", a.device] + a.pytest_args
 
 
@@ -271,6 +273,8 @@ def _claims_options(p) -> None:
     p.add_argument("--hmm", default=None, help="target HMM for checkpoints whose metadata lacks one")
     p.add_argument("--report-dir", default="reports")
     p.add_argument("--device", type=_device, default="cpu", help="where the claims' rollouts run: cpu (default), cuda, cuda:N or auto")
+    p.add_argument("--cell", choices=CELLS, default=None,
+                   help="the cell of checkpoints whose file cannot tell it (relu or tanh); default: metadata, else relu")
     p.add_argument("--runs-dir", default=None, help="training runs the training claims (P6, P7, P10, P11, P13) read")
     p.add_argument("--claims-seed", type=int, default=None)
     p.add_argument("--junitxml", default=None, help="also write JUnit XML here")

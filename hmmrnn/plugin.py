@@ -19,6 +19,7 @@ from .hmm import HMMSpecError, parse_spec
 from .limits import refuse_for_claims
 from .claim import resolve_target
 from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError
+from .rnn import CELLS
 from .serial import jsonable
 
 
@@ -49,6 +50,9 @@ def pytest_addoption(parser):
     g.addoption("--device", default="cpu", metavar="DEV",
                 help="where the rollouts run: cpu (default), cuda, cuda:N or auto (CUDA when present); the noise is "
                      "drawn on the CPU either way, so the verdicts are the CPU's up to the device's float arithmetic")
+    g.addoption("--cell", default=None, choices=CELLS, metavar="CELL",
+                help="the cell of checkpoints whose file cannot tell it (relu or tanh: the same weights); default: "
+                     "their metadata's, else relu, which the run then says it assumed")
     g.addoption("--mu-grid", default="coarse", choices=("coarse", "full"),
                 help="mu values of the paper's Fig 7 sweep: coarse (CI default) or full (0, 0.1, ..., 2)")
 
@@ -198,7 +202,7 @@ def _loaded(config, path: str):
     models = config.stash[_state]["models"]
     if path not in models:
         try:
-            models[path] = load(path)
+            models[path] = load(path, cell=config.getoption("cell"))
         except CheckpointError as e:
             models[path] = e
     return models[path]
@@ -457,6 +461,9 @@ class ClaimsSession:
             self.journal.unlink(missing_ok=True)
 
     def pytest_terminal_summary(self, terminalreporter, config):
+        for ck in config.stash[_state]["models"].values():
+            if getattr(ck, "note", ""):
+                terminalreporter.write_line(f"hmmrnn: {ck.note}")
         for hmm, f in self.fresh.items():
             state = (f"STALE: {len(f['diffs'])} of its rows differ" if f["diffs"] else
                      f"{f['compared']} rows recomputed, equal" if f["compared"] else "not checked by this run")

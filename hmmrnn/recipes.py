@@ -11,6 +11,7 @@ from typing import Callable
 
 from .analysis import (composition, connectivity, convergence, emergence, emission, fixed_point, kick, kick_search,
                        mu_sweep, readout, second_order)
+from . import cells
 from .registry import ClaimError, get
 from .runs import load_evolution
 from .subject import (KICK_GROUP, ZONE_MAP, Subject, kick_groups, noise_paper, noise_strict,  # noqa: F401 (re-exported)
@@ -150,10 +151,14 @@ for _group in (recipes_mechanics, recipes_timescales, recipes_cohorts, recipes_s
 
 
 def statistics(claim_id: str, reading: str, subject: Subject) -> dict:
-    """The statistics of one reading of one claim on one subject."""
+    """The statistics of one reading of one claim on one subject. On a network of another cell than the ReLU,
+    the claim's applicability there first (hmmrnn.cells: an ERROR where it does not apply, the cell and any
+    declared analogue added to its statistics)."""
     try:
         recipe = RECIPES[(claim_id, reading)]
     except KeyError:
         raise KeyError(f"no recipe for {claim_id}:{reading}; known claims: "
                        f"{sorted({c for c, _ in RECIPES})}") from None
-    return recipe(subject)
+    on_cell = cells.require(claim_id, subject.model) if subject.model is not None else {}
+    stats = recipe(subject)
+    return {**stats, **on_cell} if on_cell else stats

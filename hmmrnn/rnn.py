@@ -95,7 +95,9 @@ class RNN(nn.Module):
         return state[..., : self.hidden] if self.cell == "lstm" else state
 
     def readout(self, h: torch.Tensor) -> torch.Tensor:
-        """Logits [..., O] of activities h [..., H]: W_o h (+ b_o)."""
+        """Logits [..., O] of activities h [..., H] or of full states [..., S] (the LSTM's h taken out): W_o h (+ b_o)."""
+        if h.shape[-1] != self.hidden:
+            h = self.activity(h)
         logits = h @ self.weight_o.T
         return logits if self.bias_o is None else logits + self.bias_o
 

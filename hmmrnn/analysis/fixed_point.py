@@ -21,11 +21,11 @@ def starts(model: RNN, n: int, seed: int) -> tuple[torch.Tensor, float]:
     """n starts: half on-orbit states of a noise-driven run, half random non-negative states of
     norms spread over 0.1x..10x the orbit scale. Returns (starts [n, H], orbit scale)."""
     run = noise_run(model, batch=8, steps=250, seed=seed_for(seed, "fp-orbit"))
-    on_orbit = require_finite(run.states, "noise-driven activity over 250 steps").reshape(-1, model.hidden)
+    on_orbit = require_finite(run.states, "noise-driven activity over 250 steps").reshape(-1, model.state_size)
     scale = orbit_scale(on_orbit)
     g = torch.Generator().manual_seed(seed_for(seed, "fp-starts"))
     idx = torch.randperm(len(on_orbit), generator=g)[: n // 2]
-    rand = torch.rand(n - n // 2, model.hidden, generator=g)
+    rand = torch.rand(n - n // 2, model.state_size, generator=g)
     norms = scale * 10 ** (torch.rand(len(rand), 1, generator=g) * 2 - 1)
     rand = rand / rand.norm(dim=1, keepdim=True) * norms
     return torch.cat([on_orbit[idx], rand]), scale
@@ -89,7 +89,7 @@ def paper_collapse(model: RNN, seed: int, n_starts: int = 100, steps: int = 500)
     input-free steps. End-state spread (max distance from the mean end state, relative to the orbit scale)
     and the number of distinct end points (greedy clustering at 1e-3 of the orbit scale)."""
     run = noise_run(model, batch=8, steps=250, seed=seed_for(seed, "fp-paper"))
-    on_orbit = require_finite(run.states, "noise-driven activity over 250 steps").reshape(-1, model.hidden)
+    on_orbit = require_finite(run.states, "noise-driven activity over 250 steps").reshape(-1, model.state_size)
     scale = orbit_scale(on_orbit)
     g = torch.Generator().manual_seed(seed_for(seed, "fp-paper-starts"))
     h0 = on_orbit[torch.randperm(len(on_orbit), generator=g)[:n_starts]]

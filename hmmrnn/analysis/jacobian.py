@@ -34,6 +34,18 @@ def active_eigvals(W: torch.Tensor, active: torch.Tensor, min_units: int = 1) ->
         yield torch.linalg.eigvals(W[idx][:, idx]) if len(idx) >= min_units else None
 
 
+def state_eigvals(model: RNN, states: torch.Tensor) -> Iterator[torch.Tensor | None]:
+    """Per state [N, S], the eigenvalues of the input-free map's Jacobian there. The ReLU: those of W_hh restricted
+    to the units active at the next step (the paper's gated Jacobian, as active_eigvals); any other cell: of its own
+    step's Jacobian (``model.jacobian``: closed form for tanh, autograd for the GRU and LSTM, the full state)."""
+    if model.cell == "relu":
+        yield from active_eigvals(model.weight_hh.detach().double(), recurrent_active(model, states))
+        return
+    with torch.no_grad():
+        J = model.jacobian(states.to(model.weight_hh.dtype)).double()
+    yield from torch.linalg.eigvals(J)
+
+
 def critical_count(lam: torch.Tensor | None, re_tol: float = RE_TOL, im_tol: float = IM_TOL) -> int:
     """Critical pairs among eigenvalues lam: Moebius m = (lam - 1) / (lam + 1), |Re m| < re_tol, Im m > im_tol."""
     if lam is None:

@@ -42,7 +42,7 @@ def orbit_plane(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmu
     orbit plane of a scale-1 noise-driven run, as every analysis of it uses it."""
     noise = draw_noise(batch, steps + warmup, model.inputs, seed_for(seed, "orbit"))
     base = require_finite(rollout(model, noise).states[:, warmup:], f"noise-driven activity over {steps + warmup} steps")
-    return noise, base, pca_plane(base.reshape(-1, model.hidden).numpy())
+    return noise, base, pca_plane(base.reshape(-1, model.state_size).numpy())
 
 
 @torch.no_grad()
@@ -52,7 +52,7 @@ def radii_at(model: RNN, noise: torch.Tensor, base: torch.Tensor, pca, fp2: np.n
     radii = []
     for s in scales:
         st = base if s == 1.0 else require_finite(rollout(model, noise * s).states[:, warmup:], f"activity at input scale {s}")
-        p = pca.transform(st.reshape(-1, model.hidden).numpy())
+        p = pca.transform(st.reshape(-1, model.state_size).numpy())
         radii.append(float(np.median(np.linalg.norm(p - fp2, axis=1))))
     return np.array(radii)
 
@@ -63,7 +63,7 @@ def radius_scaling(model: RNN, seed: int, batch: int = 16, steps: int = 1000, wa
     """PCA(2) of a scale-1 run; radius (median PC-plane distance from the projected fixed point) at each
     input scale with the same noise draws; linear fit r = a s + c; rotation around the orbit centre."""
     noise, base, pca = orbit_plane(model, seed, batch, steps, warmup)
-    X = base.reshape(-1, model.hidden).numpy()
+    X = base.reshape(-1, model.state_size).numpy()
     fp = fixed_point_of(model, base[:, -1])
     fp2 = pca.transform(fp[None].numpy())[0]
     radii = radii_at(model, noise, base, pca, fp2, scales, warmup)
@@ -142,7 +142,7 @@ def paper_orbit(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmu
     s_arr = np.array(scales, dtype=float)
     a, c = np.polyfit(s_arr, radii, 1)
     r2 = 1 - ((radii - (a * s_arr + c)) ** 2).sum() / max(((radii - radii.mean()) ** 2).sum(), 1e-300)
-    proj = pca.transform(base.reshape(-1, model.hidden).numpy())
+    proj = pca.transform(base.reshape(-1, model.state_size).numpy())
     coherence, revs = rotation(angle_steps(proj.reshape(batch, steps, 2), proj.mean(0)))
     return {"scales": list(map(float, scales)), "radii": radii.tolist(),
             "radius_grows": bool(np.all(np.diff(radii) > 0)), "r_squared": float(r2),

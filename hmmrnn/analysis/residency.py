@@ -19,7 +19,7 @@ import torch
 
 from ..rnn import RNN, draw_noise, rollout
 from .common import noise_run, require_finite, seed_for
-from .jacobian import active_eigvals, recurrent_active
+from .jacobian import state_eigvals
 
 TRANSITION, KICK, CLUSTER, UNASSIGNED = 0, 1, 2, 3
 ZONE_NAMES = ("transition", "kick", "cluster", "unassigned")
@@ -65,10 +65,10 @@ def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: in
 
 
 def unstable_directions(model: RNN, locations: torch.Tensor) -> np.ndarray:
-    """Number of eigenvalues with |lambda| > 1 of J = diag(W_hh h > 0) W_hh at each location [N]."""
-    W = model.weight_hh.detach().double()
+    """Number of eigenvalues with |lambda| > 1 of the input-free map's Jacobian at each location [N] (the ReLU's:
+    J = diag(W_hh h > 0) W_hh; another cell's: its own step's, jacobian.state_eigvals)."""
     return np.array([0 if lam is None else int((lam.abs() > 1).sum())
-                     for lam in active_eigvals(W, recurrent_active(model, locations))], dtype=int)
+                     for lam in state_eigvals(model, locations)], dtype=int)
 
 
 def zones(rt: np.ndarray, pmax: np.ndarray) -> np.ndarray:

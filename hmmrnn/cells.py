@@ -1,0 +1,101 @@
+"""Which claims run on which recurrent cell, and what they read there (the paper analyses bias-free ReLU nets only).
+
+On a bias-free ReLU network every claim runs as written. On a ReLU network with biases every claim runs as written
+(the code adds the recurrent bias wherever it forms a pre-activation) but those in BIASED_NOT_YET, whose expansions
+leave the bias out. On a tanh, GRU or LSTM network a claim is one of:
+- GENERAL: its statistic is defined for any recurrent map; what it reads there is said (the state is the full
+  state, h, or cat(h, c) for the LSTM; Jacobians come from the cell's own step);
+- ANALOGUE: the sentence names something only a ReLU has, and the claim runs with a declared stand-in, named in
+  its statistics (``cell_analogue``) and so in the report, never silently the same statistic;
+- NOT_APPLICABLE: the sentence is about the ReLU's threshold itself; an ERROR with that reason;
+- NOT_YET: it could be generalised but is not yet; an ERROR saying so (work left, not a finding).
+Claims decided across checkpoints or over training runs are not gated here (their members are the fixtures').
+"""
+from __future__ import annotations
+
+from .errors import ClaimError
+
+FULL_STATE = "the state is the cell's full state (h; cat(h, c) for the LSTM), the readout reads h"
+JACOBIAN = "Jacobian eigenvalues of the cell's own step (closed form for tanh, autograd for the GRU and LSTM)"
+KICK_ANALOGUE = ("kick neurons discovered from the declared pre-activation analogue (tanh: its argument; GRU: the "
+                 "candidate's pre-tanh; LSTM: the cell input g's pre-tanh) rising before switches; silencing sets a "
+                 "unit's output h to 0")
+THRESHOLD = ("the sentence is about the ReLU's threshold (a unit silent below it, at it in kick zones); a {cell} "
+             "unit has no threshold where its output vanishes")
+KICK_BASED = ("built on the kick neurons' ReLU-specific statistics (pre-activation at the threshold, homogeneity of "
+              "the bias-free ReLU); not generalised to other cells yet")
+
+GENERAL = {
+    "fixed-point.single": f"input-free runs from many starts; {FULL_STATE}",
+    "orbit.radius-scaling": f"the orbit plane is the PCA plane of the noise-driven full states; {FULL_STATE}",
+    "residency.three-zones": f"residency from noise-driven rollouts; unstable directions: {JACOBIAN}; {FULL_STATE}",
+    "emission.hmm-agreement": "outputs only",
+    "noise.cluster-vs-transition": f"rollouts from the zone map's states under resampled noise; {FULL_STATE}",
+    "orbit.per-output-pair": f"PCA planes of the full states per output pair; {FULL_STATE}",
+    "slow-regions.output-classes": f"the zone map's clusters and their outputs; {FULL_STATE}",
+    "training.convergence": "the loss history only",
+}
+ANALOGUE = {
+    "kick.ablation-traps": KICK_ANALOGUE,
+}
+NOT_APPLICABLE = {
+    "kick.preactivation-profile": THRESHOLD,
+    "kick.gate": THRESHOLD,
+}
+NOT_YET = {
+    "connectivity.kick-motif": KICK_BASED,
+    "second-order.variance": "the second-order expansion is of the ReLU's gating; not generalised to other cells yet",
+    "second-order.perturbative": "the perturbative prediction is the ReLU's homogeneous one; not generalised yet",
+    "training.emergence": "critical pairs are counted on the ReLU's gated Jacobian over training; not generalised yet",
+    "orbit.mechanics": "the authors' flow field applies the ReLU to the input drive; not generalised to other cells yet",
+    "time-scales.resonance": KICK_BASED,
+    "kick.noise-equivalence": KICK_BASED,
+    "time-scales.over-training": KICK_BASED,
+    "training.second-order-dominance": "the second-order terms are the ReLU's; not generalised to other cells yet",
+}
+
+
+BIASED_NOT_YET = {
+    "orbit.mechanics": "the authors' flow field and the recurrence step it splits off leave the recurrent bias out; "
+                       "not generalised to biased networks yet",
+    "second-order.variance": "the second-order expansion leaves the recurrent bias out; not generalised to biased "
+                             "networks yet",
+    "second-order.perturbative": "the perturbative prediction is the bias-free ReLU's homogeneous one; not generalised "
+                                 "to biased networks yet",
+    "training.second-order-dominance": "the second-order terms leave the recurrent bias out; not generalised to biased "
+                                       "networks yet",
+}
+
+
+def cell_of(model) -> str:
+    """The cell as the tables read it: "relu", "relu+bias" (a ReLU with a recurrent bias), "tanh", "gru", "lstm"."""
+    cell = getattr(model, "cell", "relu")
+    return "relu+bias" if cell == "relu" and getattr(model, "bias_h", None) is not None else cell
+
+
+def applicability(claim_id: str, cell: str) -> tuple[str, str]:
+    """(kind, note) of a claim on a cell (as cell_of names it): kind is "general", "analogue", "not-applicable",
+    "not-yet" or "ungated"."""
+    if cell == "relu":
+        return "general", ""
+    if cell == "relu+bias":
+        return ("not-yet", BIASED_NOT_YET[claim_id]) if claim_id in BIASED_NOT_YET else ("general", "")
+    for kind, table in (("general", GENERAL), ("analogue", ANALOGUE), ("not-applicable", NOT_APPLICABLE),
+                        ("not-yet", NOT_YET)):
+        if claim_id in table:
+            return kind, table[claim_id].format(cell=cell)
+    return "ungated", ""
+
+
+def require(claim_id: str, model) -> dict:
+    """Before a claim runs on a network: a ClaimError (one line) where it does not apply to the network's cell;
+    else the statistics it adds there ({} on a ReLU net: its results are unchanged)."""
+    cell = cell_of(model)
+    kind, note = applicability(claim_id, cell)
+    if kind == "not-applicable":
+        raise ClaimError(f"{claim_id} does not apply to a {cell} network: {note}")
+    if kind == "not-yet":
+        raise ClaimError(f"{claim_id} on a {cell} network: {note}")
+    if cell in ("relu", "relu+bias"):
+        return {}  # a ReLU network's results as they always were
+    return {"cell": cell, **({"cell_analogue": note} if kind == "analogue" else {})}

@@ -1,0 +1,103 @@
+"""The claims on other cells than the ReLU (hmmrnn/cells.py): every per-checkpoint claim declares what it does
+there; the general ones run on tanh, GRU and LSTM networks (full state, the cell's own Jacobian) and say which cell
+they ran on; the ReLU-only ones are an ERROR with the reason; a ReLU network's results are untouched."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import hmmrnn
+from hmmrnn import cells
+from hmmrnn.analysis.jacobian import active_eigvals, recurrent_active, state_eigvals
+from hmmrnn.checkpoint import save
+from hmmrnn.hmm import linear_chain
+from hmmrnn.rnn import RNN
+
+torch.set_num_threads(1)
+OTHER = ("tanh", "gru", "lstm")
+PER_CHECKPOINT = [c for c in hmmrnn.CLAIMS if not hmmrnn.get(c).across]
+TABLES = (cells.GENERAL, cells.ANALOGUE, cells.NOT_APPLICABLE, cells.NOT_YET)
+
+
+def _net(cell: str, seed: int = 0, bias: bool = False) -> RNN:
+    return RNN(10, 4, 3, bias=bias, cell=cell, generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
+
+
+def test_every_per_checkpoint_claim_declares_what_it_does_on_other_cells():
+    assert [c for c in PER_CHECKPOINT if sum(c in t for t in TABLES) != 1] == []
+    assert [k for t in TABLES for k in t if k not in hmmrnn.CLAIMS] == []
+
+
+def test_a_relu_network_runs_every_claim_unchanged():
+    """Bias-free: every claim, its statistics as they always were. With biases: every claim but the expansions that
+    leave the bias out, which say so."""
+    assert all(cells.require(c, _net("relu")) == {} for c in PER_CHECKPOINT)
+    biased = _net("relu", bias=True)
+    assert all(cells.require(c, biased) == {} for c in PER_CHECKPOINT if c not in cells.BIASED_NOT_YET)
+    for claim in cells.BIASED_NOT_YET:
+        with pytest.raises(hmmrnn.ClaimError, match="a relu\\+bias network: .*bias"):
+            cells.require(claim, biased)
+
+
+@pytest.mark.parametrize("cell", OTHER)
+def test_relu_only_claims_are_an_error_naming_the_cell_and_the_reason(cell):
+    m = _net(cell)
+    for claim in (*cells.NOT_APPLICABLE, *cells.NOT_YET):
+        with pytest.raises(hmmrnn.ClaimError, match=f"a {cell} network: ") as e:
+            cells.require(claim, m)
+        assert "\n" not in str(e.value)
+    assert cells.require("kick.ablation-traps", m)["cell_analogue"].startswith("kick neurons discovered from")
+
+
+@pytest.mark.parametrize("cell", OTHER)
+def test_unstable_directions_come_from_the_cells_own_jacobian(cell):
+    """state_eigvals on another cell: the eigenvalues of its step's Jacobian (autograd), per state."""
+    m, s = _net(cell), torch.rand(5, 20 if cell == "lstm" else 10, generator=torch.Generator().manual_seed(1))
+    for x, lam in zip(s, state_eigvals(m, s)):
+        J = torch.autograd.functional.jacobian(lambda v: m.step(v[None])[0][0], x).double()
+        assert torch.allclose(torch.sort(lam.abs()).values, torch.sort(torch.linalg.eigvals(J).abs()).values,
+                              atol=1e-5)
+
+
+def test_unstable_directions_of_a_relu_net_are_the_gated_jacobians():
+    m, s = _net("relu"), torch.rand(5, 10, generator=torch.Generator().manual_seed(1))
+    for a, b in zip(state_eigvals(m, s), active_eigvals(m.weight_hh.double(), recurrent_active(m, s))):
+        assert (a is None and b is None) or torch.equal(a, b)
+
+
+@pytest.mark.parametrize("cell", OTHER)
+def test_the_general_claims_run_on_every_cell(tmp_path, cell):
+    """Each general claim gives a verdict (or its own one-line ERROR) on a small net of the cell, never a crash,
+    and its statistics name the cell."""
+    path = tmp_path / f"{cell}.pt"
+    save(path, _net(cell, seed=3), {"hmm": linear_chain(2).to_json(), "cell": cell})
+    cache: dict = {}
+    ran = 0
+    for claim in ("fixed-point.single", "orbit.radius-scaling", "emission.hmm-agreement"):
+        r = hmmrnn.check(claim, path, reading="strict", seed=1, cache=cache)
+        assert r.statistics["cell"] == cell and r.verdict in ("pass", "fail")
+        ran += 1
+    assert ran == 3
+
+
+def test_an_authors_file_says_which_cell_it_assumed_and_cell_overrides(tmp_path):
+    m = _net("tanh", seed=2)
+    state = {k: w.detach().clone() for k, w in (("rnn.weight_ih_l0", m.weight_ih), ("rnn.weight_hh_l0", m.weight_hh),
+                                                  ("fc.weight", m.weight_o))}
+    torch.save(state, tmp_path / "theirs.pt")
+    code = "from hmmrnn.cli import main; raise SystemExit(main())"
+    out = {}
+    for extra in ([], ["--cell", "tanh"]):
+        rep = tmp_path / f"rep{len(extra)}"
+        r = subprocess.run([sys.executable, "-c", code, "check", str(tmp_path / "theirs.pt"), "--hmm", "linear:2",
+                            "--report-dir", str(rep), *extra, "-k", "fixed-point", "--reading", "strict"],
+                           capture_output=True, text=True, cwd=tmp_path)
+        assert (rep / "results.json").exists(), r.stdout + r.stderr
+        rows = json.loads((rep / "results.json").read_text())["claims"]
+        out[bool(extra)] = (r.stdout, [row["statistics"].get("cell") for row in rows])
+    assert "cell assumed relu" in out[False][0] and out[False][1] == [None]
+    assert "cell assumed" not in out[True][0] and out[True][1] == ["tanh"]
