@@ -12,24 +12,29 @@ from .rnn import RNN
 KINDS = ("untrained", "pre-bifurcation", "line-attractor", "shuffled", "wrong-hmm")
 
 
-def untrained(hidden: int, inputs: int, outputs: int, seed: int) -> RNN:
-    """A default-initialised network."""
-    return RNN(hidden, inputs, outputs, generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
+def untrained(hidden: int, inputs: int, outputs: int, seed: int, cell: str = "relu", bias: bool = False) -> RNN:
+    """A default-initialised network of the cell."""
+    return RNN(hidden, inputs, outputs, bias=bias, cell=cell,
+               generator=torch.Generator().manual_seed(seed)).requires_grad_(False)
 
 
 def shuffled(model: RNN, seed: int) -> RNN:
-    """The same network with its recurrent weights randomly permuted (same weight distribution)."""
+    """The same network with its recurrent weights randomly permuted (same weight distribution); a gated cell's
+    within each gate block, so each gate keeps its own weights' distribution (one block: the ReLU's as before)."""
     g = torch.Generator().manual_seed(seed)
-    out = RNN(model.hidden, model.inputs, model.outputs, bias=model.has_bias)
+    out = RNN(model.hidden, model.inputs, model.outputs, bias=model.has_bias, cell=model.cell)
     out.load_state_dict(model.state_dict())
-    W = out.weight_hh.data
-    W.copy_(W.flatten()[torch.randperm(W.numel(), generator=g)].view_as(W))
+    for W in out.weight_hh.data.split(model.hidden, 0):
+        W.copy_(W.flatten()[torch.randperm(W.numel(), generator=g)].view_as(W))
     return out.requires_grad_(False)
 
 
 def line_attractor(model: RNN, seed: int, contraction: float = 0.5) -> RNN:
     """Bias-free ReLU net with a continuum of fixed points: W_hh = P_v + contraction * (I - P_v) R (I - P_v)
-    with v > 0, so relu(W_hh c v) = c v for every c >= 0. Input and readout weights are kept."""
+    with v > 0, so relu(W_hh c v) = c v for every c >= 0. Input and readout weights are kept. A ReLU construction:
+    ValueError (one line) for another cell."""
+    if model.cell != "relu":
+        raise ValueError(f"the line-attractor control is built for a ReLU network, not a {model.cell} one")
     g = torch.Generator().manual_seed(seed)
     H = model.hidden
     v = torch.rand(H, generator=g) + 0.5

@@ -51,12 +51,14 @@ def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm:
     pre_epoch = controls.pre_bifurcation_epoch(meta["history"], evo)
     pre = load(run_dir / "evolution" / f"epoch_{pre_epoch:04d}.pt")
     built = {
-        "untrained": (controls.untrained(m.hidden, m.inputs, m.outputs, seed), {"init_seed": seed}),
+        "untrained": (controls.untrained(m.hidden, m.inputs, m.outputs, seed, cell=m.cell, bias=m.has_bias),
+                      {"init_seed": seed}),
         "pre-bifurcation": (pre.model, {"epoch": pre_epoch, "bifurcation_epoch": controls.bifurcation_epoch(meta["history"]),
                                         "rule": "last evolution checkpoint >= 20 epochs before the steepest drop of the smoothed validation loss"}),
-        "line-attractor": (controls.line_attractor(m, seed), {"seed": seed}),
         "shuffled": (controls.shuffled(m, seed), {"seed": seed}),
     }
+    if m.cell == "relu":  # a ReLU construction (controls.line_attractor)
+        built["line-attractor"] = (controls.line_attractor(m, seed), {"seed": seed})
     entries = []
     for kind, (model, extra) in built.items():
         meta_c = {"name": f"{base_name}-{kind}", "kind": "control", "control": kind, "hmm": meta["hmm"],

@@ -101,3 +101,19 @@ def test_an_authors_file_says_which_cell_it_assumed_and_cell_overrides(tmp_path)
         out[bool(extra)] = (r.stdout, [row["statistics"].get("cell") for row in rows])
     assert "cell assumed relu" in out[False][0] and out[False][1] == [None]
     assert "cell assumed" not in out[True][0] and out[True][1] == ["tanh"]
+
+
+@pytest.mark.parametrize("cell", OTHER)
+def test_controls_of_each_cell(cell):
+    """Untrained: the cell's own initialisation; shuffled: each gate block's weights permuted within the block;
+    the line attractor is a ReLU construction and says so."""
+    from hmmrnn import controls
+    m = _net(cell, seed=4)
+    assert controls.untrained(10, 4, 3, seed=1, cell=cell).cell == cell
+    s = controls.shuffled(m, seed=2)
+    assert s.cell == cell and not torch.equal(s.weight_hh, m.weight_hh)
+    for a, b in zip(s.weight_hh.split(10, 0), m.weight_hh.split(10, 0)):
+        assert torch.equal(a.flatten().sort().values, b.flatten().sort().values)
+    assert torch.equal(s.weight_ih, m.weight_ih)
+    with pytest.raises(ValueError, match=f"not a {cell} one"):
+        controls.line_attractor(m, seed=3)
