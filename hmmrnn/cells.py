@@ -9,6 +9,7 @@ leave the bias out. On a tanh, GRU or LSTM network a claim is one of:
   its statistics (``cell_analogue``) and so in the report, never silently the same statistic;
 - NOT_APPLICABLE: the sentence is about the ReLU's threshold itself; an ERROR with that reason;
 - NOT_YET: it could be generalised but is not yet; an ERROR saying so (work left, not a finding).
+A key is a claim ("kick.gate") or one reading of it ("second-order.variance:paper"), which wins over the claim's.
 Claims decided across checkpoints or over training runs are not gated here (their members are the fixtures').
 """
 from __future__ import annotations
@@ -34,9 +35,15 @@ GENERAL = {
     "orbit.per-output-pair": f"PCA planes of the full states per output pair; {FULL_STATE}",
     "slow-regions.output-classes": f"the zone map's clusters and their outputs; {FULL_STATE}",
     "training.convergence": "the loss history only",
+    "second-order.perturbative:strict": "the radius exponent against the displacement's, both of the cell's own "
+                                        f"step; {FULL_STATE}",
+    "training.second-order-dominance": f"|E d2| and E|d1| of the cell's own step over training; {FULL_STATE}",
 }
+RECURSION = ("the authors' perturbative recursion expands the ReLU's gating (D = pre-activation > 0); not "
+             "generalised to other cells yet")
 ANALOGUE = {
     "kick.ablation-traps": KICK_ANALOGUE,
+    "second-order.variance:strict": f"the displacement of the cell's own step ({FULL_STATE}); {KICK_ANALOGUE}",
 }
 NOT_APPLICABLE = {
     "kick.preactivation-profile": THRESHOLD,
@@ -44,26 +51,19 @@ NOT_APPLICABLE = {
 }
 NOT_YET = {
     "connectivity.kick-motif": KICK_BASED,
-    "second-order.variance": "the second-order expansion is of the ReLU's gating; not generalised to other cells yet",
-    "second-order.perturbative": "the perturbative prediction is the ReLU's homogeneous one; not generalised yet",
+    "second-order.variance:paper": RECURSION,
+    "second-order.perturbative:paper": RECURSION,
     "training.emergence": "critical pairs are counted on the ReLU's gated Jacobian over training; not generalised yet",
     "orbit.mechanics": "the authors' flow field applies the ReLU to the input drive; not generalised to other cells yet",
     "time-scales.resonance": KICK_BASED,
     "kick.noise-equivalence": KICK_BASED,
     "time-scales.over-training": KICK_BASED,
-    "training.second-order-dominance": "the second-order terms are the ReLU's; not generalised to other cells yet",
 }
 
 
 BIASED_NOT_YET = {
     "orbit.mechanics": "the authors' flow field and the recurrence step it splits off leave the recurrent bias out; "
                        "not generalised to biased networks yet",
-    "second-order.variance": "the second-order expansion leaves the recurrent bias out; not generalised to biased "
-                             "networks yet",
-    "second-order.perturbative": "the perturbative prediction is the bias-free ReLU's homogeneous one; not generalised "
-                                 "to biased networks yet",
-    "training.second-order-dominance": "the second-order terms leave the recurrent bias out; not generalised to biased "
-                                       "networks yet",
 }
 
 
@@ -73,25 +73,28 @@ def cell_of(model) -> str:
     return "relu+bias" if cell == "relu" and getattr(model, "bias_h", None) is not None else cell
 
 
-def applicability(claim_id: str, cell: str) -> tuple[str, str]:
-    """(kind, note) of a claim on a cell (as cell_of names it): kind is "general", "analogue", "not-applicable",
-    "not-yet" or "ungated"."""
+TABLES = (("general", GENERAL), ("analogue", ANALOGUE), ("not-applicable", NOT_APPLICABLE), ("not-yet", NOT_YET))
+
+
+def applicability(claim_id: str, cell: str, reading: str = "strict") -> tuple[str, str]:
+    """(kind, note) of a reading of a claim on a cell (as cell_of names it): kind is "general", "analogue",
+    "not-applicable", "not-yet" or "ungated"."""
     if cell == "relu":
         return "general", ""
     if cell == "relu+bias":
         return ("not-yet", BIASED_NOT_YET[claim_id]) if claim_id in BIASED_NOT_YET else ("general", "")
-    for kind, table in (("general", GENERAL), ("analogue", ANALOGUE), ("not-applicable", NOT_APPLICABLE),
-                        ("not-yet", NOT_YET)):
-        if claim_id in table:
-            return kind, table[claim_id].format(cell=cell)
+    for key in (f"{claim_id}:{reading}", claim_id):
+        for kind, table in TABLES:
+            if key in table:
+                return kind, table[key].format(cell=cell)
     return "ungated", ""
 
 
-def require(claim_id: str, model) -> dict:
+def require(claim_id: str, model, reading: str = "strict") -> dict:
     """Before a claim runs on a network: a ClaimError (one line) where it does not apply to the network's cell;
     else the statistics it adds there ({} on a ReLU net: its results are unchanged)."""
     cell = cell_of(model)
-    kind, note = applicability(claim_id, cell)
+    kind, note = applicability(claim_id, cell, reading)
     if kind == "not-applicable":
         raise ClaimError(f"{claim_id} does not apply to a {cell} network: {note}")
     if kind == "not-yet":

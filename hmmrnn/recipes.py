@@ -159,6 +159,6 @@ def statistics(claim_id: str, reading: str, subject: Subject) -> dict:
     except KeyError:
         raise KeyError(f"no recipe for {claim_id}:{reading}; known claims: "
                        f"{sorted({c for c, _ in RECIPES})}") from None
-    on_cell = cells.require(claim_id, subject.model) if subject.model is not None else {}
+    on_cell = cells.require(claim_id, subject.model, reading) if subject.model is not None else {}
     stats = recipe(subject)
     return {**stats, **on_cell} if on_cell else stats

@@ -20,7 +20,7 @@ from hmmrnn.rnn import RNN
 torch.set_num_threads(1)
 OTHER = ("tanh", "gru", "lstm")
 PER_CHECKPOINT = [c for c in hmmrnn.CLAIMS if not hmmrnn.get(c).across]
-TABLES = (cells.GENERAL, cells.ANALOGUE, cells.NOT_APPLICABLE, cells.NOT_YET)
+TABLES = cells.TABLES
 
 
 def _net(cell: str, seed: int = 0, bias: bool = False) -> RNN:
@@ -28,8 +28,14 @@ def _net(cell: str, seed: int = 0, bias: bool = False) -> RNN:
 
 
 def test_every_per_checkpoint_claim_declares_what_it_does_on_other_cells():
-    assert [c for c in PER_CHECKPOINT if sum(c in t for t in TABLES) != 1] == []
-    assert [k for t in TABLES for k in t if k not in hmmrnn.CLAIMS] == []
+    """Each reading of each claim: exactly one kind (a reading's own entry, else the claim's)."""
+    for claim in PER_CHECKPOINT:
+        for reading in ("paper", "strict"):
+            own = [k for _, t in TABLES for k in t if k == f"{claim}:{reading}"]
+            whole = [k for _, t in TABLES for k in t if k == claim]
+            assert len(own) <= 1 and len(whole) <= 1 and (own or whole), (claim, reading)
+            assert cells.applicability(claim, "gru", reading)[0] != "ungated"
+    assert [k for _, t in TABLES for k in t if k.split(":")[0] not in hmmrnn.CLAIMS] == []
 
 
 def test_a_relu_network_runs_every_claim_unchanged():
@@ -46,9 +52,10 @@ def test_a_relu_network_runs_every_claim_unchanged():
 @pytest.mark.parametrize("cell", OTHER)
 def test_relu_only_claims_are_an_error_naming_the_cell_and_the_reason(cell):
     m = _net(cell)
-    for claim in (*cells.NOT_APPLICABLE, *cells.NOT_YET):
+    for key in (*cells.NOT_APPLICABLE, *cells.NOT_YET):
+        claim, _, reading = key.partition(":")
         with pytest.raises(hmmrnn.ClaimError, match=f"a {cell} network: ") as e:
-            cells.require(claim, m)
+            cells.require(claim, m, reading or "strict")
         assert "\n" not in str(e.value)
     assert cells.require("kick.ablation-traps", m)["cell_analogue"].startswith("kick neurons discovered from")
 
@@ -77,11 +84,11 @@ def test_the_general_claims_run_on_every_cell(tmp_path, cell):
     save(path, _net(cell, seed=3), {"hmm": linear_chain(2).to_json(), "cell": cell})
     cache: dict = {}
     ran = 0
-    for claim in ("fixed-point.single", "orbit.radius-scaling", "emission.hmm-agreement"):
+    for claim in ("fixed-point.single", "orbit.radius-scaling", "emission.hmm-agreement", "second-order.perturbative"):
         r = hmmrnn.check(claim, path, reading="strict", seed=1, cache=cache)
         assert r.statistics["cell"] == cell and r.verdict in ("pass", "fail")
         ran += 1
-    assert ran == 3
+    assert ran == 4
 
 
 def test_an_authors_file_says_which_cell_it_assumed_and_cell_overrides(tmp_path):

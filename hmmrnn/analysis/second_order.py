@@ -39,7 +39,7 @@ def kicks_in(top: list[int], kick_neurons) -> int:
 def displacement(model: RNN, seed: int, n_states: int = 200, draws: int = 128, sigmas=SIGMAS,
                  kick_neurons: list[int] = ()) -> dict:
     run = noise_run(model, 4, n_states // 4 + 1, seed_for(seed, "d2-run"))
-    H = run.states.reshape(-1, model.hidden)[:n_states]
+    H = run.states.reshape(-1, model.state_size)[:n_states]
     g = torch.Generator().manual_seed(seed_for(seed, "d2-draws"))
     xi = torch.randn(draws, model.inputs, generator=g)
     base = one_step(model, H, torch.zeros(len(H), model.inputs))
@@ -57,13 +57,14 @@ def displacement(model: RNN, seed: int, n_states: int = 200, draws: int = 128, s
 def paper_recursion(model: RNN, seed: int, n_states: int = 200, steps: int = 10, trials: int = 20,
                     sigmas=(0.5, 1.0, 2.0), kick_neurons: list[int] = ()) -> dict:
     """The authors' perturbative estimate (REFERENCE section 6): from visited states, `steps` steps of the
-    noise-free relaxation h <- relu(W_hh h) carrying a first-order term d1 <- D (W_hh d1 + W_ih s xi),
+    noise-free relaxation h <- relu(W_hh h (+ b)) carrying a first-order term d1 <- D (W_hh d1 + W_ih s xi),
     propagated linearly, and a second-order term d2 <- D W_hh d2 + 0.5 W_hh (d1^2 * (h > 0)), D the gating
     of the relaxation; E[d2] over `trials` noise draws, averaged over states. d1 is linear in s and d2
     quadratic, so the exponent against s^2 is 1 by construction; the content is which neurons dominate."""
     run = noise_run(model, 4, n_states // 4 + 1, seed_for(seed, "d2-paper-run"))
     H0 = run.states.reshape(-1, model.hidden)[:n_states].double()
     W, Wi = model.weight_hh.double(), model.weight_ih.double()
+    b = 0.0 if model.bias_h is None else model.bias_h.double()  # a biased ReLU's relaxation relu(W_hh h + b)
     g = torch.Generator().manual_seed(seed_for(seed, "d2-paper-draws"))
     xi = torch.randn(trials, steps, model.inputs, generator=g).double()
     v = []
@@ -72,7 +73,7 @@ def paper_recursion(model: RNN, seed: int, n_states: int = 200, steps: int = 10,
         x = (s * xi).repeat(len(H0), 1, 1)
         d1, d2 = torch.zeros_like(h), torch.zeros_like(h)
         for t in range(steps):
-            pre = h @ W.T
+            pre = h @ W.T + b
             D = (pre > 0).double()
             d2 = D * (d2 @ W.T) + 0.5 * ((d1**2) * (h > 0).double()) @ W.T
             d1 = D * (d1 @ W.T + x[:, t] @ Wi.T)
@@ -87,7 +88,7 @@ def terms(model: RNN, seed: int, n_states: int = 100, draws: int = 64, scale: fl
     orders cancelled by antithetic pairs) and E|d1| (the size of the zero-mean first-order response), with
     d1 = (F(h, s xi) - F(h, -s xi)) / 2 and d2 = (F(h, s xi) + F(h, -s xi)) / 2 - F(h, 0)."""
     run = noise_run(model, 4, n_states // 4 + 1, seed_for(seed, "d2-terms-run"))
-    H = run.states.reshape(-1, model.hidden)[:n_states]
+    H = run.states.reshape(-1, model.state_size)[:n_states]
     g = torch.Generator().manual_seed(seed_for(seed, "d2-terms-draws"))
     x = (scale * torch.randn(draws, model.inputs, generator=g)).repeat(len(H), 1)
     hrep = H.repeat_interleave(draws, 0)
