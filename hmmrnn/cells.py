@@ -9,7 +9,8 @@ leave the bias out. On a tanh, GRU or LSTM network a claim is one of:
   its statistics (``cell_analogue``) and so in the report, never silently the same statistic;
 - NOT_APPLICABLE: the sentence is about the ReLU's threshold itself; an ERROR with that reason;
 - NOT_YET: it could be generalised but is not yet; an ERROR saying so (work left, not a finding).
-A key is a claim ("kick.gate") or one reading of it ("second-order.variance:paper"), which wins over the claim's.
+A key is a claim ("kick.gate"), one reading of it ("second-order.variance:paper"), either for one cell only
+("orbit.mechanics@tanh"); the most specific key wins.
 Claims decided across checkpoints or over training runs are not gated here (their members are the fixtures').
 """
 from __future__ import annotations
@@ -43,6 +44,8 @@ RECURSION = ("the authors' perturbative recursion expands the ReLU's gating (D =
              "generalised to other cells yet")
 ANALOGUE = {
     "kick.ablation-traps": KICK_ANALOGUE,
+    "orbit.mechanics@tanh": "the authors' flow field with tanh in place of the ReLU (recurrence vector: the input-free "
+                            f"step; input vector: E tanh(W_ih x + h) - h); {FULL_STATE}",
     "second-order.variance:strict": f"the displacement of the cell's own step ({FULL_STATE}); {KICK_ANALOGUE}",
 }
 NOT_APPLICABLE = {
@@ -54,17 +57,15 @@ NOT_YET = {
     "second-order.variance:paper": RECURSION,
     "second-order.perturbative:paper": RECURSION,
     "training.emergence": "critical pairs are counted on the ReLU's gated Jacobian over training; not generalised yet",
-    "orbit.mechanics": "the authors' flow field applies the ReLU to the input drive; not generalised to other cells yet",
+    "orbit.mechanics": "the authors' flow field splits a one-gate cell's step into recurrence and input; a {cell} "
+                       "step does not split so (not generalised yet)",
     "time-scales.resonance": KICK_BASED,
     "kick.noise-equivalence": KICK_BASED,
     "time-scales.over-training": KICK_BASED,
 }
 
 
-BIASED_NOT_YET = {
-    "orbit.mechanics": "the authors' flow field and the recurrence step it splits off leave the recurrent bias out; "
-                       "not generalised to biased networks yet",
-}
+BIASED_NOT_YET: dict[str, str] = {}  # every claim takes a biased ReLU's recurrent bias (a reading's own name here)
 
 
 def cell_of(model) -> str:
@@ -83,7 +84,7 @@ def applicability(claim_id: str, cell: str, reading: str = "strict") -> tuple[st
         return "general", ""
     if cell == "relu+bias":
         return ("not-yet", BIASED_NOT_YET[claim_id]) if claim_id in BIASED_NOT_YET else ("general", "")
-    for key in (f"{claim_id}:{reading}", claim_id):
+    for key in (f"{claim_id}:{reading}@{cell}", f"{claim_id}@{cell}", f"{claim_id}:{reading}", claim_id):
         for kind, table in TABLES:
             if key in table:
                 return kind, table[key].format(cell=cell)

@@ -31,31 +31,29 @@ def test_every_per_checkpoint_claim_declares_what_it_does_on_other_cells():
     """Each reading of each claim: exactly one kind (a reading's own entry, else the claim's)."""
     for claim in PER_CHECKPOINT:
         for reading in ("paper", "strict"):
-            own = [k for _, t in TABLES for k in t if k == f"{claim}:{reading}"]
-            whole = [k for _, t in TABLES for k in t if k == claim]
-            assert len(own) <= 1 and len(whole) <= 1 and (own or whole), (claim, reading)
-            assert cells.applicability(claim, "gru", reading)[0] != "ungated"
-    assert [k for _, t in TABLES for k in t if k.split(":")[0] not in hmmrnn.CLAIMS] == []
+            for cell in ("tanh", "gru", "lstm"):
+                keys = (f"{claim}:{reading}@{cell}", f"{claim}@{cell}", f"{claim}:{reading}", claim)
+                assert all(sum(k == key for _, t in TABLES for k in t) <= 1 for key in keys), (claim, reading, cell)
+                assert cells.applicability(claim, cell, reading)[0] != "ungated", (claim, reading, cell)
+    assert [k for _, t in TABLES for k in t if k.split("@")[0].split(":")[0] not in hmmrnn.CLAIMS] == []
 
 
 def test_a_relu_network_runs_every_claim_unchanged():
-    """Bias-free: every claim, its statistics as they always were. With biases: every claim but the expansions that
-    leave the bias out, which say so."""
-    assert all(cells.require(c, _net("relu")) == {} for c in PER_CHECKPOINT)
-    biased = _net("relu", bias=True)
-    assert all(cells.require(c, biased) == {} for c in PER_CHECKPOINT if c not in cells.BIASED_NOT_YET)
-    for claim in cells.BIASED_NOT_YET:
-        with pytest.raises(hmmrnn.ClaimError, match="a relu\\+bias network: .*bias"):
-            cells.require(claim, biased)
+    """With or without biases, every claim (the biased net's recurrent bias taken wherever a pre-activation is
+    formed), its statistics as they always were."""
+    for m in (_net("relu"), _net("relu", bias=True)):
+        assert all(cells.require(c, m, r) == {} for c in PER_CHECKPOINT for r in ("paper", "strict"))
 
 
 @pytest.mark.parametrize("cell", OTHER)
 def test_relu_only_claims_are_an_error_naming_the_cell_and_the_reason(cell):
     m = _net(cell)
-    for key in (*cells.NOT_APPLICABLE, *cells.NOT_YET):
-        claim, _, reading = key.partition(":")
+    refused = [(c, r) for c in PER_CHECKPOINT for r in ("paper", "strict")
+               if cells.applicability(c, cell, r)[0] in ("not-applicable", "not-yet")]
+    assert len(refused) >= 4
+    for claim, reading in refused:
         with pytest.raises(hmmrnn.ClaimError, match=f"a {cell} network: ") as e:
-            cells.require(claim, m, reading or "strict")
+            cells.require(claim, m, reading)
         assert "\n" not in str(e.value)
     assert cells.require("kick.ablation-traps", m)["cell_analogue"].startswith("kick neurons discovered from")
 
@@ -124,3 +122,13 @@ def test_controls_of_each_cell(cell):
     assert torch.equal(s.weight_ih, m.weight_ih)
     with pytest.raises(ValueError, match=f"not a {cell} one"):
         controls.line_attractor(m, seed=3)
+
+
+@pytest.mark.parametrize("cell,bias", [("tanh", False), ("relu", True)])
+def test_orbit_mechanics_on_a_tanh_and_a_biased_relu_net(tmp_path, cell, bias):
+    """The flow field takes the tanh (a declared analogue, named) or the biased net's bias; a verdict, no crash."""
+    path = tmp_path / "net.pt"
+    save(path, _net(cell, seed=5, bias=bias), {"hmm": linear_chain(2).to_json(), "cell": cell})
+    r = hmmrnn.check("orbit.mechanics", path, reading="paper", seed=1)
+    assert r.verdict in ("pass", "fail")
+    assert ("cell_analogue" in r.statistics) == (cell == "tanh")

@@ -60,14 +60,20 @@ def with_without_input(model: RNN, starts: torch.Tensor, seed: int, steps: int =
 @torch.no_grad()
 def plane_flow(model: RNN, points: torch.Tensor, pca, fp: torch.Tensor, seed: int, draws: int = 100) -> dict:
     """The authors' flow field (their visualize_flow_field): at points [N, H], the recurrence vector relu(W_hh h) - h
-    and the input vector E_x relu(W_ih x + h) - h (identity recurrence, `draws` draws), both projected on the orbit
+    (a biased net: its input-free step, bias included) and the input vector E_x relu(W_ih x + h) - h (identity
+    recurrence, `draws` draws; a tanh net: tanh in place of relu, the declared analogue), both projected on the orbit
     plane; their radial components there relative to the projected fixed point, and the cosine between them."""
+    if model.gates != 1:
+        raise ValueError(f"the authors' flow field splits a one-gate cell's step; a {model.cell} step does not split so")
+    f = torch.relu if model.cell == "relu" else torch.tanh
     g = torch.Generator().manual_seed(seed_for(seed, "mechanics-flow"))
     drive = torch.zeros_like(points)
     for _ in range(draws):
-        drive += torch.relu(torch.randn(len(points), model.inputs, generator=g) @ model.weight_ih.T + points)
+        drive += f(torch.randn(len(points), model.inputs, generator=g) @ model.weight_ih.T + points)
     inp = drive / draws - points
-    rec = torch.relu(points @ model.weight_hh.T) - points
+    # the recurrence vector: the input-free step (a biased net's bias in it), the bias-free ReLU's as the authors'
+    rec = (torch.relu(points @ model.weight_hh.T) if model.cell == "relu" and model.bias_h is None
+           else model.step(points)[0]) - points
     P = pca.transform(points.numpy())
     f2 = pca.transform(fp[None].numpy())[0]
     e = (P - f2) / np.maximum(np.linalg.norm(P - f2, axis=1, keepdims=True), 1e-30)
