@@ -15,6 +15,8 @@ Claims decided across checkpoints or over training runs are not gated here (thei
 """
 from __future__ import annotations
 
+import torch
+
 from .errors import ClaimError
 
 FULL_STATE = "the state is the cell's full state (h; cat(h, c) for the LSTM), the readout reads h"
@@ -22,10 +24,12 @@ JACOBIAN = "Jacobian eigenvalues of the cell's own step (closed form for tanh, a
 KICK_ANALOGUE = ("kick neurons discovered from the declared pre-activation analogue (tanh: its argument; GRU: the "
                  "candidate's pre-tanh; LSTM: the cell input g's pre-tanh) rising before switches; silencing sets a "
                  "unit's output h to 0")
+UNIT_WEIGHTS = ("the unit-to-unit weights are W_hh (tanh), the candidate's recurrent block for a gated cell (GRU "
+                "W_hn, LSTM W_hg)")
 THRESHOLD = ("the sentence is about the ReLU's threshold (a unit silent below it, at it in kick zones); a {cell} "
              "unit has no threshold where its output vanishes")
-KICK_BASED = ("built on the kick neurons' ReLU-specific statistics (pre-activation at the threshold, homogeneity of "
-              "the bias-free ReLU); not generalised to other cells yet")
+MU_SWEEP = ("the authors' mu sweep counts critical pairs on the ReLU's gated Jacobian (units with pre-activation > 0); "
+            "not generalised to other cells yet")
 
 GENERAL = {
     "fixed-point.single": f"input-free runs from many starts; {FULL_STATE}",
@@ -36,6 +40,8 @@ GENERAL = {
     "orbit.per-output-pair": f"PCA planes of the full states per output pair; {FULL_STATE}",
     "slow-regions.output-classes": f"the zone map's clusters and their outputs; {FULL_STATE}",
     "training.convergence": "the loss history only",
+    "training.emergence": f"critical pairs and unstable directions per evolution checkpoint: {JACOBIAN}, input-free "
+                          f"and with the next step's input; {FULL_STATE}",
     "second-order.perturbative:strict": "the radius exponent against the displacement's, both of the cell's own "
                                         f"step; {FULL_STATE}",
     "training.second-order-dominance": f"|E d2| and E|d1| of the cell's own step over training; {FULL_STATE}",
@@ -44,6 +50,10 @@ RECURSION = ("the authors' perturbative recursion expands the ReLU's gating (D =
              "generalised to other cells yet")
 ANALOGUE = {
     "kick.ablation-traps": KICK_ANALOGUE,
+    "connectivity.kick-motif": f"{KICK_ANALOGUE}; {UNIT_WEIGHTS}",
+    "time-scales.resonance": f"{KICK_ANALOGUE}; integrating populations from {UNIT_WEIGHTS}; {FULL_STATE}",
+    "kick.noise-equivalence": f"{KICK_ANALOGUE}; integrating populations from {UNIT_WEIGHTS}",
+    "time-scales.over-training": f"{KICK_ANALOGUE}; integrating populations from {UNIT_WEIGHTS}",
     "orbit.mechanics@tanh": "the authors' flow field with tanh in place of the ReLU (recurrence vector: the input-free "
                             f"step; input vector: E tanh(W_ih x + h) - h); {FULL_STATE}",
     "second-order.variance:strict": f"the displacement of the cell's own step ({FULL_STATE}); {KICK_ANALOGUE}",
@@ -53,19 +63,23 @@ NOT_APPLICABLE = {
     "kick.gate": THRESHOLD,
 }
 NOT_YET = {
-    "connectivity.kick-motif": KICK_BASED,
+    "kick.ablation-traps:paper": MU_SWEEP,
     "second-order.variance:paper": RECURSION,
     "second-order.perturbative:paper": RECURSION,
-    "training.emergence": "critical pairs are counted on the ReLU's gated Jacobian over training; not generalised yet",
     "orbit.mechanics": "the authors' flow field splits a one-gate cell's step into recurrence and input; a {cell} "
                        "step does not split so (not generalised yet)",
-    "time-scales.resonance": KICK_BASED,
-    "kick.noise-equivalence": KICK_BASED,
-    "time-scales.over-training": KICK_BASED,
 }
 
 
 BIASED_NOT_YET: dict[str, str] = {}  # every claim takes a biased ReLU's recurrent bias (a reading's own name here)
+
+
+def unit_weights(model) -> torch.Tensor:
+    """[H, H] the weight from unit j to unit i that the connectivity and population claims read: W_hh for a
+    one-gate cell (relu, tanh); the candidate's recurrent block for the GRU (n) and the LSTM (g), their
+    declared analogue."""
+    W = model.weight_hh.detach()
+    return W if model.gates == 1 else W[2 * model.hidden: 3 * model.hidden]
 
 
 def cell_of(model) -> str:

@@ -61,7 +61,7 @@ def kick_ablation_paper(s):
 
 
 def kick_motif(s):
-    return connectivity.kick_motif(s.model.weight_hh.numpy(), kick_groups(s).neurons_by_direction(), seed=s.seed,
+    return connectivity.kick_motif(cells.unit_weights(s.model).numpy(), kick_groups(s).neurons_by_direction(), seed=s.seed,
                                    pop_size=70, n_null=200)
 
 

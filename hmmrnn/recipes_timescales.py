@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .analysis import connectivity, mu_sweep, timescales as ts
+from .cells import unit_weights
 from .checkpoint import load
 from .controls import bifurcation_epoch
 from .errors import ClaimError
@@ -32,7 +33,7 @@ def kick_pair(s) -> tuple[dict, dict]:
         found = ", ".join(f"{a}->{c}" for a, c in sorted(groups))
         raise ClaimError(f"no pair of opposite switch directions among the kick groups (found {found})")
     A, B = groups[pair[0]], groups[pair[1]]
-    P, Q = connectivity.integrating_populations(s.model.weight_hh.detach().numpy(), A, B, POP_SIZE)
+    P, Q = connectivity.integrating_populations(unit_weights(s.model).numpy(), A, B, POP_SIZE)
     return {pair[0]: A, pair[1]: B}, {pair[0]: P, pair[1]: Q}
 
 
@@ -97,7 +98,7 @@ def manipulations(s, kick: dict) -> dict[str, Intervention]:
     """Per direction of the kick pair, the paper's two amplifications at mu = 2 (mu_sweep's definitions): the
     recurrent drive into the kick group, and the input drive into its integrating population (the 60 strongest
     inputs of each of its kick neurons, the group removed)."""
-    W = s.model.weight_hh.detach().numpy()
+    W = unit_weights(s.model).numpy()
     H = s.model.hidden
     out = {}
     for (a, c), g in kick.items():

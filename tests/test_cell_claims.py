@@ -132,3 +132,18 @@ def test_orbit_mechanics_on_a_tanh_and_a_biased_relu_net(tmp_path, cell, bias):
     r = hmmrnn.check("orbit.mechanics", path, reading="paper", seed=1)
     assert r.verdict in ("pass", "fail")
     assert ("cell_analogue" in r.statistics) == (cell == "tanh")
+
+
+@pytest.mark.parametrize("cell", OTHER)
+def test_emergence_statistics_of_a_checkpoint_of_each_cell(cell):
+    """Critical pairs and unstable directions from the cell's own Jacobian, input-free and with the input."""
+    from hmmrnn.analysis import emergence
+    got = emergence.checkpoint_stats(_net(cell, seed=6), linear_chain(2), seed=1)
+    for k in ("critical_fraction", "critical_fraction_input", "unstable_fraction"):
+        assert 0.0 <= got[k] <= 1.0, (k, got[k])
+
+
+def test_unit_weights_are_w_hh_or_the_candidates_block():
+    for cell, rows in (("relu", slice(0, 10)), ("tanh", slice(0, 10)), ("gru", slice(20, 30)), ("lstm", slice(20, 30))):
+        m = _net(cell)
+        assert torch.equal(cells.unit_weights(m), m.weight_hh[rows])

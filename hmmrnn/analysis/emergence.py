@@ -18,20 +18,24 @@ from ..rnn import RNN
 from ..runs import Evolution
 from .common import noise_run, seed_for
 from .emission import rnn_sample
-from .jacobian import active_eigvals, critical_count, recurrent_active
+from .jacobian import active_eigvals, critical_count, recurrent_active, state_eigvals
 from .orbit import ROTATION, has_orbit, rotation_stats
 
 
-def jacobian_fractions(model: RNN, states: torch.Tensor, active: torch.Tensor | None = None) -> tuple[float, float]:
-    """Fractions of states [N, H] whose Jacobian (active block of W_hh) has a critical pair, and that have an
+def jacobian_fractions(model: RNN, states: torch.Tensor, active: torch.Tensor | None = None,
+                       inputs: torch.Tensor | None = None) -> tuple[float, float]:
+    """Fractions of states [N, S] whose Jacobian (active block of W_hh) has a critical pair, and that have an
     unstable direction (|lambda| > 1; paper Fig 4C: unstable eigenvalues emerge in training). Gating: by
     default noise-free (W_hh h > 0, as residency.unstable_directions); ``active`` [N, H] gives it explicitly
-    (the authors gated with the input term: the pre-activation of the next step > 0)."""
-    if active is None:
-        active = recurrent_active(model, states)
-    W = model.weight_hh.detach().double()
+    (the authors gated with the input term: the pre-activation of the next step > 0). Another cell than the ReLU:
+    its own step's Jacobian (jacobian.state_eigvals), input-free or with the next step's ``inputs`` [N, d]."""
+    if model.cell != "relu":
+        lams = state_eigvals(model, states, inputs)
+    else:
+        lams = active_eigvals(model.weight_hh.detach().double(),
+                              recurrent_active(model, states) if active is None else active)
     critical = unstable = 0
-    for lam in active_eigvals(W, active):
+    for lam in lams:
         if lam is not None:
             critical += critical_count(lam) > 0  # (one active unit: a real eigenvalue, never critical)
             unstable += bool((lam.abs() > 1).any())
@@ -59,12 +63,16 @@ def checkpoint_stats(model: RNN, hmm: HMM, seed: int) -> dict:
         return {**dict.fromkeys(ROTATION, nan), "critical_fraction": nan, "critical_fraction_input": nan,
                 "unstable_fraction": nan, "volatility": volatility, "diverged": True}
     run = noise_run(model, 4, 200, seed_for(seed, "emerge"))
-    X = run.states[:, :-1].reshape(-1, model.hidden)
+    X = run.states[:, :-1].reshape(-1, model.state_size)
     nxt = run.preacts[:, 1:].reshape(-1, model.hidden) > 0  # gating of the step after each state, input included
     pick = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))[:150]
     critical, unstable = jacobian_fractions(model, X[pick])
+    if model.cell == "relu":
+        with_input = critical_fraction(model, X[pick], nxt[pick])
+    else:  # the Jacobian of the step after each state, its input included
+        with_input = jacobian_fractions(model, X[pick], inputs=run.noise[:, 1:].reshape(-1, model.inputs)[pick])[0]
     return {**o, "critical_fraction": critical, "unstable_fraction": unstable,
-            "critical_fraction_input": critical_fraction(model, X[pick], nxt[pick]),
+            "critical_fraction_input": with_input,
             "volatility": volatility, "diverged": False}
 
 

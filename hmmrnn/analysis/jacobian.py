@@ -34,15 +34,17 @@ def active_eigvals(W: torch.Tensor, active: torch.Tensor, min_units: int = 1) ->
         yield torch.linalg.eigvals(W[idx][:, idx]) if len(idx) >= min_units else None
 
 
-def state_eigvals(model: RNN, states: torch.Tensor) -> Iterator[torch.Tensor | None]:
-    """Per state [N, S], the eigenvalues of the input-free map's Jacobian there. The ReLU: those of W_hh restricted
-    to the units active at the next step (the paper's gated Jacobian, as active_eigvals); any other cell: of its own
-    step's Jacobian (``model.jacobian``: closed form for tanh, autograd for the GRU and LSTM, the full state)."""
-    if model.cell == "relu":
+def state_eigvals(model: RNN, states: torch.Tensor, inputs: torch.Tensor | None = None
+                  ) -> Iterator[torch.Tensor | None]:
+    """Per state [N, S], the eigenvalues of the map's Jacobian there, input-free or with the step's inputs [N, d].
+    The ReLU, input-free: those of W_hh restricted to the units active at the next step (the paper's gated
+    Jacobian, as active_eigvals); any other cell, or with inputs: of its own step's Jacobian (``model.jacobian``:
+    closed form for relu and tanh, autograd for the GRU and LSTM, the full state)."""
+    if model.cell == "relu" and inputs is None:
         yield from active_eigvals(model.weight_hh.detach().double(), recurrent_active(model, states))
         return
     with torch.no_grad():
-        J = model.jacobian(states.to(model.weight_hh.dtype)).double()
+        J = model.jacobian(states.to(model.weight_hh.dtype), inputs).double()
     yield from torch.linalg.eigvals(J)
 
 
