@@ -1,16 +1,16 @@
 """Which claims run on which recurrent cell, and what they read there (the paper analyses bias-free ReLU nets only).
 
-On a bias-free ReLU network every claim runs as written. On a ReLU network with biases every claim runs as written
-(the code adds the recurrent bias wherever it forms a pre-activation) but those in BIASED_NOT_YET, whose expansions
-leave the bias out. On a tanh, GRU or LSTM network a claim is one of:
+On a ReLU network, with or without biases, every claim runs as written (the recurrent bias is added wherever a
+pre-activation is formed, the authors' second-order recursion and flow field included). On a tanh, GRU or LSTM
+network a claim is one of:
 - GENERAL: its statistic is defined for any recurrent map; what it reads there is said (the state is the full
   state, h, or cat(h, c) for the LSTM; Jacobians come from the cell's own step);
 - ANALOGUE: the sentence names something only a ReLU has, and the claim runs with a declared stand-in, named in
   its statistics (``cell_analogue``) and so in the report, never silently the same statistic;
 - NOT_APPLICABLE: the sentence is about the ReLU's threshold itself; an ERROR with that reason;
 - NOT_YET: it could be generalised but is not yet; an ERROR saying so (work left, not a finding).
-A key is a claim ("kick.gate"), one reading of it ("second-order.variance:paper"), either for one cell only
-("orbit.mechanics@tanh"); the most specific key wins.
+A key is a claim ("kick.gate") or one reading of it ("second-order.variance:paper"), for every other cell or for
+one ("orbit.mechanics@tanh"); the most specific key wins.
 Claims decided across checkpoints or over training runs are not gated here (their members are the fixtures').
 """
 from __future__ import annotations
@@ -71,9 +71,6 @@ NOT_YET = {
 }
 
 
-BIASED_NOT_YET: dict[str, str] = {}  # every claim takes a biased ReLU's recurrent bias (a reading's own name here)
-
-
 def unit_weights(model) -> torch.Tensor:
     """[H, H] the weight from unit j to unit i that the connectivity and population claims read: W_hh for a
     one-gate cell (relu, tanh); the candidate's recurrent block for the GRU (n) and the LSTM (g), their
@@ -94,10 +91,8 @@ TABLES = (("general", GENERAL), ("analogue", ANALOGUE), ("not-applicable", NOT_A
 def applicability(claim_id: str, cell: str, reading: str = "strict") -> tuple[str, str]:
     """(kind, note) of a reading of a claim on a cell (as cell_of names it): kind is "general", "analogue",
     "not-applicable", "not-yet" or "ungated"."""
-    if cell == "relu":
+    if cell in ("relu", "relu+bias"):
         return "general", ""
-    if cell == "relu+bias":
-        return ("not-yet", BIASED_NOT_YET[claim_id]) if claim_id in BIASED_NOT_YET else ("general", "")
     for key in (f"{claim_id}:{reading}@{cell}", f"{claim_id}@{cell}", f"{claim_id}:{reading}", claim_id):
         for kind, table in TABLES:
             if key in table:
