@@ -56,6 +56,9 @@ ANALOGUE = {
     "time-scales.over-training": f"{KICK_ANALOGUE}; integrating populations from {UNIT_WEIGHTS}",
     "orbit.mechanics@tanh": "the authors' flow field with tanh in place of the ReLU (recurrence vector: the input-free "
                             f"step; input vector: E tanh(W_ih x + h) - h); {FULL_STATE}",
+    "orbit.mechanics": "the authors' flow field, which splits a one-gate step, as the gated step's own split: the "
+                       "recurrence vector its input-free step minus h, the input vector E_x step(h, x) - step(h, 0) "
+                       f"(the input's contribution); {FULL_STATE}",
     "second-order.variance:strict": f"the displacement of the cell's own step ({FULL_STATE}); {KICK_ANALOGUE}",
 }
 NOT_APPLICABLE = {
@@ -66,8 +69,6 @@ NOT_YET = {
     "kick.ablation-traps:paper": MU_SWEEP,
     "second-order.variance:paper": RECURSION,
     "second-order.perturbative:paper": RECURSION,
-    "orbit.mechanics": "the authors' flow field splits a one-gate cell's step into recurrence and input; a {cell} "
-                       "step does not split so (not generalised yet)",
 }
 
 

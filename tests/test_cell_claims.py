@@ -124,14 +124,15 @@ def test_controls_of_each_cell(cell):
         controls.line_attractor(m, seed=3)
 
 
-@pytest.mark.parametrize("cell,bias", [("tanh", False), ("relu", True)])
-def test_orbit_mechanics_on_a_tanh_and_a_biased_relu_net(tmp_path, cell, bias):
-    """The flow field takes the tanh (a declared analogue, named) or the biased net's bias; a verdict, no crash."""
+@pytest.mark.parametrize("cell,bias", [("tanh", False), ("relu", True), ("gru", False), ("lstm", False)])
+def test_orbit_mechanics_on_every_cell(tmp_path, cell, bias):
+    """The flow field takes the tanh or the gated step's own split (declared analogues, named) or the biased net's
+    bias; a verdict, no crash."""
     path = tmp_path / "net.pt"
     save(path, _net(cell, seed=5, bias=bias), {"hmm": linear_chain(2).to_json(), "cell": cell})
     r = hmmrnn.check("orbit.mechanics", path, reading="paper", seed=1)
     assert r.verdict in ("pass", "fail")
-    assert ("cell_analogue" in r.statistics) == (cell == "tanh")
+    assert ("cell_analogue" in r.statistics) == (cell != "relu")
 
 
 @pytest.mark.parametrize("cell", OTHER)

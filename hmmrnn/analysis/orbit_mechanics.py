@@ -61,19 +61,24 @@ def with_without_input(model: RNN, starts: torch.Tensor, seed: int, steps: int =
 def plane_flow(model: RNN, points: torch.Tensor, pca, fp: torch.Tensor, seed: int, draws: int = 100) -> dict:
     """The authors' flow field (their visualize_flow_field): at points [N, H], the recurrence vector relu(W_hh h) - h
     (a biased net: its input-free step, bias included) and the input vector E_x relu(W_ih x + h) - h (identity
-    recurrence, `draws` draws; a tanh net: tanh in place of relu, the declared analogue), both projected on the orbit
+    recurrence, `draws` draws; a tanh net: tanh in place of relu; a gated cell: the recurrence vector its input-free
+    step minus h, the input vector E_x step(h, x) - step(h, 0); declared analogues), both projected on the orbit
     plane; their radial components there relative to the projected fixed point, and the cosine between them."""
-    if model.gates != 1:
-        raise ValueError(f"the authors' flow field splits a one-gate cell's step; a {model.cell} step does not split so")
-    f = torch.relu if model.cell == "relu" else torch.tanh
     g = torch.Generator().manual_seed(seed_for(seed, "mechanics-flow"))
     drive = torch.zeros_like(points)
-    for _ in range(draws):
-        drive += f(torch.randn(len(points), model.inputs, generator=g) @ model.weight_ih.T + points)
-    inp = drive / draws - points
-    # the recurrence vector: the input-free step (a biased net's bias in it), the bias-free ReLU's as the authors'
-    rec = (torch.relu(points @ model.weight_hh.T) if model.cell == "relu" and model.bias_h is None
-           else model.step(points)[0]) - points
+    if model.gates == 1:
+        f = torch.relu if model.cell == "relu" else torch.tanh
+        for _ in range(draws):
+            drive += f(torch.randn(len(points), model.inputs, generator=g) @ model.weight_ih.T + points)
+        inp = drive / draws - points
+        # the recurrence vector: the input-free step (a biased net's bias in it), the bias-free ReLU's as the authors'
+        rec = (torch.relu(points @ model.weight_hh.T) if model.cell == "relu" and model.bias_h is None
+               else model.step(points)[0]) - points
+    else:  # a gated step does not split so: the input's contribution to the cell's own step, the declared analogue
+        free = model.step(points)[0]
+        for _ in range(draws):
+            drive += model.step(points, torch.randn(len(points), model.inputs, generator=g) @ model.weight_ih.T)[0]
+        inp, rec = drive / draws - free, free - points
     P = pca.transform(points.numpy())
     f2 = pca.transform(fp[None].numpy())[0]
     e = (P - f2) / np.maximum(np.linalg.norm(P - f2, axis=1, keepdims=True), 1e-30)
