@@ -28,8 +28,8 @@ UNIT_WEIGHTS = ("the unit-to-unit weights are W_hh (tanh), the candidate's recur
                 "W_hn, LSTM W_hg)")
 THRESHOLD = ("the sentence is about the ReLU's threshold (a unit silent below it, at it in kick zones); a {cell} "
              "unit has no threshold where its output vanishes")
-MU_SWEEP = ("the authors' mu sweep counts critical pairs on the ReLU's gated Jacobian (units with pre-activation > 0); "
-            "not generalised to other cells yet")
+MU_SWEEP = ("the authors' mu sweep projects the state on a cluster-to-cluster direction through an extra readout row, "
+            "and an LSTM's readout sees h, not its full state; not generalised to the LSTM yet")
 
 GENERAL = {
     "fixed-point.single": f"input-free runs from many starts; {FULL_STATE}",
@@ -50,6 +50,8 @@ RECURSION = ("the authors' perturbative recursion expands the ReLU's gating (D =
              "generalised to other cells yet")
 ANALOGUE = {
     "kick.ablation-traps": KICK_ANALOGUE,
+    "kick.ablation-traps:paper": f"{KICK_ANALOGUE}; the mu sweep's critical pairs from the cell's own Jacobian under "
+                                 f"the recurrent multiplier ({JACOBIAN}); integrating populations from {UNIT_WEIGHTS}",
     "connectivity.kick-motif": f"{KICK_ANALOGUE}; {UNIT_WEIGHTS}",
     "time-scales.resonance": f"{KICK_ANALOGUE}; integrating populations from {UNIT_WEIGHTS}; {FULL_STATE}",
     "kick.noise-equivalence": f"{KICK_ANALOGUE}; integrating populations from {UNIT_WEIGHTS}",
@@ -66,7 +68,7 @@ NOT_APPLICABLE = {
     "kick.gate": THRESHOLD,
 }
 NOT_YET = {
-    "kick.ablation-traps:paper": MU_SWEEP,
+    "kick.ablation-traps:paper@lstm": MU_SWEEP,
     "second-order.variance:paper": RECURSION,
     "second-order.perturbative:paper": RECURSION,
 }

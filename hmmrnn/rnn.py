@@ -156,21 +156,24 @@ class RNN(nn.Module):
             new = new * act_mult
         return torch.cat([new, c], -1), pre
 
-    def jacobian(self, state: torch.Tensor, x: torch.Tensor | None = None) -> torch.Tensor:
-        """d(next state)/d(state) [N, S, S] at states [N, S] with inputs x [N, d] (None: the input-free map).
+    def jacobian(self, state: torch.Tensor, x: torch.Tensor | None = None,
+                 rec_mult: torch.Tensor | None = None) -> torch.Tensor:
+        """d(next state)/d(state) [N, S, S] at states [N, S] with inputs x [N, d] (None: the input-free map) and
+        the step's recurrent multiplier rec_mult [G*H] (None: 1; per_gate of a per-unit one).
 
-        Closed form for relu (diag(pre > TINY) W_hh) and tanh (diag(1 - tanh(pre)^2) W_hh); torch.func
-        (vmap of jacrev of step) for the gated cells."""
+        Closed form for relu (diag(pre > TINY) diag(m) W_hh) and tanh (diag(1 - tanh(pre)^2) diag(m) W_hh);
+        torch.func (vmap of jacrev of step) for the gated cells."""
         state = state.to(self.weight_hh)
         drive = None if x is None else x.to(self.weight_ih) @ self.weight_ih.T
+        m = None if rec_mult is None else rec_mult.to(self.weight_hh)
         if self.gates == 1:
-            _, pre = self._simple_step(state, drive, None, None)
+            _, pre = self._simple_step(state, drive, m, None)
             slope = (pre > TINY).to(pre) if self.cell == "relu" else 1 - torch.tanh(pre) ** 2
-            return slope[:, :, None] * self.weight_hh
+            return slope[:, :, None] * (self.weight_hh if m is None else m[:, None] * self.weight_hh)
         from torch.func import jacrev, vmap
         if drive is None:
-            return vmap(jacrev(lambda s: self.step(s)[0]))(state)
-        return vmap(jacrev(lambda s, u: self.step(s, u)[0]))(state, drive)
+            return vmap(jacrev(lambda s: self.step(s, None, m)[0]))(state)
+        return vmap(jacrev(lambda s, u: self.step(s, u, m)[0]))(state, drive)
 
 
 @dataclass

@@ -148,3 +148,30 @@ def test_unit_weights_are_w_hh_or_the_candidates_block():
     for cell, rows in (("relu", slice(0, 10)), ("tanh", slice(0, 10)), ("gru", slice(20, 30)), ("lstm", slice(20, 30))):
         m = _net(cell)
         assert torch.equal(cells.unit_weights(m), m.weight_hh[rows])
+
+
+@pytest.mark.parametrize("cell", ["relu", "tanh", "gru"])
+def test_critical_pairs_of_a_run_from_the_cells_jacobian(cell):
+    """mu_sweep.critical_pairs_at: on the ReLU the paper's gated Jacobian (critical_pairs on the pre-activations);
+    elsewhere the eigenvalues of the step's own Jacobian with the recurrent multiplier, against autograd."""
+    from hmmrnn.analysis.jacobian import critical_count
+    from hmmrnn.analysis.mu_sweep import critical_pairs, critical_pairs_at
+    from hmmrnn.rnn import Intervention, draw_noise, rollout
+    m = _net(cell, seed=7)
+    m.weight_hh.mul_(3.0)  # eigenvalues near the unit circle somewhere
+    rec = torch.ones(10)
+    rec[[1, 4]] = 0.5
+    noise = draw_noise(1, 30, 4, seed=8)
+    r = rollout(m, noise, intervention=Intervention(recurrent=rec))
+    run = (r.states, r.preacts, r.logits)
+    got = critical_pairs_at(m, run, noise, rec, warm=5, steps=list(range(20)))
+    if cell == "relu":
+        assert got.tolist() == critical_pairs(m, r.preacts[0, 5:25], rec).tolist()
+        return
+    want = []
+    for t in range(20):
+        prev, x = r.states[0, 4 + t], noise[0, 5 + t]
+        J = torch.autograd.functional.jacobian(
+            lambda v: m.step(v[None], (x @ m.weight_ih.T)[None], m.per_gate(rec))[0][0], prev)
+        want.append(critical_count(torch.linalg.eigvals(J.double())))
+    assert got.tolist() == want

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..cells import unit_weights
 from ..registry import ClaimError
 from ..rnn import RNN, Intervention, draw_noise, rollout
 from .common import BLOW_UP, seed_for
@@ -133,6 +134,19 @@ def critical_pairs(model: RNN, preacts: torch.Tensor, recurrent: torch.Tensor | 
         alive = torch.ones(W.shape[0], dtype=torch.bool)
     counts = (critical_count(lam, re_tol, im_tol) for lam in active_eigvals(W, (preacts > 0) & alive, min_units=2))
     return np.fromiter(counts, dtype=int, count=len(preacts))
+
+
+def critical_pairs_at(model: RNN, run: tuple, noise: torch.Tensor, recurrent: torch.Tensor | None, warm: int,
+                      steps: list[int]) -> np.ndarray:
+    """Critical pairs of the Jacobian of steps warm + t (t in steps) of one configuration's run (states, preacts,
+    logits; [1, T, .]) driven by noise [1, T, d]. The ReLU: critical_pairs on the step's pre-activations (the
+    paper's gated Jacobian); another cell: the eigenvalues of its own step's Jacobian at the state before, with
+    the step's input and recurrent multiplier (model.jacobian)."""
+    if model.cell == "relu":
+        return critical_pairs(model, run[1][0, warm:][steps], recurrent)
+    prev, x = run[0][0, warm - 1:][steps], noise[0, warm:][steps]
+    J = model.jacobian(prev, x, None if recurrent is None else model.per_gate(recurrent.float()))
+    return np.array([critical_count(lam) for lam in torch.linalg.eigvals(J.double())], dtype=int)
 
 
 def _switch_windows(out: np.ndarray, window: int, cap: int) -> tuple[list[range], int]:
@@ -246,7 +260,7 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
     mus = GRIDS[grid]
     i1 = int(np.flatnonzero(np.isclose(mus, 1.0))[0])
     H = model.hidden
-    W = model.weight_hh.detach().numpy()
+    W = unit_weights(model).numpy()  # the unit-to-unit weights (a gated cell's: its candidate block)
     if search and min(len(g.neurons) for g in found.groups.values()) < n_candidates:
         cand_found = discover(model, seed, group_size=n_candidates)
     else:
@@ -291,7 +305,7 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
 
     # ---- critical pairs: one run, every (direction, manipulation, mu) a row
     gen = torch.Generator().manual_seed(seed_for(seed, "mu-run-h0"))
-    h0r = (0.1 * (2 * torch.rand(1, H, generator=gen) - 1))
+    h0r = (0.1 * (2 * torch.rand(1, model.state_size, generator=gen) - 1))
     warm = 20
     noise_r = draw_noise(1, run_steps + warm, model.inputs, seed_for(seed, "mu-run"))
     pops = {}
@@ -304,11 +318,11 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
     intact = runs[i1]  # the first direction's kick row at mu = 1: the intact network
     counts_cache: dict = {}
 
-    def crit_at(cfg_key, pre, rec, steps_needed):
-        cache = counts_cache.setdefault((cfg_key, len(pre)), {})
+    def crit_at(cfg_key, run, T_ok, rec, steps_needed):
+        cache = counts_cache.setdefault((cfg_key, T_ok), {})
         need = sorted(set(steps_needed) - set(cache))
         if need:
-            got = critical_pairs(model, pre[need], rec)
+            got = critical_pairs_at(model, run, noise_r, rec, warm, need)
             cache.update(zip(need, got.tolist()))
         return cache
 
@@ -330,7 +344,7 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
         wins, n_sw = _switch_windows(out, window, max_switches)
         paper_wins = wins if len(wins) >= 2 else [w for w in win_int if w.stop <= T_ok]
         pts = points[points < T_ok].tolist()
-        cache = crit_at(key, pre, rec, [t for w in wins + paper_wins for t in w] + pts)
+        cache = crit_at(key, r, T_ok, rec, [t for w in wins + paper_wins for t in w] + pts)
         own = [sum(cache[t] for t in w) for w in wins]
         pap = [sum(cache[t] for t in w) for w in paper_wins]
         crit[j] = (float(np.mean(own)) if own else float("nan"), float(np.std(own)) if own else 0.0, n_sw,
