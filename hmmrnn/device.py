@@ -100,23 +100,13 @@ def rollout_on(device: torch.device, model, noise: torch.Tensor | None, *, h0: t
                steps: int | None, intervention, record: str):
     """``rnn.rollout`` of the network's copy on ``device``, BLOCK rows at a time, into full-size CPU results
     (the same Rollout a CPU run returns; its noise is the caller's own tensor)."""
-    from .rnn import Rollout, rollout
+    from .rnn import in_blocks, rollout
     twin = model_on(model, device)
     B = noise.shape[0] if noise is not None else h0.shape[0]
-    out = None
     with on_device(None):
-        for i in range(0, B, BLOCK):
-            rows = slice(i, i + BLOCK)
-            part = rollout(twin, None if noise is None else noise[rows].to(device),
-                           h0=None if h0 is None else h0[rows].to(device), steps=steps,
-                           intervention=None if intervention is None else intervention.rows(rows), record=record)
-            got = (part.states, part.preacts, part.logits)
-            if out is None:
-                out = [None if x is None else torch.empty((B, *x.shape[1:]), dtype=x.dtype) for x in got]
-            for full, x in zip(out, got):
-                if x is not None:
-                    full[i:i + len(x)] = x.cpu()
-    if out is None:  # no rows: nothing to move
-        with on_device(None):
+        if B == 0:  # no rows: nothing to move
             return rollout(model, noise, h0=h0, steps=steps, intervention=intervention, record=record)
-    return Rollout(*out, noise)
+        return in_blocks(B, BLOCK, lambda rows: rollout(
+            twin, None if noise is None else noise[rows].to(device), h0=None if h0 is None else h0[rows].to(device),
+            steps=steps, intervention=None if intervention is None else intervention.rows(rows), record=record),
+            noise, device=torch.device("cpu"))

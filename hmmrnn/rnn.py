@@ -95,9 +95,7 @@ class RNN(nn.Module):
         return state[..., : self.hidden] if self.cell == "lstm" else state
 
     def readout(self, h: torch.Tensor) -> torch.Tensor:
-        """Logits [..., O] of activities h [..., H] or of full states [..., S] (the LSTM's h taken out): W_o h (+ b_o)."""
-        if h.shape[-1] != self.hidden:
-            h = self.activity(h)
+        """Logits [..., O] of activities h [..., H] (of states: readout(activity(state))): W_o h (+ b_o)."""
         logits = h @ self.weight_o.T
         return logits if self.bias_o is None else logits + self.bias_o
 
@@ -249,15 +247,22 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
         return _rollout(model, noise, h0, steps, intervention, record)
     T = noise.shape[1] if noise is not None else steps
     check_rollout(B, T, _width(model), model.outputs, record, driven=noise is not None)
+    return in_blocks(B, ROW_BLOCK, lambda rows: _rollout(
+        model, None if noise is None else noise[rows], None if h0 is None else h0[rows], steps,
+        None if intervention is None else intervention.rows(rows), record), noise)
+
+
+def in_blocks(B: int, size: int, run, noise: torch.Tensor | None, device=None) -> Rollout:
+    """The Rollout of B rows, ``run(rows)`` giving that of each block of ``size`` rows, filled into full-size
+    results (no second copy) on ``device`` (None: the blocks' own). Rollout.noise is ``noise``."""
     out = None
-    for i in range(0, B, ROW_BLOCK):
-        rows = slice(i, i + ROW_BLOCK)
-        part = _rollout(model, None if noise is None else noise[rows], None if h0 is None else h0[rows], steps,
-                        None if intervention is None else intervention.rows(rows), record)
-        if out is None:  # the full-size result, filled block by block (no second copy)
-            out = [None if x is None else x.new_empty((B, *x.shape[1:]))
-                   for x in (part.states, part.preacts, part.logits)]
-        for full, x in zip(out, (part.states, part.preacts, part.logits)):
+    for i in range(0, B, size):
+        part = run(slice(i, i + size))
+        got = (part.states, part.preacts, part.logits)
+        if out is None:
+            out = [None if x is None else torch.empty((B, *x.shape[1:]), dtype=x.dtype, device=device or x.device)
+                   for x in got]
+        for full, x in zip(out, got):
             if x is not None:
                 full[i:i + len(x)] = x
     return Rollout(*out, noise)

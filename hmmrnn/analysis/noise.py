@@ -102,7 +102,7 @@ def paper_protocol(model: RNN, zones: np.ndarray, locations: torch.Tensor, seed:
             tr[j] = X.var(0).sum(-1).numpy()
             dist[j] = (X - X.mean(0)).norm(dim=-1).mean(0).numpy()
             if name == "cluster" and g == gammas[-1]:
-                start = int(model.readout(h).argmax())
+                start = int(model.readout(model.activity(h)).argmax())
                 out["cluster_switch_fraction"] = float((r.logits.argmax(-1) != start).any(1).float().mean())
         curves[name] = (tr, dist)
         out[f"{name}_trace"] = tr[:, -1].tolist()

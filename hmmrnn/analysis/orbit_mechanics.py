@@ -220,7 +220,7 @@ def analyse(model: RNN, seed: int, plane=None, n_null: int = 200, starts: int = 
     # P21: phase and output
     centre = proj.reshape(-1, 2).mean(0)
     phase = phase_bins(proj, centre)
-    logits = model.readout(base)
+    logits = model.readout(model.activity(base))
     out = logits.argmax(-1).numpy()
     probs = torch.softmax(logits, -1).numpy()
     O = model.outputs

@@ -44,7 +44,7 @@ def residency_times(model: RNN, locations: torch.Tensor, seed: int, rollouts: in
     h0 = locations.repeat_interleave(rollouts, 0)
     noise = draw_noise(N * rollouts, horizon, model.inputs, seed_for(seed, "rt"))
     logits = require_finite(rollout(model, noise, h0=h0, record="logits").logits, "rollouts from the locations")
-    start_logits = model.readout(locations)
+    start_logits = model.readout(model.activity(locations))
     start = start_logits.argmax(-1)
     k = start.repeat_interleave(rollouts, 0)
     out = logits.argmax(-1)

@@ -87,7 +87,7 @@ def passages(zones: np.ndarray, outputs: np.ndarray) -> list[tuple[int, int]]:
 def analyse(model: RNN, zm: ZoneMap, seed: int, window: int = 3, min_states: int = MIN_STATES) -> dict:
     """Both readings' statistics from the zone map (see the module docstring): keys "strict", "paper", "_plot"."""
     X = zm.locations.numpy()
-    probs = torch.softmax(model.readout(zm.locations), -1).numpy()
+    probs = torch.softmax(model.readout(model.activity(zm.locations)), -1).numpy()
     slow = zm.zones == CLUSTER
     step = one_step_speed(X)
     smooth = centred_speed(X, window)
