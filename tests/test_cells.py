@@ -7,7 +7,8 @@ import json
 import pytest
 import torch
 
-from hmmrnn.rnn import CELLS, ROW_BLOCK, RNN, Intervention, draw_noise, rollout
+from hmmrnn import rnn as rnn_module
+from hmmrnn.rnn import CELLS, FUSED_CELLS, ROW_BLOCK, RNN, Intervention, Rollout, _fused_logits, draw_noise, rollout
 
 torch.set_num_threads(1)
 
@@ -141,6 +142,26 @@ def test_record_modes_agree(cell):
     assert last.states.shape == (B, 1, m.state_size)
     torch.testing.assert_close(last.states[:, 0], full.states[:, -1], rtol=1e-12, atol=1e-12)
     torch.testing.assert_close(last.preacts[:, 0], full.preacts[:, -1], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("cell", ["tanh", "gru", "lstm"])
+def test_fused_logits_have_the_step_loops_values_and_gradients(cell, bias, monkeypatch):
+    """torch's fused module (rnn._fused_logits, training's logits-only rollout of the FUSED_CELLS) against the
+    step loop: the same logits and the same gradients of every parameter."""
+    m = _model(cell, bias=bias, seed=10).requires_grad_(True)
+    x = _noise(seed=11)
+    fused, looped = Rollout(None, None, _fused_logits(m, x)), rollout(m, x, record="all")
+    calls = []
+    monkeypatch.setattr(rnn_module, "_fused_logits", lambda *a: calls.append(1) or _fused_logits(*a))
+    rollout(m, x, record="logits")
+    assert bool(calls) == (cell in FUSED_CELLS)  # training's rollout takes it for these cells only
+    w = torch.randn(fused.logits.shape, generator=torch.Generator().manual_seed(12), dtype=torch.float64)
+    g_fused = torch.autograd.grad((fused.logits * w).sum(), list(m.parameters()))
+    g_loop = torch.autograd.grad((looped.logits * w).sum(), list(m.parameters()))
+    torch.testing.assert_close(fused.logits, looped.logits, **TOL)
+    for a, b in zip(g_fused, g_loop):
+        torch.testing.assert_close(a, b, **TOL)
 
 
 def _preact_by_hand(m: RNN, state, x):
