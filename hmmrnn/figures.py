@@ -321,3 +321,29 @@ def seed_heatmap(entries: list[dict], path: Path, title: str) -> Path:
     fig.colorbar(im, ax=axes[0].tolist(), shrink=0.6, label="late checkpoints passing")
     fig.suptitle(title, fontsize=10)
     return _save(fig, path)
+
+
+def decided_families(table: list[dict], path: Path, title: str = "Decided rows by family") -> Path:
+    """Decided rows (one per row and reading) x families, each cell coloured by that family's conclusion
+    (replicates, partly, weaker than stated, absent; white: no seed of the family decides it).
+    table: replication.answer's."""
+    cats = ("absent", "weaker", "partly", "replicates")
+    fams = sorted({h for t in table for h in t["families"] if h != "cohort"})
+    m = np.full((len(table), max(len(fams), 1)), np.nan)
+    from .replication import category
+    for i, t in enumerate(table):
+        for j, h in enumerate(fams):
+            g = t["families"].get(h)
+            if g:
+                m[i, j] = cats.index(category(g["conclusion"]))
+    fig, ax = plt.subplots(figsize=(2.5 + 0.7 * len(fams), 1.2 + 0.18 * len(table)))
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+    cmap = ListedColormap(["#d7301f", "#fdae61", "#fee08b", "#1a9850"])
+    ax.imshow(m, cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="nearest")
+    ax.set_yticks(range(len(table)), [f"{t['row']} {t['reading']}" for t in table], fontsize=6)
+    ax.set_xticks(range(len(fams)), fams, rotation=45, fontsize=7)
+    handles = [Patch(color=cmap(i), label=c) for i, c in enumerate(cats)]
+    ax.legend(handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1))
+    ax.set_title(title, fontsize=9)
+    return _save(fig, path)

@@ -387,10 +387,19 @@ def late_audit(results: dict, fixtures: Path) -> dict:
     from . import audits, seeds
     store = audits.load_audits(fixtures)
     fresh = audits.freshness(store, results)
+    try:
+        manifest = json.loads((Path(fixtures) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        manifest = {}
     results["late_audit"] = {
         "families": {h: {k: v for k, v in a["audit"].items()} for h, a in store.items() if not h.startswith("_")},
         "records": [rec for h, a in store.items() if not h.startswith("_") for rec in seeds.collect(a)],
-        "errors": store.get("_errors", []), "freshness": fresh}
+        "errors": store.get("_errors", []), "freshness": fresh,
+        # the run that stands for each seed (its run at the paper's length) and whether it converged (the loss
+        # rule, recorded when it was trained): the seeds a replication statement counts
+        "seed_runs": [{k: r.get(k) for k in ("name", "hmm", "seed", "epochs", "converged", "short")}
+                      for r in audits.seed_runs(manifest)],
+        "runs": sorted(r["name"] for r in manifest.get("runs", []))}
     return fresh
 
 

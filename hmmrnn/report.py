@@ -286,6 +286,8 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
     trained = [r for r in rows if r.get("role") == "trained"]
     controls = [r for r in rows if r.get("role") == "control"]
     b: list[tuple] = [("h", 1, "Claims report: Mechanistic Interpretability of RNNs emulating Hidden Markov Models")]
+    if head.get("answer"):  # the answer first (SPEC, Report)
+        b += answer_blocks(head["answer"])
     b.append(("ul", [
         f"Seed: {results.get('seed')} (override with --claims-seed N)",
         f"Run started: {results.get('started', '-')}; hmmrnn version {results.get('hmmrnn', '-')}",
@@ -297,7 +299,8 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
         f"rollouts on {results.get('device', 'cpu')}",
         f"Raw numbers: {json_name}",
     ]))
-    b += [("h", 2, "Does the paper replicate?"), ("p", head["intro"]), ("table", head["head"], head["body"])]
+    title = "Every row and reading: evidence, seeds, controls" if head.get("answer") else "Does the paper replicate?"
+    b += [("h", 2, title), ("p", head["intro"]), ("table", head["head"], head["body"])]
     b += [("ul", head["notes"])] if head["notes"] else []
     if late:
         b += [("h", 2, "Seeds over their late training"), ("p", late["intro"]), ("table", late["head"], late["body"])]
@@ -347,6 +350,30 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
     errs = [f"{r['claim']}, {r['checkpoint']}: {r.get('reason', '')}" for r in rows if r.get("verdict") == "error"]
     b += [("h", 2, "Errors"), ("ul", errs) if errs else ("p", "No errors.")]
     return b
+
+
+ANSWER = "Does the paper replicate?"
+CATEGORY_CLS = {"replicates": "pass", "partly": "error", "weaker": "error", "families": "error", "absent": "fail"}
+
+
+def answer_blocks(a: dict) -> list[tuple]:
+    """The report's opening: the generated paragraph, the decided rows (one line per row and reading), and the
+    rows of every other evidence class with their reasons (replication.answer)."""
+    rows = [[cell(t["row"]), cell(t["sentence"]), cell(t["reading"]), cell(t["per_family"]),
+             cell(t["conclusion"], CATEGORY_CLS.get(t["category"], ""))] for t in a["table"]]
+    out = [("h", 2, ANSWER), ("p", a["paragraph"]),
+           ("table", ["row", "the paper says", "reading", "seeds holding, per family", "conclusion"], rows)]
+    items = []
+    for cls, es in a["others"].items():
+        merged: dict[tuple, list[str]] = {}
+        for e in es:
+            merged.setdefault((e["row"], e["claim"], e["evidence_why"]), []).append(e["reading"])
+        for (row, claim, why), readings in merged.items():
+            names = "both readings" if len(readings) == 2 else " and ".join(readings) + " reading"
+            items.append(f"{cls}: {row} ({claim}, {names}): {why}")
+    if items:
+        out += [("p", "Not graded (evidence neither way, or none here), per row:"), ("ul", items)]
+    return out
 
 
 def _md(text: str) -> str:
@@ -521,10 +548,18 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
         if late_fig:  # right after the late-training table
             at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
             blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
-        seed_fig = _seed_figure(summary.get("entries"), report_dir)
-        if seed_fig:  # right after the replication summary's table
-            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Does the paper replicate?")) + 3
+        seed_fig = _seed_figure([e for e in summary.get("entries") or [] if "seeds" in e], report_dir)
+        if seed_fig:  # right after the table of every row
+            at = next(i for i, b in enumerate(blocks) if b[0] == "h" and b[1] == 2 and b[2].startswith(
+                ("Every row and reading", ANSWER)) and (b[2] != ANSWER or not summary.get("answer"))) + 3
             blocks.insert(at, ("fig", str(seed_fig.relative_to(report_dir)), "late pass fraction per row and seed"))
+        if summary.get("answer") and summary["answer"]["table"]:  # beside the decided table
+            from . import figures
+            path = report_dir / "figures" / "decided-rows-by-family.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fig = figures.decided_families(summary["answer"]["table"], path)
+            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, ANSWER)) + 3
+            blocks.insert(at, ("fig", str(fig.relative_to(report_dir)), "decided rows x families, by conclusion"))
         md, page = report_dir / "claims.md", report_dir / "claims.html"
         # everything is rendered before the first file is replaced: a run that dies while building its report
         # leaves the previous one whole

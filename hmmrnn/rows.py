@@ -95,6 +95,7 @@ def claim_meta(c: Claim) -> dict:
     """What the report needs to know of a claim, per reading."""
     return {"title": c.title, "section": c.section, "statistic": c.statistic, "by_construction": c.by_construction,
             "controls": list(c.controls), "key": c.key, "notes": list(c.notes), "covers": list(c.covers),
+            "across": c.across,
             "thresholds": c.reading("strict").thresholds_json(),
             "readings": {rd.name: {"statistic": rd.statistic, "controls": list(rd.controls),
                                    "indistinguishable": dict(rd.indistinguishable), "covers": list(rd.covers),

@@ -138,22 +138,51 @@ def separation(recs: list[dict], thresholds: list[dict], row: str, controls: dic
     return {"separated": all(v is not None for v in by.values()), "by": by}
 
 
-def fragility(recs: list[dict], thresholds: list[dict], row: str) -> dict:
-    """Seeds whose hold on the row changes when one of the harness's own cuts moves by FRAGILE_SHIFT either way:
-    {"changed": {"statistic op cut -> new": [runs]}, "fragile": bool, "harness_cuts": n}."""
-    changed, n_cuts = {}, 0
+def natural_bounds(values: list[float]) -> tuple[float, float]:
+    """A statistic's natural bounds, read off the values every network takes: [0, 1] when all lie there (a
+    fraction, a ratio of parts), [-1, 1] when all lie there and some are negative (a correlation), [0, inf)
+    when all are non-negative, unbounded otherwise."""
+    vals = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+            and not math.isnan(float(v))]
+    lo = 0.0 if vals and min(vals) >= 0 else (-1.0 if vals and min(vals) >= -1 and max(vals) <= 1 else -math.inf)
+    hi = 1.0 if vals and max(vals) <= 1 and lo > -math.inf else math.inf
+    return lo, hi
+
+
+def cut_origin(t: dict) -> str:
+    """Where a cut comes from: "paper" (its why starts with the paper's number) or "harness" (fixed here)."""
+    return "paper" if str(t.get("why", "")).lower().startswith("paper") else "harness"
+
+
+def fragility(recs: list[dict], thresholds: list[dict], row: str, controls: dict[str, dict] | None = None) -> dict:
+    """Seeds whose hold on the row changes when one of the harness's own cuts moves, either way, by FRAGILE_SHIFT
+    of its distance to the nearer of the statistic's natural bounds (natural_bounds) and the controls' closest
+    value: never past a bound or a control. {"changed": {"statistic op cut -> new": [runs]}, "fragile": bool,
+    "harness_cuts": n movable harness cuts, "fixed": [harness cuts that cannot move: booleans, ==, a control or
+    bound on the cut], "paper_cuts": n}."""
+    changed, n_cuts, fixed, n_paper = {}, 0, [], 0
     for i, t in enumerate(thresholds):
-        own = not str(t.get("why", "")).lower().startswith("paper")
-        if row not in t.get("rows", []) or not own or isinstance(t["value"], bool) or t["value"] == 0 \
-                or t["op"] == "==":
+        if row not in t.get("rows", []):
+            continue
+        if cut_origin(t) == "paper":
+            n_paper += 1
+            continue
+        if isinstance(t["value"], bool) or t["op"] == "==":
+            fixed.append(f"{t['statistic']} {t['op']} {t['value']}")
+            continue
+        vals = [c["stats"].get(t["statistic"]) for r in recs for c in r["checkpoints"]]
+        ctl = [c.get(t["statistic"]) for c in (controls or {}).values()]
+        ctl = [float(v) for v in ctl if isinstance(v, (int, float)) and not isinstance(v, bool)
+               and not math.isnan(float(v))]
+        lo, hi = natural_bounds(vals + ctl)
+        room = min([abs(t["value"] - b) for b in (lo, hi) if not math.isinf(b)]
+                   + [abs(t["value"] - v) for v in ctl], default=abs(t["value"]) or 1.0)
+        step = FRAGILE_SHIFT * room
+        if step == 0:
+            fixed.append(f"{t['statistic']} {t['op']} {t['value']:g} (a bound or control on the cut)")
             continue
         n_cuts += 1
-        vals = [c["stats"].get(t["statistic"]) for r in recs for c in r["checkpoints"]]
-        unit = 0 < t["value"] <= 1 and all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in vals if v is not None)
-        for factor in (1 - FRAGILE_SHIFT, 1 + FRAGILE_SHIFT):
-            cut = t["value"] * factor
-            if unit and not 0 < cut < 1:  # a fraction's cut at or past its bound is no cut anyone would set
-                continue
+        for cut in (t["value"] - step, t["value"] + step):
             moved = []
             for r in recs:
                 k, n = seed_fraction(r, row)
@@ -163,8 +192,9 @@ def fragility(recs: list[dict], thresholds: list[dict], row: str) -> dict:
                 if holds(k, n) != holds(k2, n):
                     moved.append(r["run"])
             if moved:
-                changed[f"{t['statistic']} {t['op']} {t['value']:g} -> {cut:g}"] = moved
-    return {"changed": changed, "fragile": bool(changed), "harness_cuts": n_cuts}
+                changed[f"{t['statistic']} {t['op']} {t['value']:g} -> {cut:.4g}"] = moved
+    return {"changed": changed, "fragile": bool(changed), "harness_cuts": n_cuts, "fixed": fixed,
+            "paper_cuts": n_paper}
 
 
 def grade(n_hold: int, n_seeds: int, sep: dict) -> str:
@@ -195,11 +225,25 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def row_summary(records: list[dict], meta: dict, control_stats: dict[tuple, dict]) -> list[dict]:
-    """One entry per (claim, inventory row, reading) decided on some audited seed: per family and pooled
-    seeds holding, the graded conclusion, separation from the controls, fragility, and per seed its late pass
-    fraction. control_stats: {(claim, reading): {control name: statistics}} of the controls the reading must
-    reject (from the claims run)."""
+def _family_grades(seeds: list[dict], decided: list[dict], ths: list[dict], row: str, controls: dict) -> dict:
+    """{family: {"k", "n", "conclusion"}}: each family graded on its own seeds (as grade does for the pool)."""
+    out = {}
+    for hmm in sorted({s["hmm"] or "" for s in seeds}):
+        mine = [s for s in seeds if (s["hmm"] or "") == hmm]
+        k = sum(bool(s["holds"]) for s in mine)
+        short = {s["run"] for s in mine if not s["holds"]}
+        sep = separation([r for r in decided if r["run"] in short], ths, row, controls)
+        out[hmm] = {"k": k, "n": len(mine), "conclusion": grade(k, len(mine), sep)}
+    return out
+
+
+def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[dict]]) -> list[dict]:
+    """One entry per (claim, inventory row, reading) decided on some seed: its evidence class (hmmrnn.evidence);
+    per family and pooled, the held-out seeds holding it (the tuning seed apart, never counted), the graded
+    conclusion, pooled or per family (where the families' counts differ: evidence.families_split), separation
+    from the controls, fragility, and per seed its pass fraction. control_rows: {(claim, reading): the
+    claims run's control results}."""
+    from . import evidence
     by: dict[tuple, list[dict]] = {}
     for r in records:
         by.setdefault((r["claim"], r["reading"]), []).append(r)
@@ -207,15 +251,20 @@ def row_summary(records: list[dict], meta: dict, control_stats: dict[tuple, dict
     for (claim, reading), recs in sorted(by.items()):
         ths = _thresholds(meta, claim, reading)
         rows = sorted({row for t in ths for row in t.get("rows", [])})
+        ctl_rows = control_rows.get((claim, reading), [])
         for row in rows:
-            seeds = []
+            outcome = evidence.control_outcome(ctl_rows, row)
+            counted = set(outcome.rejected) | set(outcome.passed)  # numeric, identical ones once
+            controls = {r["checkpoint"]: r.get("statistics") or {} for r in ctl_rows if r["checkpoint"] in counted}
+            seeds, tuning = [], []
             for r in sorted(recs, key=lambda r: (r["hmm"] or "", r["run"])):
                 k, n = seed_fraction(r, row)
                 if n:
-                    seeds.append({"hmm": r["hmm"], "run": r["run"], "k": k, "n": n, "holds": holds(k, n)})
-            if not seeds:
+                    (tuning if evidence.is_tuning(r["run"]) else seeds).append(
+                        {"hmm": r["hmm"], "run": r["run"], "k": k, "n": n, "holds": holds(k, n)})
+            if not seeds and not tuning:
                 continue
-            decided = [r for r in recs if seed_fraction(r, row)[1]]
+            decided = [r for r in recs if seed_fraction(r, row)[1] and not evidence.is_tuning(r["run"])]
             fam: dict[str, list[int]] = {}
             for s in seeds:
                 f = fam.setdefault(s["hmm"], [0, 0])
@@ -223,10 +272,18 @@ def row_summary(records: list[dict], meta: dict, control_stats: dict[tuple, dict
                 f[1] += 1
             k = sum(bool(s["holds"]) for s in seeds)
             short = {x["run"] for x in seeds if not x["holds"]}  # graded on the seeds that miss the cut
-            sep = separation([r for r in decided if r["run"] in short], ths, row, control_stats.get((claim, reading), {}))
+            sep = separation([r for r in decided if r["run"] in short], ths, row, controls)
+            all_sep = separation(decided, ths, row, controls) if not k else sep
+            cls, why = evidence.classify(reported=False, seed_holds=[s["holds"] for s in seeds], controls=outcome,
+                                         control_verdicts=evidence.all_control_verdicts(ctl_rows, row),
+                                         separated=all_sep["separated"])
+            split, p = evidence.families_split({h: tuple(v) for h, v in fam.items()})
             out.append({"claim": claim, "reading": reading, "row": row, "families": fam, "k": k, "n": len(seeds),
-                        "interval": wilson(k, len(seeds)), "seeds": seeds, "separation": sep,
-                        "fragility": fragility(decided, ths, row), "conclusion": grade(k, len(seeds), sep),
+                        "interval": wilson(k, len(seeds)), "seeds": seeds, "tuning": tuning, "separation": sep,
+                        "evidence": cls, "evidence_why": why, "controls": outcome,
+                        "split": split, "split_p": p,
+                        "family_grades": _family_grades(seeds, decided, ths, row, controls),
+                        "fragility": fragility(decided, ths, row, controls), "conclusion": grade(k, len(seeds), sep),
                         "superseded": superseded_holds(decided, ths, _superseded(meta, claim, reading), row)})
     return out
 

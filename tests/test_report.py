@@ -350,27 +350,36 @@ def test_the_summary_counts_seeds_when_late_audits_are_attached(tmp_path):
     res = {"claims_meta": meta, "claims": [ctl], "late_audit": {"records": recs, "families": {}, "freshness": {}}}
     out = replication_summary(res)
     (line,) = out["body"]
-    assert line[3][0] == "linear:2 1/1, linear:3 0/1" and line[4][0].startswith("1/2 [")
-    assert line[7][0] == "partly replicates (1/2 seeds hold); the others: effect present, weaker than stated"
-    assert "untrained: z by 1.25" in line[6][2]  # l3-s0's median 1.35 against the control's 0.1
+    assert line[3][0] == "decided" and line[7][0] == "1/1"
+    assert line[4][0] == "linear:2 1/1, linear:3 0/1" and line[5][0].startswith("1/2 [")
+    assert line[8][0] == "partly replicates (1/2 seeds hold); the others: effect present, weaker than stated"
+    assert "untrained: z by 1.25" in line[7][2]  # l3-s0's median 1.35 against the control's 0.1
     write_report(res, tmp_path)
     assert (tmp_path / "figures" / "seeds-late-pass-fraction.png").stat().st_size > 1000
     csv = (tmp_path / "replication.csv").read_text().splitlines()
-    assert csv[0].startswith("claim,row,sentence,reading,seeds_hold,seeds") and len(csv) == 2
+    assert csv[0].startswith("claim,row,sentence,reading,evidence,evidence_why,seeds_hold,seeds") and len(csv) == 2
+    assert (tmp_path / "figures" / "decided-rows-by-family.png").stat().st_size > 1000
+    md = (tmp_path / "claims.md").read_text().splitlines()
+    assert md[2] == "## Does the paper replicate?" and md[4].startswith("Over 2 held-out seeds in 2 families")
 
 
 def test_rows_no_late_checkpoint_decides_are_shown_over_final_checkpoints():
+    """A whole-run claim (no late checkpoint decides it) is judged on each converged seed's final checkpoint,
+    graded like the rest, with the reason computed."""
     from hmmrnn.replication import seed_summary
-    conv = "training.convergence"
-    meta = {conv: {"covers": ["P8"], "readings": {"strict": {"covers": ["P8"]}}},
-            "training.emergence": {"covers": ["P26"], "readings": {"strict": {"covers": ["P26"]}}}}
-    res = {"claims_meta": meta, "late_audit": {"records": [], "families": {}, "freshness": {}},
-           "claims": [_reading_row(conv, "a", "strict", "pass", {"P8": "pass"}),
-                      _reading_row(conv, "b", "strict", "pass", {"P8": "pass"}),
-                      _reading_row("training.emergence", "a", "strict", "pass", {"P26": "pass"}),
-                      _reading_row("training.emergence", "b", "strict", "fail", {"P26": "fail"})]}
-    res["late_audit"]["records"] = [{"hmm": "linear:2", "run": "a", "claim": "x", "reading": "strict", "checkpoints": []}]
+    th = [{"statistic": "z", "op": ">=", "value": 2.0, "why": "harness", "rows": ["P26"]}]
+    meta = {"training.emergence": {"covers": ["P26"], "readings": {"strict": {"covers": ["P26"], "thresholds": th}}}}
+    em = "training.emergence"
+    res = {"claims_meta": meta,
+           "late_audit": {"records": [], "families": {}, "freshness": {}, "runs": ["a", "b"],
+                          "seed_runs": [{"name": n, "hmm": "linear:2", "seed": i, "epochs": 500, "converged": True,
+                                         "short": False} for i, n in enumerate("ab")]},
+           "claims": [dict(_reading_row(em, "a", "strict", "pass", {"P26": "pass"}), statistics={"z": 3}),
+                      dict(_reading_row(em, "b", "strict", "fail", {"P26": "fail"}), statistics={"z": 1.9}),
+                      dict(_reading_row(em, "l2-untrained", "strict", "fail", {"P26": "fail"}, role="control",
+                                        expected="fail", control="untrained"), statistics={"z": 0.1})]}
     lines = {(b[0][0], b[1][0]): b for b in seed_summary(res)["body"]}
-    emergence = lines[("training.emergence", "P26")]
-    assert emergence[3][0] == "-" and emergence[5][0].startswith("1/2")
-    assert emergence[7][0].startswith("partly replicates (1/2) on final checkpoints")
+    emergence = lines[(em, "P26")]
+    assert emergence[3][0] == "decided" and emergence[5][0].startswith("1/2")
+    assert emergence[5][2] == "final checkpoint only: a claim about the whole run: judged once, on its final checkpoint"
+    assert emergence[8][0].startswith("partly replicates (1/2 seeds hold)")

@@ -44,8 +44,21 @@ def test_row_passes_agrees_with_the_rows_verdicts_and_moves_a_cut():
     assert seeds.row_passes({"y": 1}, TH, "P1") is None
 
 
+def control_rows(controls: dict[str, dict]) -> list[dict]:
+    """Control results (must reject the reading) judged by TH, from {name: statistics}."""
+    out = []
+    for name, stats in controls.items():
+        p1 = "pass" if stats.get("x", 0) >= 1.0 and stats.get("y", 9) <= 4.0 else "fail"
+        p2 = "pass" if stats.get("y", 9) <= 4.0 else "fail"
+        out.append({"claim": "c", "reading": "strict", "checkpoint": name, "role": "control", "expected": "fail",
+                    "verdict": "pass" if p1 == p2 == "pass" else "fail", "rows": {"P1": p1, "P2": p2},
+                    "statistics": stats})
+    return out
+
+
 def _summary(rows, controls):
-    return {(e["row"]): e for e in seeds.row_summary(seeds.collect(audit(rows)), META, {("c", "strict"): controls})}
+    return {(e["row"]): e for e in seeds.row_summary(seeds.collect(audit(rows)), META,
+                                                     {("c", "strict"): control_rows(controls)})}
 
 
 def test_graded_conclusions():
@@ -71,7 +84,7 @@ def test_fragility_moves_only_the_harness_cuts():
     got = _summary(near, {})
     frag = got["P1"]["fragility"]  # x >= 1.0 is the harness's: at 1.25 seed a stops holding; y <= 4 is the paper's
     assert frag["fragile"] and frag["changed"] == {"x >= 1 -> 1.25": ["a"]} and frag["harness_cuts"] == 1
-    assert got["P2"]["fragility"] == {"changed": {}, "fragile": False, "harness_cuts": 0}
+    assert got["P2"]["fragility"] == {"changed": {}, "fragile": False, "harness_cuts": 0, "fixed": [], "paper_cuts": 1}
 
 
 def test_stale_rows_and_freshness_compare_the_last_late_checkpoint_with_the_final():
@@ -148,7 +161,8 @@ def test_a_fraction_cut_is_not_moved_to_its_bound():
         {"claim": "c", "reading": "strict", "checkpoint": "a@1", "role": "trained", "verdict": "pass",
          "rows": {"P31": "pass"}, "statistics": {"r2": 0.9999}}]})
     (entry,) = seeds.row_summary(recs, meta, {})
-    assert entry["fragility"] == {"changed": {}, "fragile": False, "harness_cuts": 1}  # 0.7425 holds; 1.2375 skipped
+    # 25% of the way to the nearer bound (1): 0.9875 and 0.9925, never 1 or past it
+    assert entry["fragility"] == {"changed": {}, "fragile": False, "harness_cuts": 1, "fixed": [], "paper_cuts": 0}
 
 
 def test_float_noise_is_not_staleness():

@@ -1,0 +1,203 @@
+"""Evidence classes, the family test, the tuning seed and fragility's bounds (hmmrnn.evidence, hmmrnn.seeds,
+hmmrnn.replication), on small constructed results."""
+from __future__ import annotations
+
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hmmrnn import evidence, seeds
+from hmmrnn.replication import answer, seed_summary
+
+TH = [{"statistic": "x", "op": ">=", "value": 1.0, "why": "fixture 1.5 vs untrained 0.2", "rows": ["P1"]}]
+META = {"c": {"covers": ["P1"], "readings": {"strict": {"thresholds": TH, "covers": ["P1"], "reports": []}}}}
+
+
+def rec(run, x, hmm="linear:2", epochs=(20, 40)):
+    """A seed's late record with x at every checkpoint."""
+    return {"hmm": hmm, "run": run, "claim": "c", "reading": "strict",
+            "checkpoints": [{"epoch": e, "verdict": "pass" if x >= 1 else "fail",
+                             "rows": {"P1": "pass" if x >= 1 else "fail"}, "stats": {"x": x}} for e in epochs]}
+
+
+def ctl(name, x=None, error=False, expected="fail"):
+    if error:
+        return {"claim": "c", "reading": "strict", "checkpoint": name, "role": "control", "expected": expected,
+                "verdict": "error", "reason": "no pair of opposite switch directions", "rows": {}, "statistics": {}}
+    return {"claim": "c", "reading": "strict", "checkpoint": name, "role": "control", "expected": expected,
+            "verdict": "pass" if x >= 1 else "fail", "rows": {"P1": "pass" if x >= 1 else "fail"},
+            "statistics": {"x": x}}
+
+
+def entry(recs, controls):
+    (e,) = seeds.row_summary(recs, META, {("c", "strict"): controls})
+    return e
+
+
+def test_decided_when_every_control_fails_by_a_number():
+    e = entry([rec("a", 2.0), rec("b", 1.5)], [ctl("untrained", 0.2), ctl("shuffled", 0.4)])
+    assert e["evidence"] == "decided" and e["conclusion"] == "replicates"
+    assert e["controls"].rejected == ("shuffled", "untrained") and e["controls"].text() == "2/2"
+
+
+def test_a_control_rejected_by_error_is_not_a_rejection():
+    e = entry([rec("a", 2.0), rec("b", 1.5)], [ctl("untrained", 0.2), ctl("pre-bifurcation", error=True)])
+    assert e["evidence"] == "indistinguishable"
+    assert "rejected only by ERROR by pre-bifurcation" in e["evidence_why"]
+    assert e["controls"].text() == "1/2; ERROR only: pre-bifurcation"
+    only_errors = entry([rec("a", 2.0)], [ctl("untrained", error=True)])
+    assert only_errors["evidence"] == "indistinguishable" and only_errors["controls"].rejected == ()
+
+
+def test_a_control_that_passes_makes_the_row_indistinguishable():
+    e = entry([rec("a", 2.0), rec("b", 0.5)], [ctl("untrained", 0.2), ctl("shuffled", 1.2)])
+    assert e["evidence"] == "indistinguishable" and "passed by shuffled" in e["evidence_why"]
+
+
+def test_no_control_at_all_is_not_decided():
+    assert entry([rec("a", 2.0)], [])["evidence"] == "indistinguishable"
+
+
+def test_by_construction_holds_or_fails_for_every_network():
+    holds = entry([rec("a", 2.0), rec("b", 3.0)], [ctl("untrained", 1.5), ctl("shuffled", 1.1)])
+    assert holds["evidence"] == "by construction" and holds["evidence_why"].startswith("holds for every network")
+    # every network fails, the seeds no further from the cut than the controls: the statistic says no to all
+    fails = entry([rec("a", 0.3), rec("b", 0.2)], [ctl("untrained", 0.5)])
+    assert fails["evidence"] == "by construction" and fails["evidence_why"].startswith("fails for every network")
+    # every network fails, but the seeds are separated from the control: decided, weaker than stated
+    weaker = entry([rec("a", 0.8), rec("b", 0.9)], [ctl("untrained", 0.2)])
+    assert weaker["evidence"] == "decided" and weaker["conclusion"].startswith("effect present, weaker")
+
+
+def test_identical_controls_count_once():
+    e = entry([rec("a", 2.0)], [ctl("linear2-seed0-untrained", 0.2), ctl("fully3-seed0-untrained", 0.2),
+                                ctl("shuffled", 0.3)])
+    assert e["controls"].rejected == ("fully3-seed0-untrained", "shuffled")
+    assert e["controls"].same_as == {"linear2-seed0-untrained": "fully3-seed0-untrained"}
+
+
+def test_the_tuning_seed_is_shown_not_counted():
+    e = entry([rec("linear2-seed0-to500", 0.5), rec("linear2-seed3", 2.0), rec("linear2-seed4", 2.0)],
+              [ctl("untrained", 0.2)])
+    assert (e["k"], e["n"]) == (2, 2) and e["conclusion"] == "replicates"
+    assert [s["run"] for s in e["tuning"]] == ["linear2-seed0-to500"] and e["tuning"][0]["holds"] is False
+    assert evidence.is_tuning("linear2-seed0") and evidence.is_tuning("linear2-seed0-to1000")
+    assert not evidence.is_tuning("linear2-seed00") and not evidence.is_tuning("linear3-seed0")
+
+
+def test_families_that_disagree_are_not_pooled():
+    recs = ([rec(f"l2-{i}", 2.0, "linear:2") for i in range(4)] + [rec(f"l3-{i}", 2.0, "linear:3") for i in range(4)]
+            + [rec(f"c4-{i}", 0.5, "cyclic:4") for i in range(3)] + [rec(f"f3-{i}", 0.5, "fully:3") for i in range(3)])
+    e = entry(recs, [ctl("untrained", 0.2)])
+    assert e["evidence"] == "decided" and e["split"] and e["split_p"] < 0.05
+    from hmmrnn.replication import family_text
+    text = family_text(e)
+    assert text.startswith("replicates in linear:2, linear:3 (8/8); effect weaker than stated in cyclic:4, "
+                           "fully:3 (0/6)")
+    same = entry([rec(f"l2-{i}", 2.0, "linear:2") for i in range(3)] + [rec("l3-0", 0.5, "linear:3"),
+                                                                           rec("l3-1", 2.0, "linear:3")],
+                 [ctl("untrained", 0.2)])
+    assert not same["split"] and family_text(same) == same["conclusion"]
+
+
+def test_homogeneity_p_is_fishers_exact_on_two_by_two():
+    from scipy.stats import fisher_exact
+    for table in ([(5, 5), (0, 3)], [(3, 4), (1, 3)], [(2, 2), (2, 2)], [(0, 4), (4, 4)], [(1, 5), (4, 5)]):
+        a, b = table
+        ref = fisher_exact([[a[0], a[1] - a[0]], [b[0], b[1] - b[0]]]).pvalue
+        assert evidence.homogeneity_p(table) == pytest.approx(ref, rel=1e-9)
+    assert evidence.homogeneity_p([(3, 3)]) == 1.0
+    # k x 2: the probabilities of all tables with the margins sum to one; the most likely one has p = 1
+    assert evidence.homogeneity_p([(1, 2), (1, 2), (1, 2)]) == pytest.approx(1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cut=st.floats(0.01, 0.99), seeds_x=st.lists(st.floats(0, 1), min_size=1, max_size=4),
+       controls_x=st.lists(st.floats(0, 1), min_size=0, max_size=3), op=st.sampled_from([">=", "<="]))
+def test_fragility_never_moves_a_cut_past_a_bound_or_a_control(cut, seeds_x, controls_x, op):
+    th = [{"statistic": "x", "op": op, "value": cut, "why": "harness", "rows": ["P1"]}]
+    recs = [{"hmm": "linear:2", "run": f"s{i}", "checkpoints": [
+        {"epoch": 1, "rows": {"P1": "pass"}, "stats": {"x": x}}]} for i, x in enumerate(seeds_x)]
+    moved = []
+    orig = seeds.row_passes
+
+    def spy(stats, thresholds, row, m=None):
+        if m is not None:
+            moved.append(m[1])
+        return orig(stats, thresholds, row, m)
+
+    seeds.row_passes = spy
+    try:
+        seeds.fragility(recs, th, "P1", {f"c{i}": {"x": x} for i, x in enumerate(controls_x)})
+    finally:
+        seeds.row_passes = orig
+    for new in moved:
+        assert 0 < new < 1  # the values live in [0, 1]: never at or past a bound
+        for c in controls_x:  # never past a control's value
+            assert (new - c) * (cut - c) >= 0
+
+
+def _results(final_rows, controls, runs):
+    """A fixtures run's results: no late records, the seeds' final checkpoints, the manifest's seed runs."""
+    return {"claims_meta": META, "claims": final_rows + controls,
+            "late_audit": {"records": [], "families": {}, "freshness": {},
+                           "seed_runs": [{"name": n, "hmm": h, "seed": i, "epochs": 500, "converged": True,
+                                          "short": False} for i, (n, h) in enumerate(runs)],
+                           "runs": [n for n, _ in runs]}}
+
+
+def final(run, x=None, error=None):
+    if error:
+        return {"claim": "c", "reading": "strict", "checkpoint": run, "role": "trained", "verdict": "error",
+                "reason": error, "rows": {}, "statistics": {}}
+    return {"claim": "c", "reading": "strict", "checkpoint": run, "role": "trained",
+            "verdict": "pass" if x >= 1 else "fail", "rows": {"P1": "pass" if x >= 1 else "fail"},
+            "statistics": {"x": x}}
+
+
+def test_final_checkpoints_stand_in_where_no_audit_holds_the_claim_with_the_reason():
+    runs = [("linear2-seed3", "linear:2"), ("linear2-seed4", "linear:2"), ("linear3-seed3", "linear:3")]
+    res = _results([final("linear2-seed3", 2.0), final("linear2-seed4", 2.0)], [ctl("untrained", 0.1)], runs)
+    out = seed_summary(res)
+    (e,) = [e for e in out["entries"] if e["row"] == "P1"]
+    assert e["evidence"] == "decided" and (e["k"], e["n"]) == (2, 2)
+    assert e["final_only"] == ["the committed late audits predate this claim"]
+    assert out["basis"]["not_judged"] == ["linear3-seed3"]
+    assert any("judged nowhere" in n and "linear3-seed3" in n for n in out["notes"])
+
+
+def test_undecided_rows_say_what_they_need():
+    res = _results([final("linear2-seed3", error="needs linear:4 at d = 1, 10, 200 (5 seeds each): none trained")],
+                   [ctl("untrained", 0.1)], [("linear2-seed3", "linear:2")])
+    out = seed_summary(res)
+    (e,) = out["entries"]
+    assert e["evidence"] == "undecided" and "needs linear:4 at d = 1, 10, 200" in e["evidence_why"]
+    a = out["answer"]
+    assert a["table"] == [] and a["others"]["undecided"] == [e] and "P1" in a["paragraph"]
+
+
+def test_only_decided_rows_are_graded_in_the_answer():
+    runs = [("linear2-seed3", "linear:2"), ("linear2-seed4", "linear:2")]
+    by_error = _results([final("linear2-seed3", 2.0), final("linear2-seed4", 2.0)],
+                        [ctl("untrained", error=True)], runs)
+    out = seed_summary(by_error)
+    assert out["answer"]["table"] == [] and out["answer"]["others"]["indistinguishable"]
+    (line,) = out["csv"]
+    assert line["evidence"] == "indistinguishable" and line["conclusion"] == "" and line["fragility"] == ""
+    decided = seed_summary(_results([final("linear2-seed3", 2.0), final("linear2-seed4", 2.0)],
+                                    [ctl("untrained", 0.2)], runs))
+    (row,) = decided["answer"]["table"]
+    assert row["conclusion"] == "replicates" and row["per_family"] == "linear:2 2/2"
+
+
+def test_answer_merges_readings_that_hold_on_the_same_seeds():
+    def e(reading, holds):
+        return {"claim": "c", "row": "P1", "reading": reading, "evidence": "decided", "split": False,
+                "conclusion": "replicates" if all(holds) else "partly replicates", "families": {"linear:2": [2, 2]},
+                "family_grades": {}, "k": sum(holds), "n": len(holds), "tuning": [],
+                "seeds": [{"hmm": "linear:2", "run": r, "holds": h} for r, h in zip("ab", holds)]}
+    both = answer([e("paper", [True, True]), e("strict", [True, True])])["table"]
+    assert [t["reading"] for t in both] == ["both"]
+    apart = answer([e("paper", [True, False]), e("strict", [True, True])])["table"]
+    assert [t["reading"] for t in apart] == ["paper", "harness"]
