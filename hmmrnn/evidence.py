@@ -93,17 +93,22 @@ def all_control_verdicts(control_rows: list[dict], row: str) -> list[str]:
 
 
 def classify(*, reported: bool, seed_holds: list[bool], controls: ControlOutcome, control_verdicts: list[str],
-             separated: bool | None, needs: str = "") -> tuple[str, str]:
+             separated: bool | None, needs: str = "", across: str = "") -> tuple[str, str]:
     """(evidence class, its reason) of one (row, reading).
 
     seed_holds: per held-out seed whether it holds the row (seeds with no decided checkpoint left out);
     controls: the must-reject controls' outcome; control_verdicts: every control's numeric verdict on the row;
     separated: whether the seeds that do not hold it are separated from every must-reject control (None: not
-    asked); needs: what is missing when no seed decides the row (for ``undecided``)."""
+    asked); needs: what is missing when no seed decides the row (for ``undecided``); across: the cohort of a
+    claim decided across runs (one verdict over every family's members: it has no controls of its own, the
+    per-checkpoint verdicts it aggregates face theirs), decided when its verdict is a number."""
     if reported:
         return "reported", "no threshold: numbers reported, nothing decided"
     if not seed_holds:
         return "undecided", needs or "no held-out network decides this row"
+    if across and not controls.required:
+        return "decided", (f"decided across runs ({across}): aggregates per-checkpoint verdicts, which face their "
+                           "own controls")
     everyone = [bool(h) for h in seed_holds] + [v == "pass" for v in control_verdicts]
     if control_verdicts and all(everyone):
         return "by construction", "holds for every network judged, controls included"

@@ -399,8 +399,26 @@ def late_audit(results: dict, fixtures: Path) -> dict:
         # rule, recorded when it was trained): the seeds a replication statement counts
         "seed_runs": [{k: r.get(k) for k in ("name", "hmm", "seed", "epochs", "converged", "short")}
                       for r in audits.seed_runs(manifest)],
-        "runs": sorted(r["name"] for r in manifest.get("runs", []))}
+        "runs": sorted(r["name"] for r in manifest.get("runs", [])),
+        "cells": _cells_campaign(Path(fixtures))}
     return fresh
+
+
+def _cells_campaign(fixtures: Path) -> dict:
+    """The universality campaign's committed status and judged rows (fixtures/campaigns/cells.json, written by
+    scripts/campaign_cells.sh): {"runs": {name: status}, "records": late records by cell}; {} when absent."""
+    from . import seeds
+    path = fixtures / "campaigns" / "cells.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    rows = [dict(r, checkpoint=f"{r['run']}@{r['checkpoint'].split('@')[-1]}") for r in data.get("claims", [])]
+    recs = seeds.collect({"audit": {}, "claims_meta": data.get("claims_meta", {}), "claims": rows})
+    cell = {r["run"]: r.get("cell") for r in data.get("claims", [])}
+    for rec in recs:
+        rec["hmm"] = cell.get(rec["run"])
+    return {"runs": (data.get("campaign") or {}).get("runs", {}), "records": recs}
 
 
 class ClaimsSession:

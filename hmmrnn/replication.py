@@ -161,9 +161,11 @@ def _cls(line: str) -> str:
     return "fail"
 
 
-def coverage_table(results: dict) -> dict:
-    """Every inventory row: full (some reading decides it by a threshold), partial (reported, not decided),
-    none; with the claims and readings."""
+def coverage_table(results: dict, entries: list[dict] | None = None) -> dict:
+    """Every inventory row: whether a check covers it (full: some reading decides it by a threshold; partial:
+    reported, not decided; none), with the claims and readings; with the summary's entries, also what the check
+    found here: the best evidence class over the row's readings (decided before by construction and
+    indistinguishable, before undecided and reported), so "full" never hides a row nothing decides yet."""
     decides: dict[str, list[str]] = {}
     reports: dict[str, list[str]] = {}
     for cid, m in results.get("claims_meta", {}).items():
@@ -172,8 +174,14 @@ def coverage_table(results: dict) -> dict:
                 decides.setdefault(row, []).append(f"{cid} ({name})")
             for row in rd.get("reports", []):
                 reports.setdefault(row, []).append(f"{cid} ({name})")
+    found: dict[str, str] = {}
+    for e in entries or []:
+        now = found.get(e["row"])
+        if now is None or evidence.CLASSES.index(e["evidence"]) < evidence.CLASSES.index(now):
+            found[e["row"]] = e["evidence"]
     body = []
     n = {"full": 0, "partial": 0, "none": 0, "not testable": 0}
+    here: dict[str, int] = {}
     for row_id, where, text, testable in sorted(ROWS, key=lambda r: row_order(r[0].split("-")[0])):
         if row_id in decides:
             kind, who = "full", decides[row_id]
@@ -182,12 +190,24 @@ def coverage_table(results: dict) -> dict:
         else:
             kind, who = ("none" if testable else "not testable"), []
         n[kind] += 1
-        body.append([(row_id, "", ""), (where, "", ""), (text if len(text) <= 90 else text[:87] + "...", "", ""),
-                     (kind, {"full": "pass", "partial": "error", "none": "fail"}.get(kind, ""), ""),
-                     (", ".join(dict.fromkeys(who)) or "-", "", "")])
-    intro = (f"{n['full']} rows decided (full), {n['partial']} reported but not decided (partial), {n['none']} "
-             f"testable rows not covered (none), {n['not testable']} not testable on a checkpoint.")
-    return {"intro": intro, "head": ["row", "where", "claim", "coverage", "decided / reported by"], "body": body}
+        ev = found.get(row_id, "")
+        if ev:
+            here[ev] = here.get(ev, 0) + 1
+        cells = [(row_id, "", ""), (where, "", ""), (text if len(text) <= 90 else text[:87] + "...", "", ""),
+                 (kind, {"full": "pass", "partial": "error", "none": "fail"}.get(kind, ""), "")]
+        if entries is not None:
+            cells.append((ev or "-", {"decided": "pass", "undecided": "fail"}.get(ev, "error" if ev else ""), ""))
+        body.append(cells + [(", ".join(dict.fromkeys(who)) or "-", "", "")])
+    intro = (f"{n['full']} rows with a check that decides them by a threshold (full), {n['partial']} reported but "
+             f"not decided (partial), {n['none']} testable rows not covered (none), {n['not testable']} not "
+             "testable on a checkpoint.")
+    if entries is not None:
+        intro += (" What the checks found here (the best evidence class over a row's readings): " +
+                  ", ".join(f"{here.get(c, 0)} {c}" for c in evidence.CLASSES) +
+                  "; an undecided row has a check but not the networks it needs.")
+    head = ["row", "where", "claim", "coverage"] + (["evidence here"] if entries is not None else []) + \
+        ["decided / reported by"]
+    return {"intro": intro, "head": head, "body": body}
 
 
 HOLDS = 0.5  # a seed "holds" a claim when at least this fraction of its late checkpoints pass (fixed in advance)
@@ -504,7 +524,22 @@ def seed_summary(results: dict) -> dict:
     head = ["claim", "row", "reading", "evidence", "seeds holding, per family", "seeds holding (95%)",
             "final checkpoints", "controls rejected", "conclusion", "fragility"]
     return {"intro": intro, "head": head, "body": body, "notes": notes, "csv": csv, "entries": entries,
-            "answer": answer([e for e in entries]), "basis": basis}
+            "answer": answer([e for e in entries]), "basis": basis,
+            "universality": universality_table(la["records"] + extra, la.get("cells") or {})}
+
+
+def universality_table(relu_records: list[dict], cells: dict) -> dict:
+    """The universality table: the held-out bias-free ReLU seeds of linear:2 (the campaign's target) beside the
+    campaign's converged runs of the other cells (hmmrnn.universality), with every campaign run's status."""
+    from . import universality
+    relu = [r for r in relu_records if r["hmm"] == "linear:2" and not evidence.is_tuning(r["run"])]
+    by_cell: dict[str, list[dict]] = {"relu": relu}
+    for r in cells.get("records", []):
+        by_cell.setdefault(r["hmm"], []).append(r)
+    status: dict[str, list[str]] = {}
+    for name, st in sorted((cells.get("runs") or {}).items()):
+        status.setdefault(st["cell"], []).append(f"{name} {st['status']}")
+    return universality.table(by_cell, CENTRAL, status)
 
 
 # ---- the answer first ----------------------------------------------------------------------------------------

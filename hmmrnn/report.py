@@ -18,6 +18,7 @@ import statistics as st
 from pathlib import Path
 
 from .checkpoint import atomic_write_bytes
+from .seeds import cut_origin
 
 CONTROL_ORDER = ("untrained", "pre-bifurcation", "line-attractor", "shuffled", "wrong-hmm")
 LOUD = "loud"  # cell class for a harness defect (a control that was not rejected)
@@ -278,7 +279,7 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
     summary: the replication summary of these results, when the caller has it already."""
     from .replication import coverage_table, late_table, replication_summary
     head = summary or replication_summary(results)
-    cover = coverage_table(results)
+    cover = coverage_table(results, head.get("entries"))
     late = late_table(results)
     results = by_reading(results)
     rows = results.get("claims", [])
@@ -288,6 +289,10 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
     b: list[tuple] = [("h", 1, "Claims report: Mechanistic Interpretability of RNNs emulating Hidden Markov Models")]
     if head.get("answer"):  # the answer first (SPEC, Report)
         b += answer_blocks(head["answer"])
+    if head.get("universality"):
+        u = head["universality"]
+        b += [("h", 3, "Do other cells find the same mechanism? (the paper's open question)"), ("p", u["sentence"]),
+              ("table", u["head"], u["body"])]
     b.append(("ul", [
         f"Seed: {results.get('seed')} (override with --claims-seed N)",
         f"Run started: {results.get('started', '-')}; hmmrnn version {results.get('hmmrnn', '-')}",
@@ -337,9 +342,11 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
                          f"Controls that must fail it: {', '.join(m.get('controls', [])) or 'none'}"]
                   + [f"Cannot reject '{k}' (a finding, expected to pass): {v}"
                      for k, v in m.get("indistinguishable", {}).items()]))
-        rule = [f"{t.get('statistic', n)} {t['op']} {fmt(t['value'])}" + (f": {t['why']}" if t.get("why") else "")
+        rule = [f"[{cut_origin(t)}] {t.get('statistic', n)} {t['op']} {fmt(t['value'])}" +
+                (f": {t['why']}" if t.get("why") else "")
                 + (f" [{', '.join(t['rows'])}]" if t.get("rows") else "") for n, t in m.get("thresholds", {}).items()]
-        b += [("p", "Pass rule (all must hold):"), ("ul", rule or ["(none)"])]
+        b += [("p", "Pass rule (all must hold; [paper]: the paper's number, [harness]: fixed here, its why after it):"),
+              ("ul", rule or ["(none)"])]
         if m.get("by_construction"):
             b.append(("p", f"† By construction: {m['by_construction']}"))
         if m.get("notes"):

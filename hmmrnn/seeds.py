@@ -276,7 +276,8 @@ def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[
             all_sep = separation(decided, ths, row, controls) if not k else sep
             cls, why = evidence.classify(reported=False, seed_holds=[s["holds"] for s in seeds], controls=outcome,
                                          control_verdicts=evidence.all_control_verdicts(ctl_rows, row),
-                                         separated=all_sep["separated"])
+                                         separated=all_sep["separated"],
+                                         across=(meta.get(claim) or {}).get("across", ""))
             split, p = evidence.families_split({h: tuple(v) for h, v in fam.items()})
             out.append({"claim": claim, "reading": reading, "row": row, "families": fam, "k": k, "n": len(seeds),
                         "interval": wilson(k, len(seeds)), "seeds": seeds, "tuning": tuning, "separation": sep,

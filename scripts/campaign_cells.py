@@ -5,6 +5,12 @@ carries an unfinished campaign to the next session (fixtures/partial/issue30/NAM
   python scripts/campaign_cells.py pack   RUNS PACK NAME...   # state.pt, history.json, late evolution -> PACK
   python scripts/campaign_cells.py unpack RUNS PACK NAME...   # PACK -> RUNS where RUNS has no state yet
   python scripts/campaign_cells.py done   RUNS PACK NAME      # exit 0 when the run needs no more training
+  python scripts/campaign_cells.py curves RUNS PACK NAME...   # loss curves and plateau returns -> docs/universality/
+  python scripts/campaign_cells.py judge  RUNS PACK NAME...   # claims on converged runs' late checkpoints ->
+                                                              # fixtures/campaigns/cells.json (resumable)
+
+The campaign's status (one line per run) goes to fixtures/campaigns/cells.json with every pack and judge; the report's
+universality table reads it (hmmrnn.universality).
 
 The pack keeps what resumes a run and what judges it: the resumable state (weights, Adam moments, history), the
 history as JSON, and the evolution checkpoints every LATE_EVERY epochs over the last LATE epochs reached (the late
@@ -86,6 +92,62 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
         print(f"packed {name}: {_where(st, run)}; {size:.1f} MiB")
 
 
+CELLS_AUDIT = Path("fixtures/campaigns/cells.json")
+
+
+def cell_of_name(name: str) -> str:
+    """linear2-relu-bias-seed0 -> relu+bias; linear2-gru-seed1 -> gru."""
+    cell = name.removeprefix("linear2-").rsplit("-seed", 1)[0]
+    return "relu+bias" if cell == "relu-bias" else cell
+
+
+def write_status(runs: Path, out: Path, names: list[str]) -> dict:
+    """The campaign's status per run into fixtures/campaigns/cells.json (its judged rows kept)."""
+    data = json.loads(CELLS_AUDIT.read_text()) if CELLS_AUDIT.exists() else {"claims": []}
+    status = {}
+    for name in names:
+        run = runs / name
+        st = _state(run)
+        if st is None and (out / name / "state.pt.packed").exists():
+            st = torch.load(out / name / "state.pt.packed", map_location="cpu", weights_only=False)
+        status[name] = {"cell": cell_of_name(name), "status": _where(st, run),
+                        "converged": bool(st and st["history"] and
+                                          st["history"][-1].get("convergence_streak", 0) >= CONSECUTIVE)}
+    data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": status}
+    CELLS_AUDIT.parent.mkdir(parents=True, exist_ok=True)
+    tmp = CELLS_AUDIT.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    tmp.replace(CELLS_AUDIT)
+    return data
+
+
+def judge(runs: Path, out: Path, names: list[str]) -> int:
+    """Every converged run's late checkpoints (every LATE_EVERY epochs over its last LATE) under every claim, both
+    readings, into fixtures/campaigns/cells.json (rows journaled by hmmrnn audit: resumable); runs not converged
+    are only listed (write_status)."""
+    import subprocess
+    data = write_status(runs, out, names)
+    rc = 0
+    for name, st in data["campaign"]["runs"].items():
+        if not st["converged"]:
+            continue
+        tmp = CELLS_AUDIT.with_name(f".cells-{name}.json")
+        cmd = [sys.executable, "-m", "hmmrnn.cli", "audit", str(runs / name), "--late", str(LATE), "--late-every",
+               str(LATE_EVERY), "--report-dir", f"runs/audit-reports/{name}", "--", "--claims-json", str(tmp),
+               "-p", "no:cacheprovider", "-q", "--resume"]
+        print("judge:", " ".join(cmd[2:]), flush=True)
+        rc = max(rc, subprocess.call(cmd, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"}))
+        if tmp.exists():
+            got = json.loads(tmp.read_text())
+            rows = [dict(r, cell=st["cell"], run=name) for r in got.get("claims", [])
+                    if r.get("role") == "trained"]
+            data = json.loads(CELLS_AUDIT.read_text())
+            data["claims"] = [r for r in data.get("claims", []) if r.get("run") != name] + rows
+            data["claims_meta"] = got.get("claims_meta", data.get("claims_meta", {}))
+            CELLS_AUDIT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    return rc
+
+
 def unpack(runs: Path, out: Path, names: list[str]) -> None:
     legacy = {"linear2-tanh-seed0": Path("fixtures/partial/issue23/linear2-tanh-seed0/state-epoch500.pt")}
     for name in names:
@@ -106,6 +168,70 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
         print(f"resumed {name} from {state}")
 
 
+PLATEAU_LEVEL = 25.0  # linear:2's first plateau sits at 31-36 (validation), the converged runs at 9-12
+
+
+def plateau_returns(val: list[float], after: int = 100) -> list[tuple[int, int]]:
+    """Episodes (first, last epoch) after ``after`` in which the validation loss is back above PLATEAU_LEVEL:
+    the network has lost the second descent's solution and emits like the first plateau again."""
+    out, i = [], after
+    while i < len(val):
+        if val[i] > PLATEAU_LEVEL:
+            j = i
+            while j < len(val) and val[j] > PLATEAU_LEVEL:
+                j += 1
+            out.append((i + 1, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def curves(runs: Path, out: Path, names: list[str], doc: Path = Path("docs/universality")) -> None:
+    """The validation loss of every campaign run beside the ReLU seeds of linear:2 (fixtures/), and per run its
+    returns to the first plateau after epoch 100: docs/universality/loss-curves.png and plateau-returns.md."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hmmrnn.analysis.convergence import loss_verdict
+    from hmmrnn.errors import ClaimError
+    from hmmrnn.plotting import plt, save
+    series = {}
+    for name in names:
+        st = _state(runs / name)
+        if st is None and (out / name / "state.pt.packed").exists():
+            st = torch.load(out / name / "state.pt.packed", map_location="cpu", weights_only=False)
+        if st is not None and st["history"]:
+            series[name] = [h["val"] for h in st["history"]]
+    relu = {}
+    for name in ("linear2-seed0-to500", "linear2-seed1-to500", "linear2-seed2-to500", "linear2-seed3", "linear2-seed4"):
+        f = Path("fixtures") / name / "history.json"
+        if f.exists():
+            relu[name] = [h["val"] for h in json.loads(f.read_text())]
+    doc.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for name, v in relu.items():
+        ax.plot(range(1, len(v) + 1), v, color="0.75", lw=0.8, label="relu (fixtures)" if name == next(iter(relu)) else None)
+    for name, v in series.items():
+        ax.plot(range(1, len(v) + 1), v, lw=1, label=name)
+    ax.axhline(PLATEAU_LEVEL, color="k", ls=":", lw=0.8)
+    ax.set(xlabel="epoch", ylabel="validation loss (Sinkhorn)", title="linear:2, H=150, d=100: validation loss per cell")
+    ax.legend(fontsize=7)
+    save(fig, doc / "loss-curves.png")
+    lines = ["| run | epochs | returns to the plateau after epoch 100 (val > 25) | epochs spent there | "
+             "convergence rule at the last epoch |", "|---|---|---|---|---|"]
+    for name, v in {**series, **relu}.items():
+        eps = plateau_returns(v)
+        try:
+            got = loss_verdict([{"epoch": i + 1, "val": x} for i, x in enumerate(v)])
+            rule = "converged" if got["converged"] else f"not converged ({got['why_not']})"
+            rule += f"; descent {got['descent']:.2f}, late change {got['late_change']:.3f}"
+        except ClaimError as e:
+            rule = f"not yet judged: {e}"
+        lines.append(f"| {name} | {len(v)} | {len(eps)}: {', '.join(f'{a}-{b}' for a, b in eps) or '-'} | "
+                     f"{sum(b - a + 1 for a, b in eps)} | {rule} |")
+    (doc / "plateau-returns.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
 def main(argv: list[str]) -> int:
     cmd, runs, out, names = argv[0], Path(argv[1]), Path(argv[2]), argv[3:]
     if cmd == "status":
@@ -118,9 +244,15 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "pack":
         pack(runs, out, names)
+        write_status(runs, out, names)
         return 0
     if cmd == "unpack":
         unpack(runs, out, names)
+        return 0
+    if cmd == "judge":
+        return judge(runs, out, names)
+    if cmd == "curves":
+        curves(runs, out, names)
         return 0
     if cmd == "done":
         return 0 if finished(runs / names[0]) else 1

@@ -9,6 +9,10 @@
 #   bash scripts/campaign_cells.sh --pack     # before stopping: state.pt, history and the thinned late evolution
 #                                             # of every run into fixtures/partial/issue30/ (commit that folder)
 #   bash scripts/campaign_cells.sh --status   # one line per run: epoch reached, converged or not
+#   bash scripts/campaign_cells.sh --judge    # every converged run's late checkpoints under every claim, both
+#                                             # readings -> fixtures/campaigns/cells.json (resumable; with the status)
+#   bash scripts/campaign_cells.sh --curves   # loss curves beside the ReLU seeds, returns to the plateau:
+#                                             # docs/universality/loss-curves.png, plateau-returns.md
 # THREADS (default 1) sets torch's threads; RUNS (default runs/cells) the training folder. Logs: RUNS/NAME.log.
 # A run that diverges or never leaves the plateau stops at epoch 500 and is reported, never replaced.
 set -euo pipefail
@@ -37,8 +41,12 @@ case "${1:-train}" in
     exec .venv/bin/python scripts/campaign_cells.py status "$RUNS" "$PACK" "${NAMES[@]}" ;;
   --pack)
     exec .venv/bin/python scripts/campaign_cells.py pack "$RUNS" "$PACK" "${NAMES[@]}" ;;
+  --curves)
+    exec .venv/bin/python scripts/campaign_cells.py curves "$RUNS" "$PACK" "${NAMES[@]}" ;;
+  --judge)
+    exec .venv/bin/python scripts/campaign_cells.py judge "$RUNS" "$PACK" "${NAMES[@]}" ;;
   train) ;;
-  *) echo "campaign_cells.sh: unknown option $1 (--status, --pack or nothing)" >&2; exit 2 ;;
+  *) echo "campaign_cells.sh: unknown option $1 (--status, --pack, --judge, --curves or nothing)" >&2; exit 2 ;;
 esac
 
 mkdir -p "$RUNS"

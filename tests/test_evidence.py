@@ -201,3 +201,23 @@ def test_answer_merges_readings_that_hold_on_the_same_seeds():
     assert [t["reading"] for t in both] == ["both"]
     apart = answer([e("paper", [True, False]), e("strict", [True, True])])["table"]
     assert [t["reading"] for t in apart] == ["paper", "harness"]
+
+
+def test_universality_table_counts_seeds_per_cell_and_says_what_is_missing():
+    from hmmrnn import universality
+    from hmmrnn.replication import CENTRAL
+
+    def r(run, cell, claim, reading, verdicts):
+        return {"hmm": cell, "run": run, "claim": claim, "reading": reading,
+                "checkpoints": [{"epoch": i, "verdict": v, "rows": {}, "stats": {}} for i, v in enumerate(verdicts)]}
+    recs = {"relu": [r("a", "relu", "fixed-point.single", "strict", ["pass", "pass"]),
+                     r("b", "relu", "fixed-point.single", "strict", ["fail", "fail", "pass"])]}
+    out = universality.table(recs, CENTRAL, {"tanh": ["linear2-tanh-seed0 epoch 500/500: not converged"]})
+    row = out["body"][0]
+    assert row[0][0] == "a single fixed point without input"
+    assert row[1][0] == "paper: no seed; strict: 1/2"  # b passes 1 of 3: does not hold
+    assert out["head"][1] == "relu (2 seeds)" and out["sentence"].startswith("Not answered yet")
+    assert "tanh: linear2-tanh-seed0 epoch 500/500: not converged" in out["sentence"]
+    kick = next(b for b in out["body"] if b[0][2] == "kick.ablation-traps")
+    assert kick[5][0] == "paper: not-yet; strict: no seed (analogue)"  # the LSTM's mu sweep is not generalised
+    assert kick[3][2] == "analogue"
