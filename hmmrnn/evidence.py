@@ -5,9 +5,10 @@ Pure functions of plain data. The classes, in the order they are tested:
 - ``reported``: the reading reports numbers for the row and has no threshold on it;
 - ``undecided``: no held-out network decides the row (every trained result is an ERROR or missing): the networks
   it needs do not exist here;
-- ``by construction``: every network judged on the row, the held-out seeds and every control of the reading
+- ``by construction``: every network of the class judged on the row, the held-out seeds and every control that
+  is an ordinary network (CLASS_CONTROLS: untrained, shuffled, pre-bifurcation; required to fail it or not)
   judged by a number, gets the same verdict (all pass, or all fail with the failing seeds not separated from the
-  controls): evidence neither way;
+  controls): evidence neither way, even where a hand-built control (a line attractor) fails it;
 - ``indistinguishable``: a control the reading must reject passes the row, is rejected only by an ERROR, or no
   such control decided the row at all;
 - ``decided``: otherwise: every control it must reject fails a threshold by a number, and the seeds are judged
@@ -86,10 +87,18 @@ def control_outcome(control_rows: list[dict], row: str) -> ControlOutcome:
     return ControlOutcome(tuple(rej), tuple(err), tuple(passed), same)
 
 
+# controls that are ordinary networks of the class (bias-free ReLU RNNs as training or chance leaves them); the
+# hand-built ones (a line attractor, a trained net read against another HMM) show that a check can say no, but
+# a property every ordinary network has is evidence neither way
+CLASS_CONTROLS = ("untrained", "shuffled", "pre-bifurcation")
+
+
 def all_control_verdicts(control_rows: list[dict], row: str) -> list[str]:
-    """Per-row verdicts ("pass"/"fail") of every control judged on the row by a number, required or not."""
+    """Per-row verdicts ("pass"/"fail") of every control of the class (CLASS_CONTROLS) judged on the row by a
+    number, required to fail it or not."""
     return [(r.get("rows") or {}).get(row) for r in control_rows
-            if r.get("role") == "control" and (r.get("rows") or {}).get(row) in ("pass", "fail")]
+            if r.get("role") == "control" and r.get("control", "untrained") in CLASS_CONTROLS
+            and (r.get("rows") or {}).get(row) in ("pass", "fail")]
 
 
 def classify(*, reported: bool, seed_holds: list[bool], controls: ControlOutcome, control_verdicts: list[str],
@@ -111,10 +120,10 @@ def classify(*, reported: bool, seed_holds: list[bool], controls: ControlOutcome
                            "own controls")
     everyone = [bool(h) for h in seed_holds] + [v == "pass" for v in control_verdicts]
     if control_verdicts and all(everyone):
-        return "by construction", "holds for every network judged, controls included"
+        return "by construction", "holds for every network of the class judged, controls included"
     if control_verdicts and not any(everyone) and not separated:
-        return "by construction", ("fails for every network judged, controls included, and the seeds are not "
-                                   "separated from the controls")
+        return "by construction", ("fails for every network of the class judged, controls included, and the seeds "
+                                   "are not separated from the controls")
     if controls.passed or controls.by_error or not controls.required:
         parts = []
         if controls.passed:

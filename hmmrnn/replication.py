@@ -574,24 +574,32 @@ def _merged(entries: list[dict]) -> list[dict]:
     return out
 
 
+def _short(e: dict) -> str:
+    """A decided entry in a few words: 'P16 paper: linear:2, linear:3 only' / 'P46 harness: 3/16 seeds'."""
+    head = f"{e['row']} {READING_NAMES.get(e['reading'], e['reading'])}"
+    if e["split"]:
+        good = [h for h, g in e["family_grades"].items() if category(g["conclusion"]) == "replicates"]
+        return f"{head}: in {', '.join(good)} only" if good else f"{head}: differs by family, in none fully"
+    cat = category(e["conclusion"])
+    return head if cat == "replicates" else f"{head}: {e['k']}/{e['n']} seeds"
+
+
 def _claim_status(es: list[dict]) -> tuple[str, str]:
-    """(category, detail) of one central claim over its rows and readings."""
+    """(category, detail) of one central claim over its rows and readings: replicates (every decided row in every
+    family), families (some row replicates in some families only), partly (some seeds hold some row), absent
+    (no decided row holds), none (no decided row at all: its classes)."""
     decided = _merged([e for e in es if e["evidence"] == "decided"])
     if not decided:
-        kinds = sorted({e["evidence"] for e in es})
-        return "none", ", ".join(kinds)
+        return "none", ", ".join(sorted({e["evidence"] for e in es}))
     cats = {("families" if e["split"] else category(e["conclusion"])) for e in decided}
-    rows = ", ".join(f"{e['row']} {READING_NAMES.get(e['reading'], e['reading'])}" for e in decided)
+    detail = "; ".join(_short(e) for e in decided)
     if cats == {"replicates"}:
-        return "replicates", rows
+        return "replicates", detail
     if "families" in cats:
-        split = next(e for e in decided if e["split"])
-        return "families", f"{split['row']}: {family_text(split).split(' (families differ')[0]}"
-    if "replicates" in cats or "partly" in cats:
-        good = [e for e in decided if category(e["conclusion"]) in ("replicates", "partly")]
-        return "partly", ", ".join(f"{e['row']} {READING_NAMES.get(e['reading'], e['reading'])}: "
-                                   f"{e['k']}/{e['n']} seeds" for e in good)
-    return "absent", ", ".join(f"{e['row']} {READING_NAMES.get(e['reading'], e['reading'])}" for e in decided)
+        return "families", detail
+    if cats & {"replicates", "partly"}:
+        return "partly", detail
+    return "absent", detail
 
 
 def answer(entries: list[dict]) -> dict:

@@ -50,7 +50,7 @@ def table(records: dict[str, list[dict]], central: tuple[tuple[str, str], ...], 
         row = [(name, "", cid)]
         for cell in COLUMNS:
             text, kind = cell_text(records.get(cell, []), cid, cell)
-            row.append((text, "", kind if kind not in ("general", "ungated") else ""))
+            row.append((text, "", ""))
         body.append(row)
     judged = {c: len({r["run"] for r in records.get(c, [])}) for c in COLUMNS}
     others = [c for c in COLUMNS if c != "relu"]

@@ -6,7 +6,9 @@ last 180 (--every 40 does every other one first; a later run with the default fi
 Rows are journaled as they finish: a killed audit resumes where it stopped. The audit's provenance (code
 version, claims seed, command) goes into the results file.
 
-Usage: python scripts/audit_late.py linear:3 [--max-seeds 3] [--every 40] [-n 2] [--refresh CLAIM]
+Usage: python scripts/audit_late.py linear:3 [--max-seeds 3] [--every 40] [-n 2] [--refresh CLAIM] [--only RUN]
+  --only RUN (repeatable) audits these seeds' runs only (every claim), keeping the committed rows of the others:
+  a seed that converged after its family's audit was made joins it without recomputing the rest.
 """
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=None, help=f"default {audits.LATE_EVERY}; with --refresh, the file's")
     ap.add_argument("--refresh", action="append", default=[], metavar="CLAIM",
                     help="drop this claim's committed rows and compute them again (after a change to it)")
+    ap.add_argument("--only", action="append", default=[], metavar="RUN",
+                    help="audit only this seed's run (repeatable); the audit's other seeds keep their committed rows")
     ap.add_argument("-n", "--workers", default="2")
     ap.add_argument("--claims-seed", type=int, default=DEFAULT_SEED)
     a = ap.parse_args()
@@ -50,7 +54,20 @@ def main() -> int:
     if a.refresh and old:
         old["claims"] = [r for r in old["claims"] if r["claim"] not in a.refresh]
         audits.write_audit(out, old)
-    dirs = [str(fixtures / r["name"]) for r in runs]
+    if a.only:
+        unknown = sorted(set(a.only) - {r["name"] for r in runs})
+        if unknown:
+            print(f"audit_late: --only {', '.join(unknown)}: not a converged run of {a.hmm} at the paper's length",
+                  file=sys.stderr)
+            return 2
+        kept = [r for r in runs if r["name"] in set((old.get("audit") or {}).get("seeds", [])) | set(a.only)]
+        dirs = [str(fixtures / name) for name in a.only]
+        thinned = {**(old.get("audit") or {}).get("thinned", {}),
+                   **({n: a.every for n in a.only} if a.every != audits.LATE_EVERY else {})}
+        runs = kept
+    else:
+        dirs = [str(fixtures / r["name"]) for r in runs]
+        thinned = (old.get("audit") or {}).get("thinned", {})
     cmd = [sys.executable, "-m", "hmmrnn.cli", "audit", *dirs, "--late", str(audits.LATE), "--late-every", str(a.every),
            "--claims-seed", str(a.claims_seed), "--report-dir", str(ROOT / "runs" / "audit-reports" / out.stem),
            "--", "--claims-json", str(out), "-n", a.workers, "--dist", "loadgroup", "-p", "no:cacheprovider"]
@@ -71,10 +88,14 @@ def main() -> int:
                                     text=True).stdout.strip())
         note = (data.get("audit") or {}).get("note")
         refreshed = sorted(set((data.get("audit") or {}).get("refreshed", [])) | set(a.refresh))
-        data["audit"] = {**({"note": note} if note else {}), **({"refreshed": refreshed} if refreshed else {}), "hmm": a.hmm, "seeds": [r["name"] for r in runs], "late": audits.LATE,
-                         "late_every": a.every, "claims_seed": a.claims_seed, "code": rev + ("+dirty" if dirty else ""),
+        data["audit"] = {**({"note": note} if note else {}), **({"refreshed": refreshed} if refreshed else {}),
+                         **({"thinned": thinned} if thinned else {}),
+                         "hmm": a.hmm, "seeds": [r["name"] for r in runs], "late": audits.LATE,
+                         "late_every": (old.get("audit") or {}).get("late_every", a.every) if a.only else a.every,
+                         "claims_seed": a.claims_seed, "code": rev + ("+dirty" if dirty else ""),
                          "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                         "command": f"python scripts/audit_late.py {a.hmm}" + (f" --max-seeds {a.max_seeds}" if a.max_seeds else "")}
+                         "command": f"python scripts/audit_late.py {a.hmm}" + (f" --max-seeds {a.max_seeds}" if a.max_seeds else "")
+                         + "".join(f" --only {n}" for n in a.only)}
         audits.write_audit(out, data)
     return rc
 

@@ -65,6 +65,16 @@ def test_a_group_without_a_member_with_an_orbit_is_an_error_naming_it():
     assert e.value.statistics["groups"]["linear"]["passing"] == ["a"]
 
 
+def test_a_group_that_fails_decides_every_group_before_the_missing_ones_exist():
+    """'In every group' is already false when a group with members does not hold it (P70: no existing group's kick
+    neurons trap; linear:5 would not change that): a fail naming the missing groups, not an ERROR."""
+    prof, conv = _profiles({"a": (True, False), "b": (True, False)})
+    out = families.holds_in_groups(prof, {"a": "linear", "b": "linear"}, "zones",
+                                   get("residency.three-zones").reading("strict"), ["linear", "fully"], "half", conv)
+    assert out["every_group_holds"] is False and out["groups_missing"] == ["fully"]
+    assert out["groups_failing"] == ["linear"]
+
+
 def test_a_member_whose_part_failed_counts_against_its_group():
     prof = {"a": {"kick": {"error": "no kick events"}}}
     out = families.holds_in_groups(prof, {"a": "linear:2"}, "kick", get("kick.ablation-traps").reading("strict"),

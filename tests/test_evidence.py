@@ -21,12 +21,13 @@ def rec(run, x, hmm="linear:2", epochs=(20, 40)):
                              "rows": {"P1": "pass" if x >= 1 else "fail"}, "stats": {"x": x}} for e in epochs]}
 
 
-def ctl(name, x=None, error=False, expected="fail"):
+def ctl(name, x=None, error=False, expected="fail", kind="untrained"):
     if error:
         return {"claim": "c", "reading": "strict", "checkpoint": name, "role": "control", "expected": expected,
-                "verdict": "error", "reason": "no pair of opposite switch directions", "rows": {}, "statistics": {}}
+                "control": kind, "verdict": "error", "reason": "no pair of opposite switch directions", "rows": {},
+                "statistics": {}}
     return {"claim": "c", "reading": "strict", "checkpoint": name, "role": "control", "expected": expected,
-            "verdict": "pass" if x >= 1 else "fail", "rows": {"P1": "pass" if x >= 1 else "fail"},
+            "control": kind, "verdict": "pass" if x >= 1 else "fail", "rows": {"P1": "pass" if x >= 1 else "fail"},
             "statistics": {"x": x}}
 
 
@@ -68,6 +69,11 @@ def test_by_construction_holds_or_fails_for_every_network():
     # every network fails, but the seeds are separated from the control: decided, weaker than stated
     weaker = entry([rec("a", 0.8), rec("b", 0.9)], [ctl("untrained", 0.2)])
     assert weaker["evidence"] == "decided" and weaker["conclusion"].startswith("effect present, weaker")
+    # a single fixed point: every ordinary network has it (the untrained one need not fail it); only a hand-built
+    # line attractor, required to fail, does: by construction, not decided
+    fp = entry([rec("a", 2.0), rec("b", 3.0)], [ctl("untrained", 1.5, expected="pass"),
+                                                ctl("line-attractor", 0.1, kind="line-attractor")])
+    assert fp["evidence"] == "by construction" and fp["controls"].rejected == ("line-attractor",)
 
 
 def test_identical_controls_count_once():

@@ -78,7 +78,8 @@ def holds_in_groups(profiles: dict[str, dict], groups: dict[str, str], part: str
     """Per group: how many converged members pass `reading`'s thresholds on their `part` statistics (members
     whose part could not be computed fail), and whether the group holds (quorum 'half': at least half of them;
     'one': at least one). ClaimError naming every group in `need` without a converged member, with the numbers
-    found so far attached."""
+    found so far attached, unless a group with members already fails: then "every group holds" is false whatever
+    the missing groups would show (they are named in ``groups_missing``)."""
     per_group: dict[str, dict] = {}
     for name, p in profiles.items():
         g = per_group.setdefault(groups[name], {"members": [], "passing": [], "not_converged": []})
@@ -96,6 +97,11 @@ def holds_in_groups(profiles: dict[str, dict], groups: dict[str, str], part: str
     out = {"groups": per_group, "groups_holding": sum(g["holds"] for g in per_group.values()),
            "groups_needed": len(need), "convergence_unknown": sorted(n for n in profiles if converged.get(n) is None)}
     missing = [g for g in need if not per_group.get(g, {}).get("members")]
+    failing = [g for g in need if per_group.get(g, {}).get("members") and not per_group[g]["holds"]]
+    if missing and failing:  # "in every group" is already false: a group that has members does not hold it
+        out.update(every_group_holds=False, groups_missing=missing, groups_failing=failing,
+                   _plot={"groups": per_group})
+        return out
     if missing:
         e = ClaimError(f"needs a converged trained checkpoint in every one of {', '.join(need)}; none in "
                        f"{', '.join(missing)}" + _without(per_group, missing))

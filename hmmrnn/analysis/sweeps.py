@@ -360,7 +360,24 @@ def missing_message(claim_id: str, sweep: Sweep) -> str:
         if arm.unavailable:
             why += f": {arm.unavailable}"
         parts.append(f"{own} seeds {seed_text(miss)} ({why})")
-    return f"{claim_id} needs {head}: {', '.join(parts)} under {shown_root(sweep.root)}"
+    cost = sum(len(sweep.missing[label]) * arm.epochs for label, arm in arms.items())
+    return (f"{claim_id} needs {head}: {', '.join(parts)} under {shown_root(sweep.root)}; "
+            f"{training_cost(cost)}")
+
+
+# measured training rates (README, Benchmarks): the H200, one process per run, 16 at a time (session 9:
+# 11.8 seed-epochs/s); this 2-core CPU, one ReLU epoch at H=150, d=100 on one thread (benchmarks/cell_epoch.txt)
+GPU_SEED_EPOCHS_PER_S = 11.8
+CPU_SECONDS_PER_EPOCH = 20.6
+
+
+def training_cost(seed_epochs: int) -> str:
+    """What training seed_epochs costs, at the measured rates: 'about 2500 seed-epochs: 4 min of an H200, 14 h of
+    one CPU core here'."""
+    gpu = seed_epochs / GPU_SEED_EPOCHS_PER_S / 60
+    cpu = seed_epochs * CPU_SECONDS_PER_EPOCH / 3600
+    return (f"about {seed_epochs} seed-epochs to train: {gpu:.0f} min of an H200 (one process per run), "
+            f"{cpu:.0f} h of one CPU core here")
 
 
 def require(claim_id: str, sweep: Sweep, found: dict | None = None) -> None:
