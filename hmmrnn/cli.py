@@ -177,11 +177,14 @@ def _controls(a) -> int:
     from .checkpoint import CheckpointError
     fx = Path(a.fixtures)
     try:
-        entries = manifest.build_controls(fx, Path(a.run), a.name, a.wrong_hmm, a.seed)
+        entries = manifest.build_controls(fx, Path(a.run), a.name, None if a.no_wrong_hmm else a.wrong_hmm, a.seed,
+                                          Path(a.early_run) if a.early_run else None)
     except (CheckpointError, ValueError) as e:
         print(f"hmmrnn controls: {e}", file=sys.stderr)
         return 2
     for e in entries:
+        if a.audit_only:  # judged in the committed control audit (scripts/audit_controls.py), not in every CI run
+            e = {**e, "ci": False, "audit": "controls"}
         manifest.upsert(fx / "manifest.json", e)
         print(f"{e['name']}: {e['control']} -> must fail {', '.join(e['must_fail'])}")
     return 0
@@ -349,6 +352,11 @@ def main(argv=None) -> int:
     c.add_argument("--name", required=True, help="name of the trained fixture the controls derive from")
     c.add_argument("--wrong-hmm", default="linear:3", help="target HMM of the wrong-hmm control")
     c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--no-wrong-hmm", action="store_true", help="build no wrong-hmm control")
+    c.add_argument("--early-run", default=None, metavar="DIR",
+                   help="a shorter run of the same seed with the early evolution checkpoints (pre-bifurcation)")
+    c.add_argument("--audit-only", action="store_true",
+                   help="judged in fixtures/audits/controls.json (scripts/audit_controls.py), not in every CI run")
     c.add_argument("--fixtures", default="fixtures")
     c.set_defaults(func=_controls)
     k = sub.add_parser("check", help="validate checkpoints: run every claim on them (exit status of pytest)")

@@ -40,16 +40,23 @@ def trained_entry(fixtures_dir: Path, run_dir: Path, name: str, command: str) ->
             "command": command, "torch": meta.get("torch"), "evolution_epochs": evolution_epochs(run_dir)}
 
 
-def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm: str, seed: int) -> list[dict]:
-    """Write the controls of a trained run into fixtures/controls/ and return their manifest entries."""
+def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm: str | None, seed: int,
+                   early_run: Path | None = None) -> list[dict]:
+    """Write the controls of a trained run into fixtures/controls/ and return their manifest entries.
+    early_run: a shorter run of the same seed that kept the early evolution checkpoints the pre-bifurcation
+    control is cut from (a paper-length run continued from it keeps only its late ones); wrong_hmm None: no
+    wrong-hmm control."""
     fixtures_dir, run_dir = Path(fixtures_dir), Path(run_dir)
     base = load(run_dir / "final.pt")
     m, meta = base.model, base.meta
     out = fixtures_dir / "controls"
-    rebuild = f"hmmrnn controls --run {run_dir} --name {base_name} --wrong-hmm {wrong_hmm} --seed {seed}"
-    evo = sorted(int(p.stem.split("_")[1]) for p in (run_dir / "evolution").glob("epoch_*.pt"))
+    rebuild = (f"hmmrnn controls --run {run_dir} --name {base_name} --seed {seed}" +
+               (f" --wrong-hmm {wrong_hmm}" if wrong_hmm else " --no-wrong-hmm") +
+               (f" --early-run {early_run}" if early_run else ""))
+    early = Path(early_run) if early_run else run_dir
+    evo = sorted(int(p.stem.split("_")[1]) for p in (early / "evolution").glob("epoch_*.pt"))
     pre_epoch = controls.pre_bifurcation_epoch(meta["history"], evo)
-    pre = load(run_dir / "evolution" / f"epoch_{pre_epoch:04d}.pt")
+    pre = load(early / "evolution" / f"epoch_{pre_epoch:04d}.pt")
     built = {
         "untrained": (controls.untrained(m.hidden, m.inputs, m.outputs, seed, cell=m.cell, bias=m.has_bias),
                       {"init_seed": seed}),
@@ -66,7 +73,7 @@ def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm:
         if kind == "pre-bifurcation":  # a run folder cut before the bifurcation, for the emergence claim too
             target = out / f"{base_name}-{kind}" / "final"
             for e in (e for e in evo if e <= pre_epoch):
-                src = load(run_dir / "evolution" / f"epoch_{e:04d}.pt")
+                src = load(early / "evolution" / f"epoch_{e:04d}.pt")
                 save(target.parent / "evolution" / f"epoch_{e:04d}", src.model, dict(src.meta, kind="evolution"))
             meta_c["history"] = [h for h in meta["history"] if h["epoch"] <= pre_epoch]
         else:
@@ -76,6 +83,8 @@ def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm:
                         "control": kind, "hmm": meta["hmm"]["name"], "sha256": ck.sha256, "built_by": rebuild,
                         "claims": ["fixed-point.single"] if kind == "untrained" else [], **extra,
                         "must_fail": [c.id for c in all_claims() if kind in c.controls]})
+    if not wrong_hmm:
+        return entries
     entries.append({"name": f"{base_name}-wrong-hmm", "path": str((run_dir / "final.pt").relative_to(fixtures_dir)),
                     "control": "wrong-hmm", "hmm": wrong_hmm, "sha256": base.sha256, "built_by": rebuild,
                     "claims": [], "must_fail": [c.id for c in all_claims() if "wrong-hmm" in c.controls],

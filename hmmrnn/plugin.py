@@ -386,6 +386,7 @@ def late_audit(results: dict, fixtures: Path) -> dict:
     check them against this run's rows of the same checkpoints; returns the check per audit."""
     from . import audits, seeds
     store = audits.load_audits(fixtures)
+    kept_controls = store.pop("controls", {})  # controls judged outside CI (scripts/audit_controls.py)
     fresh = audits.freshness(store, results)
     try:
         manifest = json.loads((Path(fixtures) / "manifest.json").read_text())
@@ -400,7 +401,9 @@ def late_audit(results: dict, fixtures: Path) -> dict:
         "seed_runs": [{k: r.get(k) for k in ("name", "hmm", "seed", "epochs", "converged", "short")}
                       for r in audits.seed_runs(manifest)],
         "runs": sorted(r["name"] for r in manifest.get("runs", [])),
-        "cells": _cells_campaign(Path(fixtures))}
+        "cells": _cells_campaign(Path(fixtures)),
+        "controls": [r for r in kept_controls.get("claims", []) if r.get("role") == "control"],
+        "controls_audit": {k: v for k, v in (kept_controls.get("audit") or {}).items()}}
     return fresh
 
 

@@ -274,7 +274,10 @@ REFERENCE_SEED = "linear2-seed0-to500"  # the network every harness cut was fixe
 def _control_rows(results: dict) -> dict[tuple, list[dict]]:
     """{(claim, reading): the control results} of this run (every control; evidence sorts the must-reject ones)."""
     out: dict = {}
-    for r in results.get("claims", []):
+    kept = (results.get("late_audit") or {}).get("controls", [])  # every family's, judged outside CI
+    seen = {(r["claim"], r.get("reading", "strict"), r["checkpoint"]) for r in results.get("claims", [])}
+    for r in results.get("claims", []) + [r for r in kept if (r["claim"], r.get("reading", "strict"),
+                                                               r["checkpoint"]) not in seen]:
         if r.get("role") == "control":
             out.setdefault((r["claim"], r.get("reading", "strict")), []).append(r)
     return out
@@ -505,6 +508,11 @@ def seed_summary(results: dict) -> dict:
                                  f"{f['compared']} committed rows recomputed by this run on {', '.join(f['sample'])}: equal"
                                  if f["compared"] else "no committed row recomputed by this run"))
     notes += [f"audit file not read: {e}" for e in la.get("errors", [])]
+    ca = la.get("controls_audit") or {}
+    if ca:
+        notes.append(f"Controls judged outside CI (every family's own): {', '.join(ca.get('controls', []))}; claims "
+                     f"seed {ca.get('claims_seed')}; code {ca.get('code')}; `{ca.get('command')}` (not recomputed "
+                     "by this run)")
     if basis["not_judged"]:
         notes.append("Converged seeds at the paper's length judged nowhere (no committed audit, not a fixture of "
                      f"this run): {', '.join(basis['not_judged'])}")
@@ -625,6 +633,11 @@ def answer(entries: list[dict]) -> dict:
     parts = [f"{words[c]}: " + "; ".join(groups[c]) for c in ("replicates", "families", "partly", "absent", "none")
              if groups.get(c)]
     n_dec = len([e for e in entries if e["evidence"] == "decided"])
+    pairs: dict[str, dict] = {}
+    for e in entries:
+        if e["evidence"] == "decided":
+            pairs.setdefault(e["row"], {})[e["reading"]] = e["k"]
+    looser = sorted((r for r, p in pairs.items() if p.get("strict", -1) > p.get("paper", 10**9)), key=row_order)
     counts = {c: sum(e["evidence"] == c for e in entries) for c in evidence.CLASSES}
     para = (f"Over {len(seeds_seen)} held-out seeds in {len(fams)} families ({', '.join(fams)}; the tuning seed "
             f"{evidence.TUNING_SEED} shown apart), of the paper's {len(CENTRAL)} central claims, those that "
@@ -634,7 +647,8 @@ def answer(entries: list[dict]) -> dict:
             f"{counts['reported']} are reported without a threshold, and {counts['undecided']} cannot be decided "
             f"here because the networks they need do not exist ({', '.join(und_rows) or 'none'}; each with what it "
             "needs below). The readings: paper is the authors' statistic and protocol; harness (test ids: strict) "
-            "is this project's quantitative test, not always the stricter one.")
+            "is this project's quantitative test" + (f", not always the stricter one: it holds more seeds than the "
+                                                      f"paper reading on {', '.join(looser)}." if looser else "."))
     table = []
     for e in _merged([e for e in entries if e["evidence"] == "decided"]):
         text = _sentence(e["row"])

@@ -64,8 +64,13 @@ def finished(run: Path) -> bool:
 
 
 def _late(run: Path, epoch: int) -> list[Path]:
-    keep = {e for e in range(epoch, max(epoch - LATE, 0) - 1, -LATE_EVERY)}
-    return [p for p in sorted((run / "evolution").glob("epoch_*.pt")) if int(p.stem.split("_")[1]) in keep]
+    """The evolution checkpoints the late audit reads (as hmmrnn audit --late picks them): every LATE_EVERY
+    epochs back from the last one at or before ``epoch``, over LATE epochs."""
+    have = {int(p.stem.split("_")[1]): p for p in (run / "evolution").glob("epoch_*.pt")}
+    last = max((e for e in have if e <= epoch), default=None)
+    if last is None:
+        return []
+    return [have[e] for e in sorted(have) if last - LATE <= e <= last and (last - e) % LATE_EVERY == 0]
 
 
 def pack(runs: Path, out: Path, names: list[str]) -> None:

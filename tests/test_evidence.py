@@ -226,4 +226,4 @@ def test_universality_table_counts_seeds_per_cell_and_says_what_is_missing():
     assert "tanh: linear2-tanh-seed0 epoch 500/500: not converged" in out["sentence"]
     kick = next(b for b in out["body"] if b[0][2] == "kick.ablation-traps")
     assert kick[5][0] == "paper: not-yet; strict: no seed (analogue)"  # the LSTM's mu sweep is not generalised
-    assert kick[3][2] == "analogue"
+    assert kick[3][0] == "paper: no seed (analogue); strict: no seed (analogue)"
