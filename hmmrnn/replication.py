@@ -448,6 +448,13 @@ def seed_summary(results: dict) -> dict:
     for e in entries:
         e["final_only"] = sorted({basis["final"][(e["claim"], s["run"])] for s in e["seeds"] + e["tuning"]
                                   if (e["claim"], s["run"]) in finals})
+    for e in entries:  # a claim over every group, decided before the missing groups exist: say so
+        for r in by.get((e["claim"], e["reading"]), []):
+            st = r.get("statistics") or {}
+            if r.get("role") == "trained" and st.get("groups_missing") and e.get("evidence") == "decided":
+                e["evidence_why"] += (f"; decided without {', '.join(st['groups_missing'])}: "
+                                      f"{', '.join(st.get('groups_failing', []))} already fail(s) it, which no "
+                                      "further group can change")
     done = {(e["claim"], e["row"], e["reading"]) for e in entries}
     entries += _undecided_and_reported(results, done, by)
     order = {cid: i for i, cid in enumerate(meta)}
@@ -501,7 +508,8 @@ def seed_summary(results: dict) -> dict:
             **{k: v for k, v in x.items() if k not in ("claim", "row", "cls") and not k.startswith("_")}} for x in lines]
     fams = la.get("families", {})
     notes = [f"Late audit of {h}: seeds {', '.join(m.get('seeds', []))}; every {m.get('late_every')} epochs over the "
-             f"last {m.get('late')}; claims seed {m.get('claims_seed')}; code {m.get('code')}; `{m.get('command')}`"
+             f"last {m.get('late')}" + "".join(f" ({r}: every {k}, a first pass)" for r, k in (m.get("thinned") or {}).items())
+             + f"; claims seed {m.get('claims_seed')}; code {m.get('code')}; `{m.get('command')}`"
              for h, m in sorted(fams.items())]
     for h, f in sorted((la.get("freshness") or {}).items()):
         notes.append(f"{h}: " + (f"STALE, {len(f['diffs'])} committed rows differ from this run's" if f["diffs"] else

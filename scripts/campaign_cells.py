@@ -25,6 +25,8 @@ from pathlib import Path
 
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 CAP = 500           # the paper's length for linear:2: the campaign's --max-epochs
 CONSECUTIVE = 3     # --until-converged's default K
 LATE, LATE_EVERY = 180, 20
@@ -126,6 +128,18 @@ def write_status(runs: Path, out: Path, names: list[str]) -> dict:
     return data
 
 
+def late_window(run: Path) -> tuple[int, int]:
+    """(late epochs, every) of a run's late audit. A run at the cap: the replication summary's window (the last
+    LATE epochs, every LATE_EVERY). A run the loss rule stopped early: the final plateau the rule itself read (its
+    last WINDOW epochs), every evolution checkpoint there (every 10), since the last LATE epochs of a short run
+    reach back into the first plateau. Fixed before any campaign run was judged."""
+    from hmmrnn.analysis.convergence import WINDOW
+    st = _state(run)
+    if st is not None and st["epoch"] < st["config"].get("epochs", CAP):
+        return WINDOW, st["config"].get("evolution_every", 10)
+    return LATE, LATE_EVERY
+
+
 def judge(runs: Path, out: Path, names: list[str]) -> int:
     """Every converged run's late checkpoints (every LATE_EVERY epochs over its last LATE) under every claim, both
     readings, into fixtures/campaigns/cells.json (rows journaled by hmmrnn audit: resumable); runs not converged
@@ -137,8 +151,9 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
         if not st["converged"]:
             continue
         tmp = CELLS_AUDIT.with_name(f".cells-{name}.json")
-        cmd = [sys.executable, "-m", "hmmrnn.cli", "audit", str(runs / name), "--late", str(LATE), "--late-every",
-               str(LATE_EVERY), "--report-dir", f"runs/audit-reports/{name}", "--", "--claims-json", str(tmp),
+        late, every = late_window(runs / name)
+        cmd = [sys.executable, "-m", "hmmrnn.cli", "audit", str(runs / name), "--late", str(late), "--late-every",
+               str(every), "--report-dir", f"runs/audit-reports/{name}", "--", "--claims-json", str(tmp),
                "-p", "no:cacheprovider", "-q", "--resume"]
         print("judge:", " ".join(cmd[2:]), flush=True)
         rc = max(rc, subprocess.call(cmd, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"}))
@@ -195,7 +210,6 @@ def plateau_returns(val: list[float], after: int = 100) -> list[tuple[int, int]]
 def curves(runs: Path, out: Path, names: list[str], doc: Path = Path("docs/universality")) -> None:
     """The validation loss of every campaign run beside the ReLU seeds of linear:2 (fixtures/), and per run its
     returns to the first plateau after epoch 100: docs/universality/loss-curves.png and plateau-returns.md."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from hmmrnn.analysis.convergence import loss_verdict
     from hmmrnn.errors import ClaimError
     from hmmrnn.plotting import plt, save
