@@ -292,7 +292,7 @@ def _sentence(row_id: str) -> str:
 
 def _fault_of(entry: dict, failing_finals: list[dict]) -> str:
     """Whose fault, computed where a diagnostic shows it; hand-written attributions shown as such."""
-    ref = next((s for s in entry["seeds"] if s["run"] == REFERENCE_SEED), None)
+    ref = next((s for s in entry["seeds"] + entry.get("tuning", []) if s["run"] == REFERENCE_SEED), None)
     parts = []
     if entry["conclusion"] != "replicates" and ref is not None and ref["holds"] is False:
         parts.append(f"harness (computed): the reading fails its own reference seed {REFERENCE_SEED} "
@@ -303,7 +303,7 @@ def _fault_of(entry: dict, failing_finals: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def _why_final(claim: str, meta: dict, audited_claims: set[str], audited_runs: set[str], run: str) -> str:
+def _why_final(claim: str, audited_claims: set[str], audited_runs: set[str], run: str) -> str:
     """Why a seed's verdict on a claim comes from its final checkpoint only (computed, not a fixed string)."""
     if claim in seeds.WHOLE_RUN:
         return "a claim about the whole run: judged once, on its final checkpoint"
@@ -337,7 +337,7 @@ def final_records(results: dict) -> tuple[list[dict], dict]:
             if (claim, reading, name) in late:
                 continue
             hmm = stand[name]["hmm"]
-            why[(claim, name)] = _why_final(claim, m, audited_claims, audited_runs, name)
+            why[(claim, name)] = _why_final(claim, audited_claims, audited_runs, name)
         elif m.get("across") and name not in known:
             hmm = "cohort"
             why[(claim, name)] = "decided across runs: one verdict per cohort"
