@@ -347,3 +347,20 @@ def decided_families(table: list[dict], path: Path, title: str = "Decided rows b
     ax.legend(handles=handles, fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1))
     ax.set_title(title, fontsize=9)
     return _save(fig, path)
+
+
+def precision(lines: list[dict], path: Path, title: str = "How precise is each thresholded statistic?") -> Path:
+    """Per thresholded statistic (scripts/reliability.py's lines): its spread over claims seeds on one
+    checkpoint (draws) and over a seed's late checkpoints, each divided by its margin from the cut; above 0.5
+    (dashed) twice the spread reaches the margin."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for key, colour, label in (("draw_sd", "C3", "draws (claims seeds, one checkpoint)"),
+                               ("checkpoint_sd", "C0", "late checkpoints of one seed")):
+        pts = sorted(x[key] / x["margin"] for x in lines if x.get(key) is not None and x.get("margin"))
+        if pts:
+            ax.plot(range(len(pts)), pts, ".", color=colour, label=f"{label} ({len(pts)})", ms=4)
+    ax.axhline(0.5, color="k", ls="--", lw=0.8)
+    ax.set_yscale("log")
+    ax.set(xlabel="statistics, sorted", ylabel="spread / margin from the cut", title=title)
+    ax.legend(fontsize=7)
+    return _save(fig, path)

@@ -403,8 +403,17 @@ def late_audit(results: dict, fixtures: Path) -> dict:
         "runs": sorted(r["name"] for r in manifest.get("runs", [])),
         "cells": _cells_campaign(Path(fixtures)),
         "controls": [r for r in kept_controls.get("claims", []) if r.get("role") == "control"],
-        "controls_audit": {k: v for k, v in (kept_controls.get("audit") or {}).items()}}
+        "controls_audit": {k: v for k, v in (kept_controls.get("audit") or {}).items()},
+        "reliability": _reliability(Path(fixtures))}
     return fresh
+
+
+def _reliability(fixtures: Path) -> dict:
+    """The committed test-retest table of the thresholded statistics (scripts/reliability.py); {} when absent."""
+    try:
+        return json.loads((fixtures / "reliability" / "reliability.json").read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def _cells_campaign(fixtures: Path) -> dict:

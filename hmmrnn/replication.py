@@ -668,3 +668,38 @@ def answer(entries: list[dict]) -> dict:
                       "families": e["family_grades"], "claim": e["claim"]})
     others = {c: [e for e in entries if e["evidence"] == c] for c in evidence.CLASSES if c != "decided"}
     return {"paragraph": para, "table": table, "others": others, "status": status}
+
+
+# ---- how precise is each statistic ----------------------------------------------------------------------------
+
+def reliability_table(rel: dict) -> dict | None:
+    """The committed test-retest table (scripts/reliability.py) for the report: counts, and one line per
+    thresholded statistic whose spread from the draws or from checkpoint to checkpoint reaches its margin (twice
+    the spread at least the distance of the nearest seed's median from the cut). None when absent."""
+    lines = rel.get("lines") or []
+    if not lines:
+        return None
+
+    def f(v):
+        return "-" if v is None else f"{v:.3g}"
+    noisy = [x for x in lines if x.get("draws_reach_margin") or x.get("checkpoints_reach_margin")]
+    body = [[(x["claim"], "", ", ".join(x.get("rows", []))), (x["reading"], "", ""),
+             (f"{x['statistic']} {x['op']} {x['cut']:g}", "", ""), (f(x["median"]), "", f"{x['seeds']} seeds"),
+             (f(x["margin"]), "", ""), (f(x["draw_sd"]), "fail" if x.get("draws_reach_margin") else "", ""),
+             (f(x["checkpoint_sd"]), "fail" if x.get("checkpoints_reach_margin") else "", ""), (f(x["seed_sd"]), "", ""),
+             (f(x["control_closest"]), "", "")] for x in noisy]
+    n_draw = sum(bool(x.get("draws_reach_margin")) for x in lines)
+    n_ckpt = sum(bool(x.get("checkpoints_reach_margin")) for x in lines)
+    measured = sum(x.get("draw_sd") is not None for x in lines)
+    sample = rel.get("sample") or {}
+    intro = (f"Test-retest spread of the {len(lines)} thresholded statistics, in their own units (`{rel.get('command')}`, "
+             f"{rel.get('finished')}): draws = the sd of one checkpoint's value under claims seeds "
+             f"{', '.join(map(str, sorted({s for v in sample.values() for s in v})))} and {rel.get('default_seed')} "
+             f"(checkpoints: {', '.join(sorted(sample)) or 'none yet'}; the largest over them; measured for {measured}); "
+             "checkpoints = the median over seeds of the sd over its late checkpoints; seeds = the sd of the seeds' "
+             "median late values; margin = the nearest seed median's distance from the cut. A spread reaches the "
+             f"margin when twice it is at least the margin: the draws alone for {n_draw}, checkpoint to checkpoint "
+             f"for {n_ckpt}; those are listed.")
+    head = ["claim", "reading", "statistic and cut", "median", "margin", "draws sd", "checkpoints sd", "seeds sd",
+            "closest control"]
+    return {"intro": intro, "head": head, "body": body, "lines": lines}

@@ -309,6 +309,10 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
     b += [("ul", head["notes"])] if head["notes"] else []
     if late:
         b += [("h", 2, "Seeds over their late training"), ("p", late["intro"]), ("table", late["head"], late["body"])]
+    from .replication import reliability_table
+    rel = reliability_table((results.get("late_audit") or {}).get("reliability") or {})
+    if rel:
+        b += [("h", 2, "How precise is each statistic?"), ("p", rel["intro"]), ("table", rel["head"], rel["body"])]
     b += [("h", 2, "Coverage of the paper's testable claims (CLAIMS.md, P1-P82)"), ("p", cover["intro"]),
           ("table", cover["head"], cover["body"])]
     b += [("h", 2, "Summary"), ("p", "Verdict and key statistic (3 significant digits) per claim and trained checkpoint."),
@@ -560,6 +564,14 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
             at = next(i for i, b in enumerate(blocks) if b[0] == "h" and b[1] == 2 and b[2].startswith(
                 ("Every row and reading", ANSWER)) and (b[2] != ANSWER or not summary.get("answer"))) + 3
             blocks.insert(at, ("fig", str(seed_fig.relative_to(report_dir)), "late pass fraction per row and seed"))
+        rel = ((results.get("late_audit") or {}).get("reliability") or {}).get("lines")
+        if rel:  # after the precision table
+            from . import figures
+            path = report_dir / "figures" / "statistic-precision.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fig = figures.precision(rel, path)
+            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "How precise is each statistic?")) + 3
+            blocks.insert(at, ("fig", str(fig.relative_to(report_dir)), "spread against margin per statistic"))
         if summary.get("answer") and summary["answer"]["table"]:  # beside the decided table
             from . import figures
             path = report_dir / "figures" / "decided-rows-by-family.png"
