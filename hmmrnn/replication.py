@@ -439,6 +439,9 @@ def seed_summary(results: dict) -> dict:
     la = results["late_audit"]
     meta = results.get("claims_meta", {})
     extra, basis = final_records(results)
+    noise = {(x["claim"], x["reading"], x["statistic"]): x["draw_sd"]
+             for x in (la.get("reliability") or {}).get("lines", []) if x.get("draw_sd")}
+    seeds.mark_near_cut(la["records"] + extra, meta, noise)
     entries = seeds.row_summary(la["records"] + extra, meta, _control_rows(results))
     ok, why = converged(results)
     by: dict[tuple[str, str], list[dict]] = {}
@@ -481,12 +484,13 @@ def seed_summary(results: dict) -> dict:
                                                   for c, v in e["separation"]["by"].items()),
                           "fragile": e["fragility"]["fragile"] if graded else "",
                           "fragility": _fragility_text(e["fragility"]) if graded else "",
-                          "final_only": "; ".join(e["final_only"])}
+                          "final_only": "; ".join(e["final_only"]),
+                          "near_cut_changes": "; ".join(e.get("near_changed", []))}
         else:
             line = f"not graded ({e['evidence']}: {e['evidence_why']})"
             extra_cols = {"seeds_hold": "", "seeds": "", "wilson_lo": "", "wilson_hi": "", "per_family": "",
                           "tuning_seed": "", "controls_rejected": "", "separation": "", "fragile": "",
-                          "fragility": "", "final_only": ""}
+                          "fragility": "", "final_only": "", "near_cut_changes": ""}
         e["line"] = line
         lines.append({"claim": e["claim"], "row": e["row"], "reading": e["reading"], "evidence": e["evidence"],
                       "evidence_why": e["evidence_why"], **extra_cols,
@@ -521,6 +525,12 @@ def seed_summary(results: dict) -> dict:
         notes.append(f"Controls judged outside CI (every family's own): {', '.join(ca.get('controls', []))}; claims "
                      f"seed {ca.get('claims_seed')}; code {ca.get('code')}; `{ca.get('command')}` (not recomputed "
                      "by this run)")
+    changed = [f"{e['claim']} {e['row']} {e['reading']}: {', '.join(e['near_changed'])}"
+               for e in entries if e.get("near_changed")]
+    notes.append(f"Near the cut (a statistic within {seeds.NEAR:g} standard errors of the rollout's draws of its cut, "
+                 "scripts/reliability.py) a late checkpoint is undecided for its seed: "
+                 + (f"{len(changed)} (row, reading) pairs change a seed's hold: " + "; ".join(changed)
+                    if changed else "no seed's hold changes" if noise else "no draw spread measured yet"))
     if basis["not_judged"]:
         notes.append("Converged seeds at the paper's length judged nowhere (no committed audit, not a fixture of "
                      f"this run): {', '.join(basis['not_judged'])}")

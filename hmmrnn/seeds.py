@@ -81,9 +81,30 @@ def row_passes(stats: dict, thresholds: list[dict], row: str, moved: tuple[int, 
     return ok
 
 
-def seed_fraction(rec: dict, row: str) -> tuple[int, int]:
-    """(passing, decided) late checkpoints of one seed on one inventory row."""
-    got = [c["rows"].get(row) for c in rec["checkpoints"]]
+NEAR = 2.0  # a statistic within NEAR standard errors of its cut is "near the cut" (issue 33), fixed in advance
+
+
+def mark_near_cut(records: list[dict], meta: dict, noise: dict[tuple, float]) -> None:
+    """Mark, in place, each checkpoint's rows that a statistic decides while within NEAR of its standard error
+    from its cut (noise: {(claim, reading, statistic): the statistic's standard error under the rollout's draws,
+    scripts/reliability.py}); seed_fraction then counts such a checkpoint as undecided for that row."""
+    for rec in records:
+        ths = _thresholds(meta, rec["claim"], rec["reading"])
+        for c in rec["checkpoints"]:
+            near = set()
+            for t in ths:
+                se = noise.get((rec["claim"], rec["reading"], t["statistic"]))
+                v = c["stats"].get(t["statistic"])
+                if se and isinstance(v, (int, float)) and not isinstance(v, bool) and not isinstance(t["value"], bool) \
+                        and abs(float(v) - float(t["value"])) < NEAR * se:
+                    near.update(t.get("rows", []))
+            c["near"] = sorted(near)
+
+
+def seed_fraction(rec: dict, row: str, precision: bool = True) -> tuple[int, int]:
+    """(passing, decided) late checkpoints of one seed on one inventory row; with ``precision`` a checkpoint whose
+    statistic is near the cut on the row (mark_near_cut) is undecided, neither a pass nor a fail."""
+    got = [None if precision and row in c.get("near", ()) else c["rows"].get(row) for c in rec["checkpoints"]]
     return sum(v == "pass" for v in got), sum(v in ("pass", "fail") for v in got)
 
 
@@ -256,12 +277,16 @@ def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[
             outcome = evidence.control_outcome(ctl_rows, row)
             counted = set(outcome.rejected) | set(outcome.passed)  # numeric, identical ones once
             controls = {r["checkpoint"]: r.get("statistics") or {} for r in ctl_rows if r["checkpoint"] in counted}
-            seeds, tuning = [], []
+            seeds, tuning, near_changed = [], [], []
             for r in sorted(recs, key=lambda r: (r["hmm"] or "", r["run"])):
                 k, n = seed_fraction(r, row)
+                k0, n0 = seed_fraction(r, row, precision=False)
+                if holds(k, n) != holds(k0, n0) and not evidence.is_tuning(r["run"]):
+                    near_changed.append(f"{r['run']} ({k0}/{n0} -> {k}/{n})")
                 if n:
                     (tuning if evidence.is_tuning(r["run"]) else seeds).append(
-                        {"hmm": r["hmm"], "run": r["run"], "k": k, "n": n, "holds": holds(k, n)})
+                        {"hmm": r["hmm"], "run": r["run"], "k": k, "n": n, "holds": holds(k, n),
+                         "near": n0 - n})
             if not seeds and not tuning:
                 continue
             decided = [r for r in recs if seed_fraction(r, row)[1] and not evidence.is_tuning(r["run"])]
@@ -281,7 +306,7 @@ def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[
             split, p = evidence.families_split({h: tuple(v) for h, v in fam.items()})
             out.append({"claim": claim, "reading": reading, "row": row, "families": fam, "k": k, "n": len(seeds),
                         "interval": wilson(k, len(seeds)), "seeds": seeds, "tuning": tuning, "separation": sep,
-                        "evidence": cls, "evidence_why": why, "controls": outcome,
+                        "evidence": cls, "evidence_why": why, "controls": outcome, "near_changed": near_changed,
                         "split": split, "split_p": p,
                         "family_grades": _family_grades(seeds, decided, ths, row, controls),
                         "fragility": fragility(decided, ths, row, controls), "conclusion": grade(k, len(seeds), sep),

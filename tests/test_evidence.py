@@ -227,3 +227,42 @@ def test_universality_table_counts_seeds_per_cell_and_says_what_is_missing():
     kick = next(b for b in out["body"] if b[0][2] == "kick.ablation-traps")
     assert kick[5][0] == "paper: not-yet; strict: no seed (analogue)"  # the LSTM's mu sweep is not generalised
     assert kick[3][0] == "paper: no seed (analogue); strict: no seed (analogue)"
+
+
+def test_a_checkpoint_near_its_cut_is_undecided_for_its_seed():
+    """x >= 1 with a draw standard error of 0.1: 1.05 and 0.95 are near the cut (within 2 se), 1.5 and 0.5 not."""
+    recs = [{"hmm": "linear:2", "run": "a", "claim": "c", "reading": "strict", "checkpoints": [
+        {"epoch": e, "rows": {"P1": "pass" if x >= 1 else "fail"}, "stats": {"x": x}}
+        for e, x in ((1, 1.05), (2, 0.95), (3, 0.5), (4, 1.5), (5, 0.96))]}]
+    seeds.mark_near_cut(recs, META, {("c", "strict", "x"): 0.1})
+    assert [c["near"] for c in recs[0]["checkpoints"]] == [["P1"], ["P1"], [], [], ["P1"]]
+    assert seeds.seed_fraction(recs[0], "P1") == (1, 2)  # 1.5 passes, 0.5 fails: holds (1/2)
+    assert seeds.seed_fraction(recs[0], "P1", precision=False) == (2, 5)  # without the precision: does not hold
+    (e,) = seeds.row_summary(recs, META, {("c", "strict"): [ctl("untrained", 0.1)]})
+    assert e["near_changed"] == ["a (2/5 -> 1/2)"] and e["seeds"][0]["near"] == 3
+
+
+def test_reliability_spreads_are_the_sample_sds_of_known_values(tmp_path):
+    """The test-retest table on constructed audits and draws: each spread is the sample sd of the values put in."""
+    import json
+    import statistics as st
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import reliability
+    vals = {"s1": [1.2, 1.4, 1.6], "s2": [2.0, 2.2, 2.1]}
+    audit = {"audit": {"hmm": "linear:2", "seeds": ["s1", "s2"]}, "claims_meta": META, "claims": [
+        {"claim": "c", "reading": "strict", "role": "trained", "checkpoint": f"{run}@{100 + 20 * i}",
+         "statistics": {"x": v}} for run, vs in vals.items() for i, v in enumerate(vs)]}
+    draws = []
+    for s, v in ((1, 1.1), (2, 1.9), (3, 1.3)):
+        p = tmp_path / f"s1-claims{s}.json"
+        p.write_text(json.dumps({"claims": [{"claim": "c", "reading": "strict", "statistics": {"x": v}}]}))
+        draws.append(p)
+    (line,) = reliability.table({"linear:2": audit}, {"s1": dict(zip((1, 2, 3), draws))},
+                                [ctl("untrained", 0.3)])
+    assert line["checkpoint_sd"] == pytest.approx(st.median([st.stdev(vals["s1"]), st.stdev(vals["s2"])]))
+    assert line["seed_sd"] == pytest.approx(st.stdev([1.4, 2.1]))
+    assert line["draw_sd"] == pytest.approx(st.stdev([1.1, 1.9, 1.3, 1.6]))  # 1.6: the last late checkpoint
+    assert line["margin"] == pytest.approx(0.4) and line["control_closest"] == 0.3
+    assert line["draws_reach_margin"] and not line["checkpoints_reach_margin"]  # 2 x 0.35 >= 0.4; 2 x 0.15 < 0.4
