@@ -11,6 +11,7 @@ from .checkpoint import Checkpoint, load
 from .hmm import HMM, parse_spec
 from .claim import resolve_target
 from .device import on_device, resolve
+from . import precision
 from .limits import refuse_for_claims
 from .recipes import Subject, statistics
 from .registry import DEFAULT_SEED, get
@@ -30,6 +31,7 @@ class ClaimResult:
     rows: dict[str, str]  # inventory row (CLAIMS.md) -> pass / fail / reported
     thresholds: list[dict]
     plot: dict | None = field(default=None, repr=False)
+    near_cut: list[str] = field(default_factory=list)  # thresholds within 2 draw standard errors (hmmrnn.precision)
 
     def figure(self):
         """The claim's figure as a matplotlib Figure (None when the claim has no plot data)."""
@@ -82,6 +84,7 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
         with on_device(resolve(device)):
             stats = statistics(claim.id, rd.name, subject)
     clean, failed, per_row = rd.decide(stats)
+    near = precision.near_cut(claim.id, rd.name, clean, rd.thresholds_json(), precision.noise_table())
     return ClaimResult(claim=claim.id, reading=rd.name, checkpoint=name, seed=seed,
                        verdict="fail" if failed else "pass", statistics=clean, failed=failed,
-                       rows=per_row, thresholds=rd.thresholds_json(), plot=stats.get("_plot"))
+                       rows=per_row, thresholds=rd.thresholds_json(), plot=stats.get("_plot"), near_cut=near)

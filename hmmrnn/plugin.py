@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from . import __version__, journal, rows
+from . import __version__, journal, precision, rows
 from .cases import RUNS, Case, cohort, cohort_known_fail, from_manifest, from_paths, runs_case
 from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
@@ -101,7 +101,7 @@ def pytest_configure(config):
     cases = from_paths(paths, config.getoption("hmm")) if paths else from_manifest(fixtures)
     session = ClaimsSession(config)
     config.pluginmanager.register(session, "hmmrnn-session")
-    config.stash[_state] = {"resumed_keys": session.resumed_keys(),
+    config.stash[_state] = {"noise": precision.noise_table(fixtures), "resumed_keys": session.resumed_keys(),
                             "cases": cases, "runs_dir": config.getoption("runs_dir") or str(fixtures / "runs"),
                             "models": {}, "shared": {}, "figures": {}, "started": datetime.now(timezone.utc),
                             "cohort_known_fail": {} if paths else cohort_known_fail(fixtures)}
@@ -365,6 +365,10 @@ def pytest_runtest_makereport(item, call):
         ck = item.config.stash[_state]["models"].get(case.path)
         row = rows.build(claim, rd, case, ck if isinstance(ck, Checkpoint) else None, got, rec,
                          item.config.getoption("claims_seed"), report.duration).to_dict()
+        row["near_cut"] = precision.near_cut(claim.id, rd.name, row["statistics"], row["thresholds"],
+                                             item.config.stash[_state]["noise"])
+        if row["near_cut"] and isinstance(report.longrepr, str):
+            report.longrepr += f" [near the cut: {'; '.join(row['near_cut'])}]"
         report.user_properties.append((RESULT_KEY, json.dumps(jsonable(row))))
         props = [(k, row[k]) for k in ("claim", "reading", "verdict", "expected", "seed", "seconds")]
         props.append(("rows", json.dumps(row["rows"])))
@@ -509,6 +513,13 @@ class ClaimsSession:
             terminalreporter.write_line(f"hmmrnn: committed late audit of {hmm} ({', '.join(f['sample']) or '-'}): {state}")
             for line in f["diffs"][:10]:
                 terminalreporter.write_line(f"  {line}")
+        near = [r for r in self.rows if r.get("near_cut")]
+        if near:
+            terminalreporter.write_line(f"hmmrnn: {len(near)} verdict(s) near the cut (within {precision.NEAR:g} "
+                                        "standard errors of the rollout's draws; still pass or fail by the number):")
+            for r in near[:20]:
+                terminalreporter.write_line(f"  {r['claim']}:{r['reading']}[{r['checkpoint']}] {r['verdict']}: "
+                                            f"{'; '.join(r['near_cut'])}")
         if self.written:
             n = {v: sum(r["verdict"] == v for r in self.rows) for v in ("pass", "fail", "error")}
             terminalreporter.write_line(

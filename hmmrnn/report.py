@@ -120,7 +120,8 @@ def summary_table(results: dict):
             v = r.get("verdict", "error")
             val = r.get("statistics", {}).get(key) if key else None
             known = " (expected: known failure)" if v == "fail" and r.get("expected") == "fail" else ""
-            line.append(cell(v + known, v, f"{key} = {fmt(val, 3)}" if key and val is not None else ""))
+            near = ", near the cut" if r.get("near_cut") else ""
+            line.append(cell(v + known + near, v, f"{key} = {fmt(val, 3)}" if key and val is not None else ""))
         body.append(line)
     return ["claim"] + cols, body
 

@@ -81,7 +81,7 @@ def row_passes(stats: dict, thresholds: list[dict], row: str, moved: tuple[int, 
     return ok
 
 
-NEAR = 2.0  # a statistic within NEAR standard errors of its cut is "near the cut" (issue 33), fixed in advance
+from .precision import NEAR  # a statistic within NEAR standard errors of its cut is "near the cut" (issue 33)
 
 
 def mark_near_cut(records: list[dict], meta: dict, noise: dict[tuple, float]) -> None:

@@ -266,3 +266,19 @@ def test_reliability_spreads_are_the_sample_sds_of_known_values(tmp_path):
     assert line["draw_sd"] == pytest.approx(st.stdev([1.1, 1.9, 1.3, 1.6]))  # 1.6: the last late checkpoint
     assert line["margin"] == pytest.approx(0.4) and line["control_closest"] == 0.3
     assert line["draws_reach_margin"] and not line["checkpoints_reach_margin"]  # 2 x 0.35 >= 0.4; 2 x 0.15 < 0.4
+
+
+def test_near_the_cut_names_the_thresholds_within_two_standard_errors(tmp_path):
+    import json
+    from hmmrnn import precision
+    (tmp_path / "reliability").mkdir()
+    (tmp_path / "reliability" / "reliability.json").write_text(json.dumps({"lines": [
+        {"claim": "c", "reading": "strict", "statistic": "x", "draw_sd": 0.1},
+        {"claim": "c", "reading": "strict", "statistic": "y", "draw_sd": None}]}))
+    noise = precision.noise_table(tmp_path)
+    assert noise == {("c", "strict", "x"): 0.1}
+    th = TH + [{"statistic": "y", "op": "<", "value": 3.0, "rows": ["P1"]}]
+    assert precision.near_cut("c", "strict", {"x": 1.15, "y": 3.0}, th, noise) == \
+        ["x >= 1 (observed 1.15, se 0.1)"]  # y has no measured noise: never flagged
+    assert precision.near_cut("c", "strict", {"x": 1.25}, th, noise) == []
+    assert precision.noise_table(tmp_path / "nowhere") == {}

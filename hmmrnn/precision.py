@@ -1,0 +1,41 @@
+"""How close a verdict is to its cut, measured against the statistic's noise (issue 33).
+
+The noise of a thresholded statistic is its standard error under the rollout's random draws: the spread of one
+checkpoint's value over claims seeds, measured by scripts/reliability.py on a sample fixed in advance (the final
+checkpoint of each family's first audited seed, claims seeds 1, 2, 3 and the default; the largest spread over the
+sample) and committed in fixtures/reliability/reliability.json. A statistic within NEAR standard errors of its cut
+is *near the cut*: the verdict is still pass or fail by the number, and the report, the CI output and the notebook
+result say so. A late checkpoint near the cut is undecided for its seed (hmmrnn.seeds).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+NEAR = 2.0  # standard errors; fixed in advance
+TABLE = Path("reliability") / "reliability.json"  # under the fixtures folder
+
+
+def noise_table(fixtures: Path | str | None = None) -> dict[tuple, float]:
+    """{(claim, reading, statistic): standard error} from the committed table ({} when there is none)."""
+    path = Path(fixtures if fixtures is not None else Path(__file__).resolve().parents[1] / "fixtures") / TABLE
+    try:
+        lines = json.loads(path.read_text()).get("lines", [])
+    except (OSError, ValueError):
+        return {}
+    return {(x["claim"], x["reading"], x["statistic"]): float(x["draw_sd"]) for x in lines if x.get("draw_sd")}
+
+
+def near_cut(claim: str, reading: str, statistics: dict, thresholds: list[dict],
+             noise: dict[tuple, float]) -> list[str]:
+    """The thresholds whose statistic lies within NEAR standard errors of the cut, described with the value and
+    the standard error ("x >= 1 (observed 1.05, se 0.1)")."""
+    out = []
+    for t in thresholds:
+        se = noise.get((claim, reading, t["statistic"]))
+        v = statistics.get(t["statistic"])
+        if not se or isinstance(v, bool) or not isinstance(v, (int, float)) or isinstance(t["value"], bool):
+            continue
+        if abs(float(v) - float(t["value"])) < NEAR * se:
+            out.append(f"{t['statistic']} {t['op']} {t['value']:g} (observed {float(v):.4g}, se {se:.3g})")
+    return out
