@@ -21,7 +21,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hmmrnn.checkpoint import load  # noqa: E402
-from hmmrnn.train import TrainConfig, Trainer  # noqa: E402
+from hmmrnn.train import TrainConfig, Trainer, TrainingDiverged  # noqa: E402
 
 NETS = {"tanh seed 0 (best, epoch 377)": "runs/cells/linear2-tanh-seed0/best.pt",
         "relu seed 3 (final, epoch 500)": "fixtures/linear2-seed3/final.pt",
@@ -30,8 +30,12 @@ LR = 1e-3
 
 
 def val_loss(trainer: Trainer, model) -> float:
+    """The trainer's validation loss of epoch 1's draws; inf where the moved network's outputs blow up."""
     trainer.model.load_state_dict(model.state_dict())
-    return trainer.validate(1)
+    try:
+        return trainer.validate(1)
+    except TrainingDiverged:
+        return float("inf")
 
 
 def main() -> None:
