@@ -77,16 +77,17 @@ RTOL, ATOL = 1e-4, 1e-9
 def stale_rows(audit: dict, fresh: dict, rename: dict[str, str]) -> tuple[list[str], int]:
     """Differences between committed audit rows and freshly computed ones for the same checkpoints: ``rename``
     maps a fresh row's checkpoint name to the audit's (e.g. 'linear3-seed0-to500' -> 'linear3-seed0-to500@500').
-    A claim the audit holds no row of at all (added after the audit was made) is not compared: the audit is not
-    stale, it does not cover that claim, and the seed summary reads it on final checkpoints.
+    A claim the audit holds no row of for that seed (added after the seed was audited; a seed that joined later
+    may be audited on more claims than the others) is not compared: the audit is not stale, it does not cover
+    that claim for that seed, and the seed summary reads it on final checkpoints.
     Returns (one line per difference, number of rows compared)."""
     committed = {(r["claim"], r["reading"], r["checkpoint"]): r for r in audit.get("claims", [])}
-    audited = {c for c, _, _ in committed}
+    audited = {(c, ck.split("@")[0]) for c, _, ck in committed}
     diffs, n = [], 0
     from .seeds import WHOLE_RUN
     for r in fresh.get("claims", []):
         name = rename.get(r["checkpoint"])
-        if name is None or r["claim"] in WHOLE_RUN or r["claim"] not in audited:
+        if name is None or r["claim"] in WHOLE_RUN or (r["claim"], name.split("@")[0]) not in audited:
             continue  # whole-run claims are judged on the run's series at final.pt; unaudited claims not at all
         old = committed.get((r["claim"], r["reading"], name))
         if old is None:

@@ -171,3 +171,13 @@ def test_float_noise_is_not_staleness():
     assert audits._close(0.66939713, 0.66939713 * (1 + 5e-5), audits.RTOL)
     assert not audits._close(0.66939713, 0.6078012, audits.RTOL)
     assert audits._close(float("inf"), float("inf"), audits.RTOL) and not audits._close(1.0, float("nan"), audits.RTOL)
+
+
+def test_a_claim_audited_for_a_later_seed_only_is_not_stale_for_the_others():
+    """linear3-seed3 joined its family's audit on every claim; the older seeds hold the first claims only."""
+    committed = audit([row("a", 20, 2, 1), row("a", 40, 2, 1)])
+    committed["claims"].append({**row("late", 40, 2, 1), "claim": "newer"})
+    fresh = {"claims": [{**row("a", 0, 2, 1), "checkpoint": "a"}, {**row("a", 0, 2, 1), "checkpoint": "a",
+                                                                      "claim": "newer"}]}
+    assert audits.freshness({"linear:2": committed}, fresh)["linear:2"] == \
+        {"sample": ["a"], "compared": 1, "diffs": []}
