@@ -2,8 +2,8 @@
 
 The noise of a thresholded statistic is its standard error under the rollout's random draws: the spread of one
 checkpoint's value over claims seeds, measured by scripts/reliability.py on a sample fixed in advance (the final
-checkpoint of each family's first audited seed, claims seeds 1, 2, 3 and the default; the largest spread over the
-sample) and committed in fixtures/reliability/reliability.json. A statistic within NEAR standard errors of its cut
+checkpoint of each family's first audited seed, claims seeds 1, 2, 3 and the default; a network's family's spread,
+the largest over the sample where its family was not measured) and committed in fixtures/reliability/reliability.json. A statistic within NEAR standard errors of its cut
 is *near the cut*: the verdict is still pass or fail by the number, and the report, the CI output and the notebook
 result say so. A late checkpoint near the cut is undecided for its seed (hmmrnn.seeds).
 """
@@ -17,22 +17,35 @@ TABLE = Path("reliability") / "reliability.json"  # under the fixtures folder
 
 
 def noise_table(fixtures: Path | str | None = None) -> dict[tuple, float]:
-    """{(claim, reading, statistic): standard error} from the committed table ({} when there is none)."""
+    """{(claim, reading, statistic): standard error, the largest over the sample's families} and
+    {(claim, reading, statistic, family): that family's} from the committed table ({} when there is none)."""
     path = Path(fixtures if fixtures is not None else Path(__file__).resolve().parents[1] / "fixtures") / TABLE
     try:
         lines = json.loads(path.read_text()).get("lines", [])
     except (OSError, ValueError):
         return {}
-    return {(x["claim"], x["reading"], x["statistic"]): float(x["draw_sd"]) for x in lines if x.get("draw_sd")}
+    out = {(x["claim"], x["reading"], x["statistic"]): float(x["draw_sd"]) for x in lines if x.get("draw_sd")}
+    for x in lines:
+        for fam, sd in (x.get("draw_sd_by_family") or {}).items():
+            out[(x["claim"], x["reading"], x["statistic"], fam)] = float(sd)
+    return out
+
+
+def standard_error(noise: dict[tuple, float], claim: str, reading: str, statistic: str,
+                   family: str | None = None) -> float | None:
+    """The statistic's standard error for a network of this family (its family's sample), else the largest."""
+    if family is not None and (claim, reading, statistic, family) in noise:
+        return noise[(claim, reading, statistic, family)]
+    return noise.get((claim, reading, statistic))
 
 
 def near_cut(claim: str, reading: str, statistics: dict, thresholds: list[dict],
-             noise: dict[tuple, float]) -> list[str]:
+             noise: dict[tuple, float], family: str | None = None) -> list[str]:
     """The thresholds whose statistic lies within NEAR standard errors of the cut, described with the value and
     the standard error ("x >= 1 (observed 1.05, se 0.1)")."""
     out = []
     for t in thresholds:
-        se = noise.get((claim, reading, t["statistic"]))
+        se = standard_error(noise, claim, reading, t["statistic"], family)
         v = statistics.get(t["statistic"])
         if not se or isinstance(v, bool) or not isinstance(v, (int, float)) or isinstance(t["value"], bool):
             continue

@@ -643,7 +643,8 @@ def answer(entries: list[dict]) -> dict:
         cat, detail = status[cid]
         groups.setdefault(cat, []).append(f"{name} ({detail})")
     undecided = [e for e in entries if e["evidence"] == "undecided"]
-    und_rows = sorted({e["row"] for e in undecided}, key=row_order)
+    noisy = sorted({e["row"] for e in undecided if e["evidence_why"].startswith("too noisy")}, key=row_order)
+    und_rows = sorted({e["row"] for e in undecided if not e["evidence_why"].startswith("too noisy")}, key=row_order)
     words = {"replicates": "replicate in every family", "families": "replicate in some families and not others",
              "partly": "replicate on some seeds only", "absent": "do not replicate as stated",
              "none": "give no evidence either way here (their statistics cannot tell trained networks from "
@@ -663,8 +664,9 @@ def answer(entries: list[dict]) -> dict:
             f"Of {len(entries)} (row, reading) pairs, {n_dec} are decided and graded; {counts['by construction']} "
             f"hold or fail by construction, {counts['indistinguishable']} cannot be told from a control, "
             f"{counts['reported']} are reported without a threshold, and {counts['undecided']} cannot be decided "
-            f"here because the networks they need do not exist ({', '.join(und_rows) or 'none'}; each with what it "
-            "needs below). The readings: paper is the authors' statistic and protocol; harness (test ids: strict) "
+            f"here: the networks they need do not exist ({', '.join(und_rows) or 'none'}; each with what it needs "
+            "below)" + (f", or every late checkpoint lies within two standard errors of the rollout's draws of a cut "
+                        f"({', '.join(noisy)})" if noisy else "") + ". The readings: paper is the authors' statistic and protocol; harness (test ids: strict) "
             "is this project's quantitative test" + (f", not always the stricter one: it holds more seeds than the "
                                                       f"paper reading on {', '.join(looser)}." if looser else "."))
     table = []

@@ -88,12 +88,13 @@ def mark_near_cut(records: list[dict], meta: dict, noise: dict[tuple, float]) ->
     """Mark, in place, each checkpoint's rows that a statistic decides while within NEAR of its standard error
     from its cut (noise: {(claim, reading, statistic): the statistic's standard error under the rollout's draws,
     scripts/reliability.py}); seed_fraction then counts such a checkpoint as undecided for that row."""
+    from .precision import standard_error
     for rec in records:
         ths = _thresholds(meta, rec["claim"], rec["reading"])
         for c in rec["checkpoints"]:
             near = set()
             for t in ths:
-                se = noise.get((rec["claim"], rec["reading"], t["statistic"]))
+                se = standard_error(noise, rec["claim"], rec["reading"], t["statistic"], rec.get("hmm"))
                 v = c["stats"].get(t["statistic"])
                 if se and isinstance(v, (int, float)) and not isinstance(v, bool) and not isinstance(t["value"], bool) \
                         and abs(float(v) - float(t["value"])) < NEAR * se:
@@ -288,6 +289,16 @@ def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[
                         {"hmm": r["hmm"], "run": r["run"], "k": k, "n": n, "holds": holds(k, n),
                          "near": n0 - n})
             if not seeds and not tuning:
+                if any(seed_fraction(r, row, precision=False)[1] for r in recs):  # every checkpoint near the cut
+                    out.append({"claim": claim, "reading": reading, "row": row, "families": {}, "k": 0, "n": 0,
+                                "interval": wilson(0, 0), "seeds": [], "tuning": [], "separation": {"separated": None,
+                                                                                                   "by": {}},
+                                "evidence": "undecided", "controls": outcome, "near_changed": near_changed,
+                                "evidence_why": f"too noisy to decide here: every decided checkpoint of every seed "
+                                                f"lies within {NEAR:g} standard errors of the rollout's draws of a cut",
+                                "split": False, "split_p": 1.0, "family_grades": {}, "conclusion": "",
+                                "fragility": {"changed": {}, "fragile": False, "harness_cuts": 0, "fixed": [],
+                                              "paper_cuts": 0}, "superseded": None})
                 continue
             decided = [r for r in recs if seed_fraction(r, row)[1] and not evidence.is_tuning(r["run"])]
             fam: dict[str, list[int]] = {}

@@ -1,7 +1,8 @@
 """How precise is each thresholded statistic? (issue 33, item 1) Test-retest spread at three levels, in the
 statistic's own units, beside its distance from the cut and from the controls:
 
-- draws: the same checkpoint under claims seeds 1, 2, 3 and the default (the rollouts' random draws alone);
+- draws: the same checkpoint under claims seeds 1, 2, 3 and the default (the rollouts' random draws alone), per
+  family (its sample checkpoint) and the largest over the families;
 - checkpoints: from late checkpoint to late checkpoint within one seed (the committed late audits);
 - seeds: between the seeds' median late values (the committed late audits).
 
@@ -68,6 +69,7 @@ def draw_runs(store: dict, seeds: list[int], workers: str) -> dict[str, dict[int
 def table(store: dict, draws: dict[str, dict[int, Path]], controls: list[dict]) -> list[dict]:
     """One line per (claim, reading, thresholded statistic)."""
     meta = next(iter(store.values())).get("claims_meta", {})
+    family = {run: hmm for hmm, audit in store.items() for run in audit["audit"]["seeds"]}
     late: dict[tuple, dict[str, list[float]]] = {}  # (claim, reading, statistic) -> run -> late values
     default: dict[tuple, dict[str, float]] = {}  # the draws' default-seed value: the audit's last late checkpoint
     for audit in store.values():
@@ -113,12 +115,13 @@ def table(store: dict, draws: dict[str, dict[int, Path]], controls: list[dict]) 
                 runs = late.get(key, {})
                 medians = [st.median(v) for v in runs.values() if v]
                 within = [s for s in (_sd(v) for v in runs.values()) if s is not None]
-                per_draw = []
+                per_draw, by_family = [], {}
                 for run, vals in drawn.get(key, {}).items():
                     base = default.get(key, {}).get(run)
                     vals = vals + ([base] if base is not None else [])
                     if len(vals) >= 2:
                         per_draw.append(st.stdev(vals))
+                        by_family[family.get(run, run)] = st.stdev(vals)
                 cut = float(t["value"])
                 if not medians:  # a claim the late audits predate: the draws' own values
                     medians = [st.mean(v) for v in drawn.get(key, {}).values() if v]
@@ -129,11 +132,12 @@ def table(store: dict, draws: dict[str, dict[int, Path]], controls: list[dict]) 
                               "cut": cut, "rows": t.get("rows", []), "seeds": len(runs),
                               "median": st.median(medians) if medians else None,
                               "draw_sd": draw_sd, "checkpoint_sd": st.median(within) if within else None,
-                              "seed_sd": _sd(medians), "margin": margin,
+                              "seed_sd": _sd(medians), "margin": margin, "draw_sd_by_family": by_family,
                               "control_closest": min(c, key=lambda x: abs(x - cut)) if c else None,
-                              "draws_reach_margin": (draw_sd is not None and margin is not None
+                              "draws_reach_margin": (bool(draw_sd) and margin is not None
                                                      and 2 * draw_sd >= margin),
-                              "checkpoints_reach_margin": (bool(within) and margin is not None
+                              "checkpoints_reach_margin": (bool(within) and bool(st.median(within))
+                                                           and margin is not None
                                                            and 2 * st.median(within) >= margin)})
     return lines
 
