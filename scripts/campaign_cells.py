@@ -27,6 +27,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from hmmrnn.checkpoint import atomic_write_json  # noqa: E402
+
 CAP = 500           # the paper's length for linear:2: the campaign's --max-epochs
 CONSECUTIVE = 3     # --until-converged's default K
 LATE, LATE_EVERY = 180, 20
@@ -122,9 +124,7 @@ def write_status(runs: Path, out: Path, names: list[str]) -> dict:
                                           st["history"][-1].get("convergence_streak", 0) >= CONSECUTIVE)}
     data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": status}
     CELLS_AUDIT.parent.mkdir(parents=True, exist_ok=True)
-    tmp = CELLS_AUDIT.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    tmp.replace(CELLS_AUDIT)
+    atomic_write_json(CELLS_AUDIT, data)
     return data
 
 
@@ -164,7 +164,7 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
             data = json.loads(CELLS_AUDIT.read_text())
             data["claims"] = [r for r in data.get("claims", []) if r.get("run") != name] + rows
             data["claims_meta"] = got.get("claims_meta", data.get("claims_meta", {}))
-            CELLS_AUDIT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+            atomic_write_json(CELLS_AUDIT, data)
     return rc
 
 

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hmmrnn import audits  # noqa: E402
+from hmmrnn.checkpoint import atomic_write_json  # noqa: E402
 from hmmrnn.registry import DEFAULT_SEED  # noqa: E402
 
 OUT = ROOT / "fixtures" / "reliability" / "reliability.json"
@@ -165,9 +166,7 @@ def main() -> int:
     data = {"sample": {run: sorted(by) for run, by in draws.items()}, "default_seed": DEFAULT_SEED,
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "command": "python scripts/reliability.py", "lines": lines}
-    tmp = OUT.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1) + "\n")
-    tmp.replace(OUT)
+    atomic_write_json(OUT, data)
     reach = [x for x in lines if x["draws_reach_margin"]]
     print(f"reliability: {len(lines)} thresholded statistics; the draws alone reach the margin of {len(reach)}:")
     for x in reach:
