@@ -62,7 +62,7 @@ def main() -> int:
             return 2
         kept = [r for r in runs if r["name"] in set((old.get("audit") or {}).get("seeds", [])) | set(a.only)]
         dirs = [str(fixtures / name) for name in a.only]
-        thinned = {**(old.get("audit") or {}).get("thinned", {}),
+        thinned = {**{k: v for k, v in (old.get("audit") or {}).get("thinned", {}).items() if k not in a.only},
                    **({n: a.every for n in a.only} if a.every != audits.LATE_EVERY else {})}
         runs = kept
     else:
