@@ -13,8 +13,9 @@ The campaign's status (one line per run) goes to fixtures/campaigns/cells.json w
 universality table reads it (hmmrnn.universality).
 
 The pack keeps what resumes a run and what judges it: the resumable state (weights, Adam moments, history), the
-history as JSON, and the evolution checkpoints every LATE_EVERY epochs over the last LATE epochs reached (the late
-window of the replication summary), so a fresh machine continues without losing more than an epoch.
+history as JSON, the evolution checkpoints every LATE_EVERY epochs over the last LATE epochs reached (the late
+window of the replication summary) and every SPARSE epochs over the whole run (the whole-run claims' series,
+thinned), so a fresh machine continues without losing more than an epoch.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from hmmrnn.checkpoint import atomic_write_json  # noqa: E402
 CAP = 500           # the paper's length for linear:2: the campaign's --max-epochs
 CONSECUTIVE = 3     # --until-converged's default K
 LATE, LATE_EVERY = 180, 20
+SPARSE = 50  # and every 50th epoch over the whole run: what the whole-run claims (emergence, over-training) read
 
 
 def _state(run: Path) -> dict | None:
@@ -91,7 +93,8 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
         for f in ("final.pt", "final.json", "best.pt", "best.json", "DIVERGED"):
             if (run / f).exists():
                 shutil.copy2(run / f, tmp / f)
-        for p in _late(run, st["epoch"]):
+        early = [p for p in (run / "evolution").glob("epoch_*.pt") if int(p.stem.split("_")[1]) % SPARSE == 0]
+        for p in sorted(set(_late(run, st["epoch"])) | set(early)):
             for q in (p, p.with_suffix(".json")):
                 if q.exists():
                     shutil.copy2(q, tmp / "evolution" / q.name)
