@@ -415,7 +415,7 @@ def late_audit(results: dict, fixtures: Path) -> dict:
 def _reliability(fixtures: Path) -> dict:
     """The committed test-retest table of the thresholded statistics (scripts/reliability.py); {} when absent."""
     try:
-        return json.loads((fixtures / "reliability" / "reliability.json").read_text())
+        return json.loads((fixtures / precision.TABLE).read_text())
     except (OSError, ValueError):
         return {}
 

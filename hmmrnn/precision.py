@@ -16,19 +16,24 @@ NEAR = 2.0  # standard errors; fixed in advance
 TABLE = Path("reliability") / "reliability.json"  # under the fixtures folder
 
 
-def noise_table(fixtures: Path | str | None = None) -> dict[tuple, float]:
+def noise_from_lines(lines: list[dict]) -> dict[tuple, float]:
     """{(claim, reading, statistic): standard error, the largest over the sample's families} and
-    {(claim, reading, statistic, family): that family's} from the committed table ({} when there is none)."""
-    path = Path(fixtures if fixtures is not None else Path(__file__).resolve().parents[1] / "fixtures") / TABLE
-    try:
-        lines = json.loads(path.read_text()).get("lines", [])
-    except (OSError, ValueError):
-        return {}
+    {(claim, reading, statistic, family): that family's} from the test-retest table's lines."""
     out = {(x["claim"], x["reading"], x["statistic"]): float(x["draw_sd"]) for x in lines if x.get("draw_sd")}
     for x in lines:
         for fam, sd in (x.get("draw_sd_by_family") or {}).items():
             out[(x["claim"], x["reading"], x["statistic"], fam)] = float(sd)
     return out
+
+
+def noise_table(fixtures: Path | str | None = None) -> dict[tuple, float]:
+    """noise_from_lines of the committed table ({} when there is none)."""
+    path = Path(fixtures if fixtures is not None else Path(__file__).resolve().parents[1] / "fixtures") / TABLE
+    try:
+        lines = json.loads(path.read_text()).get("lines", [])
+    except (OSError, ValueError):
+        return {}
+    return noise_from_lines(lines)
 
 
 def standard_error(noise: dict[tuple, float], claim: str, reading: str, statistic: str,
@@ -39,10 +44,10 @@ def standard_error(noise: dict[tuple, float], claim: str, reading: str, statisti
     return noise.get((claim, reading, statistic))
 
 
-def near_cut(claim: str, reading: str, statistics: dict, thresholds: list[dict],
-             noise: dict[tuple, float], family: str | None = None) -> list[str]:
-    """The thresholds whose statistic lies within NEAR standard errors of the cut, described with the value and
-    the standard error ("x >= 1 (observed 1.05, se 0.1)")."""
+def near_thresholds(claim: str, reading: str, statistics: dict, thresholds: list[dict], noise: dict[tuple, float],
+                    family: str | None = None) -> list[tuple[dict, float, float]]:
+    """(threshold, observed value, standard error) of each threshold whose statistic lies within NEAR standard
+    errors of its cut (statistics without a measured standard error, and booleans, never)."""
     out = []
     for t in thresholds:
         se = standard_error(noise, claim, reading, t["statistic"], family)
@@ -50,5 +55,12 @@ def near_cut(claim: str, reading: str, statistics: dict, thresholds: list[dict],
         if not se or isinstance(v, bool) or not isinstance(v, (int, float)) or isinstance(t["value"], bool):
             continue
         if abs(float(v) - float(t["value"])) < NEAR * se:
-            out.append(f"{t['statistic']} {t['op']} {t['value']:g} (observed {float(v):.4g}, se {se:.3g})")
+            out.append((t, float(v), se))
     return out
+
+
+def near_cut(claim: str, reading: str, statistics: dict, thresholds: list[dict],
+             noise: dict[tuple, float], family: str | None = None) -> list[str]:
+    """near_thresholds described with the value and the standard error ("x >= 1 (observed 1.05, se 0.1)")."""
+    return [f"{t['statistic']} {t['op']} {t['value']:g} (observed {v:.4g}, se {se:.3g})"
+            for t, v, se in near_thresholds(claim, reading, statistics, thresholds, noise, family)]

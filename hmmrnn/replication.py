@@ -13,7 +13,7 @@ reading ran:
 """
 from __future__ import annotations
 
-from . import evidence, seeds
+from . import evidence, precision, seeds
 from .inventory import ROWS
 from .claim import row_order
 from .seeds import wilson
@@ -439,8 +439,7 @@ def seed_summary(results: dict) -> dict:
     la = results["late_audit"]
     meta = results.get("claims_meta", {})
     extra, basis = final_records(results)
-    noise = {(x["claim"], x["reading"], x["statistic"]): x["draw_sd"]
-             for x in (la.get("reliability") or {}).get("lines", []) if x.get("draw_sd")}
+    noise = precision.noise_from_lines((la.get("reliability") or {}).get("lines", []))
     seeds.mark_near_cut(la["records"] + extra, meta, noise)
     entries = seeds.row_summary(la["records"] + extra, meta, _control_rows(results))
     ok, why = converged(results)

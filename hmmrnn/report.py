@@ -305,7 +305,7 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
         f"rollouts on {results.get('device', 'cpu')}",
         f"Raw numbers: {json_name}",
     ]))
-    title = "Every row and reading: evidence, seeds, controls" if head.get("answer") else "Does the paper replicate?"
+    title = EVERY_ROW if head.get("answer") else ANSWER
     b += [("h", 2, title), ("p", head["intro"]), ("table", head["head"], head["body"])]
     b += [("ul", head["notes"])] if head["notes"] else []
     if late:
@@ -313,7 +313,7 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
     from .replication import reliability_table
     rel = reliability_table((results.get("late_audit") or {}).get("reliability") or {})
     if rel:
-        b += [("h", 2, "How precise is each statistic?"), ("p", rel["intro"]), ("table", rel["head"], rel["body"])]
+        b += [("h", 2, PRECISION), ("p", rel["intro"]), ("table", rel["head"], rel["body"])]
     b += [("h", 2, "Coverage of the paper's testable claims (CLAIMS.md, P1-P82)"), ("p", cover["intro"]),
           ("table", cover["head"], cover["body"])]
     b += [("h", 2, "Summary"), ("p", "Verdict and key statistic (3 significant digits) per claim and trained checkpoint."),
@@ -365,6 +365,20 @@ def build_blocks(results: dict, json_name: str = "results.json", summary: dict |
 
 
 ANSWER = "Does the paper replicate?"
+EVERY_ROW = "Every row and reading: evidence, seeds, controls"
+PRECISION = "How precise is each statistic?"
+
+
+def _figure_after(blocks: list[tuple], heading: str, path: str, caption: str) -> None:
+    """Insert a figure right after the level-2 section ``heading``'s first three blocks (title, intro, table)."""
+    at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, heading)) + 3
+    blocks.insert(at, ("fig", path, caption))
+
+
+def _figure_path(report_dir: Path, name: str) -> Path:
+    path = report_dir / "figures" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 CATEGORY_CLS = {"replicates": "pass", "partly": "error", "weaker": "error", "families": "error", "absent": "fail"}
 
 
@@ -511,9 +525,7 @@ def _late_figure(results: dict, report_dir: Path) -> Path | None:
     series = late_series(results)
     if not series:
         return None
-    path = report_dir / "figures" / "late-training-statistics.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return figures.late_statistics(series, path, "Thresholded statistics over late training (dashed: the rule)")
+    return figures.late_statistics(series, _figure_path(report_dir, "late-training-statistics.png"), "Thresholded statistics over late training (dashed: the rule)")
 
 
 def _seed_figure(entries: list[dict] | None, report_dir: Path) -> Path | None:
@@ -521,9 +533,7 @@ def _seed_figure(entries: list[dict] | None, report_dir: Path) -> Path | None:
     from . import figures
     if not entries:
         return None
-    path = report_dir / "figures" / "seeds-late-pass-fraction.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return figures.seed_heatmap(entries, path, "Late pass fraction per inventory row and audited seed")
+    return figures.seed_heatmap(entries, _figure_path(report_dir, "seeds-late-pass-fraction.png"), "Late pass fraction per inventory row and audited seed")
 
 
 def _csv(rows: list[dict]) -> bytes:
@@ -558,28 +568,20 @@ def write_report(results: dict, report_dir: Path, *, json_path: Path | None = No
         blocks = build_blocks(results, json_name, summary)
         late_fig = _late_figure(results, report_dir)
         if late_fig:  # right after the late-training table
-            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "Seeds over their late training")) + 3
-            blocks.insert(at, ("fig", str(late_fig), "claim statistics against epoch"))
+            _figure_after(blocks, "Seeds over their late training", str(late_fig), "claim statistics against epoch")
         seed_fig = _seed_figure([e for e in summary.get("entries") or [] if "seeds" in e], report_dir)
         if seed_fig:  # right after the table of every row
-            at = next(i for i, b in enumerate(blocks) if b[0] == "h" and b[1] == 2 and b[2].startswith(
-                ("Every row and reading", ANSWER)) and (b[2] != ANSWER or not summary.get("answer"))) + 3
-            blocks.insert(at, ("fig", str(seed_fig.relative_to(report_dir)), "late pass fraction per row and seed"))
+            _figure_after(blocks, EVERY_ROW if summary.get("answer") else ANSWER,
+                          str(seed_fig.relative_to(report_dir)), "late pass fraction per row and seed")
+        from . import figures
         rel = ((results.get("late_audit") or {}).get("reliability") or {}).get("lines")
         if rel:  # after the precision table
-            from . import figures
-            path = report_dir / "figures" / "statistic-precision.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fig = figures.precision(rel, path)
-            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, "How precise is each statistic?")) + 3
-            blocks.insert(at, ("fig", str(fig.relative_to(report_dir)), "spread against margin per statistic"))
+            fig = figures.precision(rel, _figure_path(report_dir, "statistic-precision.png"))
+            _figure_after(blocks, PRECISION, str(fig.relative_to(report_dir)), "spread against margin per statistic")
         if summary.get("answer") and summary["answer"]["table"]:  # beside the decided table
-            from . import figures
-            path = report_dir / "figures" / "decided-rows-by-family.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fig = figures.decided_families(summary["answer"]["table"], path)
-            at = next(i for i, b in enumerate(blocks) if b[:3] == ("h", 2, ANSWER)) + 3
-            blocks.insert(at, ("fig", str(fig.relative_to(report_dir)), "decided rows x families, by conclusion"))
+            fig = figures.decided_families(summary["answer"]["table"],
+                                           _figure_path(report_dir, "decided-rows-by-family.png"))
+            _figure_after(blocks, ANSWER, str(fig.relative_to(report_dir)), "decided rows x families, by conclusion")
         md, page = report_dir / "claims.md", report_dir / "claims.html"
         # everything is rendered before the first file is replaced: a run that dies while building its report
         # leaves the previous one whole

@@ -19,6 +19,7 @@ import math
 import statistics as st
 
 from .claim import OPS
+from .precision import NEAR, near_thresholds
 
 HOLDS = 0.5
 FRAGILE_SHIFT = 0.25
@@ -81,25 +82,16 @@ def row_passes(stats: dict, thresholds: list[dict], row: str, moved: tuple[int, 
     return ok
 
 
-from .precision import NEAR  # a statistic within NEAR standard errors of its cut is "near the cut" (issue 33)
-
-
 def mark_near_cut(records: list[dict], meta: dict, noise: dict[tuple, float]) -> None:
     """Mark, in place, each checkpoint's rows that a statistic decides while within NEAR of its standard error
-    from its cut (noise: {(claim, reading, statistic): the statistic's standard error under the rollout's draws,
-    scripts/reliability.py}); seed_fraction then counts such a checkpoint as undecided for that row."""
-    from .precision import standard_error
+    from its cut (noise: precision.noise_from_lines of the test-retest table, scripts/reliability.py; a record's
+    family's standard error where measured); seed_fraction then counts such a checkpoint as undecided for that
+    row."""
     for rec in records:
         ths = _thresholds(meta, rec["claim"], rec["reading"])
         for c in rec["checkpoints"]:
-            near = set()
-            for t in ths:
-                se = standard_error(noise, rec["claim"], rec["reading"], t["statistic"], rec.get("hmm"))
-                v = c["stats"].get(t["statistic"])
-                if se and isinstance(v, (int, float)) and not isinstance(v, bool) and not isinstance(t["value"], bool) \
-                        and abs(float(v) - float(t["value"])) < NEAR * se:
-                    near.update(t.get("rows", []))
-            c["near"] = sorted(near)
+            near = near_thresholds(rec["claim"], rec["reading"], c["stats"], ths, noise, rec.get("hmm"))
+            c["near"] = sorted({row for t, _, _ in near for row in t.get("rows", [])})
 
 
 def seed_fraction(rec: dict, row: str, precision: bool = True) -> tuple[int, int]:
@@ -278,10 +270,11 @@ def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[
             outcome = evidence.control_outcome(ctl_rows, row)
             counted = set(outcome.rejected) | set(outcome.passed)  # numeric, identical ones once
             controls = {r["checkpoint"]: r.get("statistics") or {} for r in ctl_rows if r["checkpoint"] in counted}
-            seeds, tuning, near_changed = [], [], []
+            seeds, tuning, near_changed, decided_anywhere = [], [], [], False
             for r in sorted(recs, key=lambda r: (r["hmm"] or "", r["run"])):
                 k, n = seed_fraction(r, row)
                 k0, n0 = seed_fraction(r, row, precision=False)
+                decided_anywhere = decided_anywhere or n0 > 0
                 if holds(k, n) != holds(k0, n0) and not evidence.is_tuning(r["run"]):
                     near_changed.append(f"{r['run']} ({k0}/{n0} -> {k}/{n})")
                 if n:
@@ -289,7 +282,7 @@ def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[
                         {"hmm": r["hmm"], "run": r["run"], "k": k, "n": n, "holds": holds(k, n),
                          "near": n0 - n})
             if not seeds and not tuning:
-                if any(seed_fraction(r, row, precision=False)[1] for r in recs):  # every checkpoint near the cut
+                if decided_anywhere:  # every decided checkpoint near the cut
                     out.append({"claim": claim, "reading": reading, "row": row, "families": {}, "k": 0, "n": 0,
                                 "interval": wilson(0, 0), "seeds": [], "tuning": [], "separation": {"separated": None,
                                                                                                    "by": {}},
@@ -309,10 +302,9 @@ def row_summary(records: list[dict], meta: dict, control_rows: dict[tuple, list[
             k = sum(bool(s["holds"]) for s in seeds)
             short = {x["run"] for x in seeds if not x["holds"]}  # graded on the seeds that miss the cut
             sep = separation([r for r in decided if r["run"] in short], ths, row, controls)
-            all_sep = separation(decided, ths, row, controls) if not k else sep
             cls, why = evidence.classify(reported=False, seed_holds=[s["holds"] for s in seeds], controls=outcome,
                                          control_verdicts=evidence.all_control_verdicts(ctl_rows, row),
-                                         separated=all_sep["separated"],
+                                         separated=sep["separated"],
                                          across=(meta.get(claim) or {}).get("across", ""))
             split, p = evidence.families_split({h: tuple(v) for h, v in fam.items()})
             out.append({"claim": claim, "reading": reading, "row": row, "families": fam, "k": k, "n": len(seeds),

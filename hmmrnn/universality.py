@@ -24,13 +24,12 @@ def seed_holds_claim(rec: dict) -> bool | None:
     return seeds.holds(sum(v == "pass" for v in got), len(got))
 
 
-def cell_text(recs: list[dict], claim: str, cell: str) -> tuple[str, str]:
-    """(text, kind) of one table cell: per reading the seeds holding the claim, and whether the reading runs as
-    written (general), as a declared analogue, or not at all there (not-applicable, not-yet)."""
-    parts, kinds = [], []
+def cell_text(recs: list[dict], claim: str, cell: str) -> str:
+    """One table cell: per reading the seeds holding the claim, and whether the reading runs as written, as a
+    declared analogue ("(analogue)"), or not at all there (not-applicable, not-yet)."""
+    parts = []
     for reading in READINGS:
-        kind, note = applicability(claim, cell, reading)
-        kinds.append(kind)
+        kind, _ = applicability(claim, cell, reading)
         if kind in ("not-applicable", "not-yet"):
             parts.append(f"{reading}: {kind}")
             continue
@@ -39,7 +38,7 @@ def cell_text(recs: list[dict], claim: str, cell: str) -> tuple[str, str]:
         held = [h for h in held if h is not None]
         mark = " (analogue)" if kind == "analogue" else ""
         parts.append(f"{reading}: {sum(held)}/{len(held)}{mark}" if held else f"{reading}: no seed{mark}")
-    return "; ".join(parts), ("analogue" if "analogue" in kinds else kinds[0])
+    return "; ".join(parts)
 
 
 def table(records: dict[str, list[dict]], central: tuple[tuple[str, str], ...], status: dict[str, list[str]]) -> dict:
@@ -48,10 +47,7 @@ def table(records: dict[str, list[dict]], central: tuple[tuple[str, str], ...], 
     body = []
     for name, cid in central:
         row = [(name, "", cid)]
-        for cell in COLUMNS:
-            text, kind = cell_text(records.get(cell, []), cid, cell)
-            row.append((text, "", ""))
-        body.append(row)
+        body.append(row + [(cell_text(records.get(cell, []), cid, cell), "", "") for cell in COLUMNS])
     judged = {c: len({r["run"] for r in records.get(c, [])}) for c in COLUMNS}
     others = [c for c in COLUMNS if c != "relu"]
     if not any(judged[c] for c in others):

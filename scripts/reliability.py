@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from hmmrnn import audits  # noqa: E402
 from hmmrnn.checkpoint import atomic_write_json  # noqa: E402
+from hmmrnn.precision import TABLE  # noqa: E402
 from hmmrnn.registry import DEFAULT_SEED  # noqa: E402
 
-OUT = ROOT / "fixtures" / "reliability" / "reliability.json"
+OUT = ROOT / "fixtures" / TABLE
 RUNS = ROOT / "runs" / "reliability"
 
 

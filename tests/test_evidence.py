@@ -282,3 +282,17 @@ def test_near_the_cut_names_the_thresholds_within_two_standard_errors(tmp_path):
         ["x >= 1 (observed 1.15, se 0.1)"]  # y has no measured noise: never flagged
     assert precision.near_cut("c", "strict", {"x": 1.25}, th, noise) == []
     assert precision.noise_table(tmp_path / "nowhere") == {}
+
+
+def test_the_summary_reads_each_familys_own_standard_error():
+    """The largest standard error over the sample (0.5) would put 1.2 near the cut 1; linear:2's own (0.05) does
+    not: the seed keeps its decided checkpoint."""
+    res = _results([final("linear2-seed3", 1.2)], [ctl("untrained", 0.1)], [("linear2-seed3", "linear:2")])
+    res["late_audit"]["reliability"] = {"lines": [
+        {"claim": "c", "reading": "strict", "statistic": "x", "draw_sd": 0.5,
+         "draw_sd_by_family": {"linear:2": 0.05, "fully:3": 0.5}}]}
+    (e,) = [e for e in seed_summary(res)["entries"] if e["row"] == "P1"]
+    assert e["evidence"] == "decided" and (e["k"], e["n"]) == (1, 1) and e["near_changed"] == []
+    res["late_audit"]["reliability"]["lines"][0]["draw_sd_by_family"] = {}
+    (e,) = [e for e in seed_summary(res)["entries"] if e["row"] == "P1"]
+    assert e["evidence"] == "undecided" and e["evidence_why"].startswith("too noisy")
