@@ -10,14 +10,14 @@ __version__ = "0.1.0"
 from .checkpoint import Checkpoint, CheckpointError, load
 from .errors import ClaimError, ModelDiverged
 from .hmm import HMM, HMMSpecError, parse_spec
-from .registry import CLAIMS, DEFAULT_SEED, all_claims, get
+from .registry import DEFAULT_SEED, all_claims, get
 from .device import on_device, set_compute_device
 from .rnn import RNN, Intervention, Rollout, draw_noise, rollout
 
 from .runs import Evolution, load_evolution
 
 # imported on first use: they pull in the analyses (scikit-learn, matplotlib)
-_LAZY = {"check": "api", "ClaimResult": "api", "Subject": "subject",
+_LAZY = {"check": "api", "ClaimResult": "api", "Subject": "subject", "CLAIMS": "registry",
          # the typed intermediate results, computed once per (checkpoint, claims seed) and shared by claims
          "ZoneMap": "analysis.residency", "KickGroups": "analysis.kick", "KickGroup": "analysis.kick",
          "MuSweep": "analysis.mu_sweep", "MuCurve": "analysis.mu_sweep"}

@@ -1,6 +1,6 @@
 """One claim on one checkpoint from Python: ``check("orbit.radius-scaling", "model.pt")``.
 
-The same recipes as ``pytest claims`` (hmmrnn.recipes), so the numbers are the same for the same seed.
+The same recipes as ``pytest claims`` (each claim module's, through hmmrnn.subject.statistics), so the numbers are the same for the same seed.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .claim import resolve_target
 from .device import on_device, resolve
 from . import precision
 from .limits import refuse_for_claims
-from .recipes import Subject, statistics
+from .subject import Subject, statistics
 from .registry import DEFAULT_SEED, get
 
 
@@ -35,8 +35,7 @@ class ClaimResult:
 
     def figure(self):
         """The claim's figure as a matplotlib Figure (None when the claim has no plot data)."""
-        from .figures import plot_for
-        draw = plot_for(self.claim, self.reading)
+        draw = get(self.claim).figure_for(self.reading)
         if self.plot is None or draw is None:
             return None
         return draw(self.plot, None, self.checkpoint)
@@ -79,10 +78,10 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
         if claim.applies_to:
             target()  # a claim about other HMM families is not evaluated
     if device is None:
-        stats = statistics(claim.id, rd.name, subject)
+        stats = statistics(claim, rd.name, subject)
     else:
         with on_device(resolve(device)):
-            stats = statistics(claim.id, rd.name, subject)
+            stats = statistics(claim, rd.name, subject)
     clean, failed, per_row = rd.decide(stats)
     near = precision.near_cut(claim.id, rd.name, clean, rd.thresholds_json(), precision.noise_table())
     return ClaimResult(claim=claim.id, reading=rd.name, checkpoint=name, seed=seed,

@@ -237,8 +237,8 @@ class BatchedTrainer:
 
     @classmethod
     def for_seeds(cls, base: TrainConfig, seeds: list[int], out_root: Path, log=print) -> "BatchedTrainer":
-        """The seeds of base's configuration, seed s into OUT_ROOT/NAME (sweep.run_name: linear2-seed3)."""
-        from .sweep import run_name
+        """The seeds of base's configuration, seed s into OUT_ROOT/NAME (runs.run_name: linear2-seed3)."""
+        from .runs import run_name
         return cls([replace(base, seed=s) for s in seeds], [Path(out_root) / run_name(base.hmm, s) for s in seeds],
                    log=log)
 
@@ -441,11 +441,3 @@ def train_command(cfg: TrainConfig, seeds: str, out_root: Path) -> str:
     extra = [(cfg.seq_len, "--seq-len"), (cfg.until_converged, "--until-converged")]
     clip = f" --clip {cfg.clip}" if cfg.clip is not None else ""  # 0 (no clipping) is said too
     return cmd + "".join(f" {flag} {v}" for v, flag in extra if v) + clip + f" --out-root {out_root}"
-
-
-def write_manifest(bt: BatchedTrainer, out_root: Path, command: str) -> None:
-    """Each finished seed's entry in OUT_ROOT/manifest.json, as ``hmmrnn sweep`` writes them."""
-    from . import manifest
-    for k, final in bt.finals.items():
-        run = Path(final).parent
-        manifest.upsert(Path(out_root) / "manifest.json", manifest.trained_entry(Path(out_root), run, run.name, command))

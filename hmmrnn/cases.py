@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checkpoint import find_checkpoints
+from .claim import RUNS  # noqa: F401  (Claim.across of the claims decided over a folder of training runs)
 
 MANIFEST = "manifest.json"
-RUNS = "training-runs"  # Claim.across of the claims decided over a folder of training runs (--runs-dir)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""What a claim is: its statistic, thresholds and readings (data; the claims themselves are in claim_defs).
+"""What a claim is: its statistic, thresholds, readings, recipe, figure and cells (the claims themselves are the
+modules of ``hmmrnn.claims``, one per claim).
 
 Every claim has two readings: ``strict`` (the harness's quantitative test: the claim's own fields) and
 ``paper`` (the paper's statistic with the authors' protocol, decided by the most literal rule its sentence
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
+from typing import Callable
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
 
@@ -34,6 +36,7 @@ class Threshold:
 
 
 READINGS = ("paper", "strict")
+RUNS = "training-runs"  # Claim.across of the claims decided over a folder of training runs (--runs-dir)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Reading:
     # cuts replaced after the fact (issue 20): (old threshold, statistic of the threshold that replaced it);
     # evaluated and shown beside the new ones, deciding nothing
     superseded: tuple[tuple[Threshold, str], ...] = ()
+    figure: Callable | None = field(default=None, compare=False, repr=False)  # this reading's own plot, if any
 
     def evaluate(self, stats: dict) -> list[str]:
         """Failed thresholds, each described with the observed value; empty when the reading passes."""
@@ -119,6 +123,20 @@ class Claim:
     across: str = ""  # non-empty: one verdict over all trained checkpoints of applies_to (the cohort's name)
     paper: Reading | None = None  # the paper reading; the fields above are the strict reading
     strict_reports: tuple[str, ...] = ()  # rows the strict reading reports without deciding
+    # recipe(subject, reading) -> the statistics dict the reading's thresholds judge ("_" keys: plot data)
+    recipe: Callable | None = field(default=None, compare=False, repr=False)
+    # figure(plot data, path, title) -> path: the plot of both readings (a reading may carry its own)
+    figure: Callable | None = field(default=None, compare=False, repr=False)
+    # what the claim reads on a network of another cell than the ReLU (hmmrnn.cells: general, analogue,
+    # not_applicable, not_yet); none: ungated
+    cells: tuple[tuple[str, str, str], ...] = ()
+    whole_run: bool = False  # decided once per training run (its evolution), not per late checkpoint
+    central: str = ""  # non-empty: one of the paper's central claims, named so in the report's answer
+
+    def figure_for(self, reading: str) -> Callable | None:
+        """The plot of one reading: the reading's own, else the claim's."""
+        own = self.paper.figure if reading == "paper" and self.paper is not None else None
+        return own or self.figure
 
     def applies(self, family: str | None) -> bool:
         """Whether the claim is about checkpoints of this HMM family (unknown family: yes)."""

@@ -107,7 +107,8 @@ def _train(a) -> int:
 def _train_seeds(a, cfg) -> int:
     """``hmmrnn train --seeds S --out-root DIR``: the seeds batched in this process (hmmrnn.batched), seed s into
     DIR/NAME; exit 1 when a seed diverged (the others are trained), 2 for bad input."""
-    from .batched import BatchedTrainer, train_command, write_manifest
+    from .batched import BatchedTrainer, train_command
+    from .manifest import write_seeds
     from .sweep import parse_seeds
     if a.seeds is None or a.out_root is None:
         print("hmmrnn train: --seeds and --out-root go together (one seed: --seed and --out)", file=sys.stderr)
@@ -136,7 +137,7 @@ def _train_seeds(a, cfg) -> int:
         print("hmmrnn train: note: on a CPU, seeds batched are not faster than seeds trained one by one (README, "
               "benchmarks/batched_training.py); batching is for a GPU", file=sys.stderr)
     finals = bt.fit(progress=not a.quiet)
-    write_manifest(bt, Path(a.out_root), train_command(c, a.seeds, Path(a.out_root)))
+    write_seeds(bt, Path(a.out_root), train_command(c, a.seeds, Path(a.out_root)))
     for f in finals:
         if f is not None:
             print(f)

@@ -94,19 +94,3 @@ def model_on(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
         twin.requires_grad_(False)
         _copies[model] = got = (fp, device, twin)
     return got[2]
-
-
-def rollout_on(device: torch.device, model, noise: torch.Tensor | None, *, h0: torch.Tensor | None,
-               steps: int | None, intervention, record: str):
-    """``rnn.rollout`` of the network's copy on ``device``, BLOCK rows at a time, into full-size CPU results
-    (the same Rollout a CPU run returns; its noise is the caller's own tensor)."""
-    from .rnn import in_blocks, rollout
-    twin = model_on(model, device)
-    B = noise.shape[0] if noise is not None else h0.shape[0]
-    with on_device(None):
-        if B == 0:  # no rows: nothing to move
-            return rollout(model, noise, h0=h0, steps=steps, intervention=intervention, record=record)
-        return in_blocks(B, BLOCK, lambda rows: rollout(
-            twin, None if noise is None else noise[rows].to(device), h0=None if h0 is None else h0[rows].to(device),
-            steps=steps, intervention=None if intervention is None else intervention.rows(rows), record=record),
-            noise, device=torch.device("cpu"))

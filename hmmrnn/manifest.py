@@ -6,10 +6,11 @@ from pathlib import Path
 
 from . import controls
 from .checkpoint import atomic_write_json, load, save
+from .claims import fixed_point_single
 from .registry import all_claims
 from .runs import evolution_epochs
 
-EXPECT_NOTE = "controls must FAIL the claims whose registry entry lists them (hmmrnn/claim_defs.py)"
+EXPECT_NOTE = "controls must FAIL the claims whose module lists them (Claim.controls, claims/*.py)"
 
 
 def read(path: Path) -> dict:
@@ -81,7 +82,7 @@ def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm:
         ck = save(target, model, meta_c)
         entries.append({"name": f"{base_name}-{kind}", "path": str(Path(ck.path).relative_to(fixtures_dir)),
                         "control": kind, "hmm": meta["hmm"]["name"], "sha256": ck.sha256, "built_by": rebuild,
-                        "claims": ["fixed-point.single"] if kind == "untrained" else [], **extra,
+                        "claims": [fixed_point_single.CLAIM.id] if kind == "untrained" else [], **extra,
                         "must_fail": [c.id for c in all_claims() if kind in c.controls]})
     if not wrong_hmm:
         return entries
@@ -90,3 +91,10 @@ def build_controls(fixtures_dir: Path, run_dir: Path, base_name: str, wrong_hmm:
                     "claims": [], "must_fail": [c.id for c in all_claims() if "wrong-hmm" in c.controls],
                     "note": f"the trained {base_name} checked against {wrong_hmm} instead of {meta['hmm']['name']}"})
     return entries
+
+
+def write_seeds(bt, out_root: Path, command: str) -> None:
+    """Each finished seed's entry in OUT_ROOT/manifest.json, as ``hmmrnn sweep`` writes them."""
+    for k, final in bt.finals.items():
+        run = Path(final).parent
+        upsert(Path(out_root) / "manifest.json", trained_entry(Path(out_root), run, run.name, command))

@@ -1,5 +1,5 @@
 """Matplotlib without a display, and the one way a figure is written: atomically, as a PNG. The plot modules of
-every group of claims (figures.py, figures_G.py) draw with these."""
+every claim module and the report's figures (figures.py) draw with these."""
 from __future__ import annotations
 
 import io

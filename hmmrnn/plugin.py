@@ -1,7 +1,7 @@
 """pytest plugin: options, the case/checkpoint fixtures, verdict capture and the claims report.
 
-Wiring only: the recipes live in ``hmmrnn.recipes``, the rules in ``hmmrnn.claim_defs``, verdicts and
-result rows in ``hmmrnn.rows``, the report in ``hmmrnn.report``; the rows of a run are held by a
+Wiring only: the claims are the modules of ``hmmrnn.claims`` (collected by ``hmmrnn.collection``), verdicts
+and result rows in ``hmmrnn.rows``, the report in ``hmmrnn.report``; the rows of a run are held by a
 ``ClaimsSession`` registered as a plugin. Registered by the root conftest.py and as the ``pytest11`` entry point.
 """
 from __future__ import annotations
@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from . import __version__, journal, precision, rows
+from . import __version__, collection, journal, precision, rows
 from .cases import RUNS, Case, cohort, cohort_known_fail, from_manifest, from_paths, runs_case
 from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
 from .limits import refuse_for_claims
 from .claim import resolve_target
+from .collection import claim_group, reading_of
 from .registry import DEFAULT_SEED, READINGS, Claim, ClaimError
 from .rnn import CELLS
 from .serial import jsonable
@@ -57,9 +58,10 @@ def pytest_addoption(parser):
                 help="mu values of the paper's Fig 7 sweep: coarse (CI default) or full (0, 0.1, ..., 2)")
 
 
-def reading_of(function) -> str:
-    """A claim module's test_paper decides the paper reading; every other test function the strict one."""
-    return "paper" if getattr(function, "__name__", "") == "test_paper" else "strict"
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path, parent):
+    """The claims folder is collected as the claim registry (hmmrnn.collection)."""
+    return collection.collect_directory(path, parent)
 
 
 def pytest_cmdline_main(config):
@@ -150,14 +152,6 @@ def pytest_xdist_make_scheduler(config, log):
     return ByCheckpoint(config, log)
 
 
-def claim_group(nodeid: str) -> str | None:
-    """The checkpoint of a claim's node id "claims/test_x.py::claim-id:reading[checkpoint]", else None."""
-    head, _, case = nodeid.rpartition("[")
-    if not case.endswith("]") or head.rpartition(":")[2] not in READINGS:
-        return None
-    return case[:-1]
-
-
 def pytest_collection_modifyitems(config, items):
     """Test ids read claim-id:reading[checkpoint-name]; --reading keeps one reading."""
     want = config.getoption("reading")
@@ -168,13 +162,7 @@ def pytest_collection_modifyitems(config, items):
             drop.append(item)
             continue
         keep.append(item)
-        if claim is not None and hasattr(item, "callspec"):
-            item.name = f"{claim.id}:{reading_of(item.function)}[{item.callspec.id}]"
-            new = f"{item.nodeid.split('::')[0]}::{item.name}"
-            if hasattr(item, "_id"):  # pytest >= 9 keeps a structured node id (no public setter)
-                item._id = type(item._id).parse(new)
-            else:
-                item._nodeid = new
+    collection.name_items(keep)
     done = config.stash[_state].get("resumed_keys", set())
     if done:
         kept = []
@@ -248,38 +236,12 @@ def members(case: Case, request, pytestconfig):
     return out
 
 
-def claim_tests(claim: Claim, on: str = "subject"):
-    """The two tests of a claim module, one per reading: the recipe's statistics on the subject (the fixture
-    named ``on``: subject, cohort_subject or runs_subject), recorded for the report and asserted against the
-    reading's thresholds. A ClaimError that carries statistics (what was found before the claim stopped)
-    has them recorded before it is raised. A module writes ``test_strict, test_paper = claim_tests(CLAIM)``."""
-    import inspect
-
-    from .recipes import statistics
-
-    def test_of(reading: str):
-        def test(record, **subjects):
-            try:
-                stats = statistics(claim.id, reading, subjects[on])
-            except ClaimError as e:
-                if getattr(e, "statistics", None):
-                    record(claim, e.statistics)
-                raise
-            failed = record(claim, stats)
-            assert not failed, "; ".join(failed)
-        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-        test.__signature__ = inspect.Signature([inspect.Parameter(on, kind), inspect.Parameter("record", kind)])
-        test.__name__ = test.__qualname__ = f"test_{reading}"  # what reading_of and the node ids read
-        return test
-    return test_of("strict"), test_of("paper")
-
-
 @pytest.fixture
 def subject(case: Case, checkpoint, claims_seed, mu_grid, pytestconfig, request):
     """What a claim's recipe runs on: the checkpoint, its target HMM (looked up only by the claims that
     need one), the claims seed, and the cache of what the claims and readings of this checkpoint share
     (zone map, kick groups, sweeps), kept for the session."""
-    from .recipes import Subject
+    from .subject import Subject
     cache = pytestconfig.stash[_state]["shared"].setdefault((case.path, claims_seed), {})
     return Subject(path=str(checkpoint.path), model=checkpoint.model, seed=claims_seed, mu_grid=mu_grid,
                    target=lambda: request.getfixturevalue("target_hmm"), cache=cache)
@@ -288,7 +250,7 @@ def subject(case: Case, checkpoint, claims_seed, mu_grid, pytestconfig, request)
 @pytest.fixture
 def cohort_subject(case: Case, members, claims_seed, mu_grid, pytestconfig):
     """A claim decided over several checkpoints: the members of the cohort case."""
-    from .recipes import Subject
+    from .subject import Subject
     cache = pytestconfig.stash[_state]["shared"].setdefault((case.name, claims_seed), {})
     return Subject(path=case.name, model=None, seed=claims_seed, mu_grid=mu_grid, members=members, cache=cache,
                    member_paths={m.name: m.path for m in case.info.get("members", [])})
@@ -298,7 +260,7 @@ def cohort_subject(case: Case, members, claims_seed, mu_grid, pytestconfig):
 def runs_subject(case: Case, claims_seed, mu_grid, pytestconfig):
     """A claim decided over a folder of training runs: the subject's path is the folder (--runs-dir). With
     --checkpoint and no --runs-dir the claim is skipped (validating a checkpoint says nothing of a sweep)."""
-    from .recipes import Subject
+    from .subject import Subject
     if pytestconfig.getoption("checkpoint") and not pytestconfig.getoption("runs_dir"):
         pytest.skip("decided over a folder of training runs: give --runs-dir DIR")
     cache = pytestconfig.stash[_state]["shared"].setdefault((case.path, claims_seed), {})
@@ -315,15 +277,13 @@ def target_hmm(case: Case, checkpoint, pytestconfig, request):
 @pytest.fixture
 def record(request, case: Case, claims_seed, pytestconfig):
     """record(claim, stats) -> failed thresholds. Keeps the numbers for the report, draws the claim's
-    figure from the analysis's plot data, and returns what the claim module asserts on."""
-    from .figures import plot_for
-
+    figure from the analysis's plot data, and returns what the claim's test asserts on."""
     def _record(claim: Claim, stats: dict) -> list[str]:
         reading = claim.reading(reading_of(request.function))
         plot = stats.get("_plot")
         clean, failed, per_row = reading.decide(stats)
         figs = []
-        draw = plot_for(claim.id, reading.name)
+        draw = claim.figure_for(reading.name)
         drawn = pytestconfig.stash[_state]["figures"]  # the same plot data (shared by readings) is drawn once
         same = drawn.get((case.path, claim.id, id(plot)))
         if plot is not None and same is not None and same[0] is plot:

@@ -18,14 +18,13 @@ from .inventory import ROWS
 from .claim import row_order
 from .seeds import wilson
 
-CONVERGENCE = "training.convergence"
-
 
 def converged(results: dict) -> tuple[set[str], dict[str, str]]:
-    """(names of converged trained checkpoints, {name: why not} for the others)."""
+    """(names of converged trained checkpoints, {name: why not} for the others), by the convergence claim."""
+    from .claims.training_convergence import CLAIM as CONVERGENCE
     ok, why = set(), {}
     for r in results.get("claims", []):
-        if r["claim"] == CONVERGENCE and r.get("reading", "strict") == "strict" and r.get("role") == "trained":
+        if r["claim"] == CONVERGENCE.id and r.get("reading", "strict") == "strict" and r.get("role") == "trained":
             if r.get("verdict") == "pass":
                 ok.add(r["checkpoint"])
             else:
@@ -305,7 +304,7 @@ def _fault_of(entry: dict, failing_finals: list[dict]) -> str:
 
 def _why_final(claim: str, audited_claims: set[str], audited_runs: set[str], run: str) -> str:
     """Why a seed's verdict on a claim comes from its final checkpoint only (computed, not a fixed string)."""
-    if claim in seeds.WHOLE_RUN:
+    if claim in seeds.whole_run():
         return "a claim about the whole run: judged once, on its final checkpoint"
     if claim not in audited_claims:
         return "the committed late audits predate this claim"
@@ -564,20 +563,18 @@ def universality_table(relu_records: list[dict], cells: dict) -> dict:
     status: dict[str, list[str]] = {}
     for name, st in sorted((cells.get("runs") or {}).items()):
         status.setdefault(st["cell"], []).append(f"{name} {st['status']}")
-    return universality.table(by_cell, CENTRAL, status)
+    return universality.table(by_cell, central(), status)
 
 
 # ---- the answer first ----------------------------------------------------------------------------------------
 
-# The paper's central claims (its abstract's mechanism, in its order), each the claim that decides it
-CENTRAL = (("a single fixed point without input", "fixed-point.single"),
-           ("a closed orbit under noise, its radius growing with the input", "orbit.radius-scaling"),
-           ("residency zones (clusters, kick zones, transitions)", "residency.three-zones"),
-           ("kick neurons whose silencing traps the trajectory", "kick.ablation-traps"),
-           ("emission statistics that match the HMM", "emission.hmm-agreement"),
-           ("noise-sensitive clusters and deterministic transitions", "noise.cluster-vs-transition"),
-           ("the kick neurons' connectivity motif", "connectivity.kick-motif"),
-           ("the second-order response to the noise", "second-order.variance"))
+def central() -> tuple[tuple[str, object], ...]:
+    """The paper's central claims (its abstract's mechanism, in its order): (name, Claim) of every claim whose
+    module names it central (Claim.central)."""
+    from .registry import all_claims
+    return tuple((c.central, c) for c in all_claims() if c.central)
+
+
 READING_NAMES = {"paper": "paper", "strict": "harness"}  # strict: the harness's own test, not always stricter
 
 
@@ -636,10 +633,11 @@ def answer(entries: list[dict]) -> dict:
         by_claim.setdefault(e["claim"], []).append(e)
     seeds_seen = {(s["hmm"], s["run"]) for e in entries for s in e.get("seeds", []) if s["hmm"] != "cohort"}
     fams = sorted({h for h, _ in seeds_seen})
-    status = {cid: _claim_status(by_claim.get(cid, [])) for _, cid in CENTRAL}
+    named = central()
+    status = {c.id: _claim_status(by_claim.get(c.id, [])) for _, c in named}
     groups: dict[str, list[str]] = {}
-    for name, cid in CENTRAL:
-        cat, detail = status[cid]
+    for name, c in named:
+        cat, detail = status[c.id]
         groups.setdefault(cat, []).append(f"{name} ({detail})")
     undecided = [e for e in entries if e["evidence"] == "undecided"]
     noisy = sorted({e["row"] for e in undecided if e["evidence_why"].startswith("too noisy")}, key=row_order)
@@ -658,7 +656,7 @@ def answer(entries: list[dict]) -> dict:
     looser = sorted((r for r, p in pairs.items() if p.get("strict", -1) > p.get("paper", 10**9)), key=row_order)
     counts = {c: sum(e["evidence"] == c for e in entries) for c in evidence.CLASSES}
     para = (f"Over {len(seeds_seen)} held-out seeds in {len(fams)} families ({', '.join(fams)}; the tuning seed "
-            f"{evidence.TUNING_SEED} shown apart), of the paper's {len(CENTRAL)} central claims, those that "
+            f"{evidence.TUNING_SEED} shown apart), of the paper's {len(named)} central claims, those that "
             + "; those that ".join(parts) + ". "
             f"Of {len(entries)} (row, reading) pairs, {n_dec} are decided and graded; {counts['by construction']} "
             f"hold or fail by construction, {counts['indistinguishable']} cannot be told from a control, "

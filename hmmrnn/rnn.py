@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .device import compute_device, rollout_on
+from . import device as _device
 from .limits import check_rollout
 
 
@@ -241,8 +241,8 @@ def rollout(model: RNN, noise: torch.Tensor | None = None, *, h0: torch.Tensor |
         raise ValueError(f"record must be 'all', 'logits' or 'last', got {record!r}")
     B = noise.shape[0] if noise is not None else (h0.shape[0] if h0 is not None else 0)
     grads = torch.is_grad_enabled() and any(p.requires_grad for p in model.parameters())
-    if not grads and compute_device() is not None:  # claims on a device (hmmrnn.device); training never
-        return rollout_on(compute_device(), model, noise, h0=h0, steps=steps, intervention=intervention, record=record)
+    if not grads and _device.compute_device() is not None:  # claims on a device (hmmrnn.device); training never
+        return _rollout_on(_device.compute_device(), model, noise, h0=h0, steps=steps, intervention=intervention, record=record)
     if B <= ROW_BLOCK or grads or model.weight_hh.device.type != "cpu":  # row blocks are for a CPU's cache
         return _rollout(model, noise, h0, steps, intervention, record)
     T = noise.shape[1] if noise is not None else steps
@@ -266,6 +266,29 @@ def in_blocks(B: int, size: int, run, noise: torch.Tensor | None, device=None) -
             if x is not None:
                 full[i:i + len(x)] = x
     return Rollout(*out, noise)
+
+
+def _rollout_on(device: torch.device, model, noise: torch.Tensor | None, *, h0: torch.Tensor | None,
+                steps: int | None, intervention, record: str):
+    """``rollout`` of the network's copy on ``device`` (hmmrnn.device), device.BLOCK rows at a time, into
+    full-size CPU results (the same Rollout a CPU run returns; its noise is the caller's own tensor)."""
+    twin = _device.model_on(model, device)
+    B = noise.shape[0] if noise is not None else h0.shape[0]
+    with _device.on_device(None):
+        if B == 0:  # no rows: nothing to move
+            return rollout(model, noise, h0=h0, steps=steps, intervention=intervention, record=record)
+        return in_blocks(B, _device.BLOCK, lambda rows: rollout(
+            twin, None if noise is None else noise[rows].to(device), h0=None if h0 is None else h0[rows].to(device),
+            steps=steps, intervention=None if intervention is None else intervention.rows(rows), record=record),
+            noise, device=torch.device("cpu"))
+
+
+def unit_weights(model) -> torch.Tensor:
+    """[H, H] the weight from unit j to unit i that the connectivity and population claims read: W_hh for a
+    one-gate cell (relu, tanh); the candidate's recurrent block for the GRU (n) and the LSTM (g), their
+    declared analogue."""
+    W = model.weight_hh.detach()
+    return W if model.gates == 1 else W[2 * model.hidden: 3 * model.hidden]
 
 
 def _width(model: RNN) -> int:

@@ -6,17 +6,70 @@
     RUN/state.pt                             what resuming needs
 
 A run continued from another run's checkpoint records it (metadata ``training.continue_from``); its
-evolution series starts with the source run's checkpoints up to that epoch.
+evolution series starts with the source run's checkpoints up to that epoch. A run's configuration
+(``TrainConfig``, the paper's protocol as its defaults) and its folder's name (``run_name``) are here too.
 """
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import torch
+
 from .checkpoint import atomic_write_json, load
+from .hmm import FAMILIES, HMM, parse_spec, train_seq_len
+from .rnn import check_cell
 
 EVOLUTION = "evolution"
+
+
+@dataclass
+class TrainConfig:
+    hmm: str = "linear:2"
+    hidden: int = 150
+    inputs: int = 100
+    cell: str = "relu"  # relu (the paper's), tanh, gru or lstm (rnn.CELLS)
+    bias: bool = False  # the paper's network has none
+    epochs: int = 500
+    seed: int = 0
+    batch: int = 4096
+    lr: float = 1e-3
+    betas: tuple = (0.9, 0.9)
+    clip: float | None = None  # None: 0.9 for linear chains, 0.3 otherwise; 0: no clipping (P11's control arm)
+    seq_len: int | None = None  # None: the paper's length for the family
+    n_sequences: int = 30000  # split in order: 1/3 train, 1/3 validation, 1/3 test
+    blur: float = 0.2
+    loss: str = "sinkhorn"  # or "mse": P13's baseline (LOSSES); training and validation both use it
+    evolution_every: int = 10
+    device: str = "auto"
+    continue_from: dict | None = None  # {"path", "sha256", "epoch"}: weights a run went on from (fresh Adam state)
+    until_converged: int = 0  # > 0: stop once the convergence rule holds at this many consecutive checks
+    hmm_json: dict | None = field(default=None, repr=False)
+
+    def resolved(self) -> "TrainConfig":
+        hmm = self.target()
+        check_cell(self.cell)
+        c = copy.copy(self)
+        c.clip = self.clip if self.clip is not None else (0.9 if hmm.family == "linear" else 0.3)
+        c.seq_len = self.seq_len or train_seq_len(hmm)
+        c.hmm_json = hmm.to_json()
+        c.betas = tuple(self.betas)
+        if c.device == "auto":
+            c.device = "cuda" if torch.cuda.is_available() else "cpu"
+        return c
+
+    def target(self) -> HMM:
+        return HMM.from_json(self.hmm_json) if self.hmm_json else parse_spec(self.hmm)
+
+
+def run_name(hmm: str, seed: int) -> str:
+    """Run folder name: 'linear:2', seed 3 -> 'linear2-seed3'; a JSON file's stem otherwise."""
+    family = hmm.partition(":")[0]
+    base = hmm.replace(":", "") if family in FAMILIES else Path(hmm).stem
+    return f"{re.sub(r'[^A-Za-z0-9_.-]', '', base)}-seed{seed}"
 
 
 def evolution_path(run_dir, epoch: int, ext: str = ".pt") -> Path:

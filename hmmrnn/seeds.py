@@ -23,9 +23,13 @@ from .precision import NEAR, near_thresholds
 
 HOLDS = 0.5
 FRAGILE_SHIFT = 0.25
-# claims about a run's whole training: a late checkpoint cannot decide them (its run folder holds the late
-# evolution checkpoints only), so they count on final checkpoints alone
-WHOLE_RUN = ("training.emergence", "time-scales.over-training", "training.second-order-dominance")
+
+
+def whole_run() -> tuple[str, ...]:
+    """The claims about a run's whole training (Claim.whole_run): a late checkpoint cannot decide them (its run
+    folder holds the late evolution checkpoints only), so they count on final checkpoints alone."""
+    from .registry import whole_run
+    return whole_run()
 
 
 # ---- collecting a committed audit ---------------------------------------------------------------------------
@@ -42,7 +46,7 @@ def collect(audit: dict) -> list[dict]:
         if r.get("role") != "trained" or "@" not in r["checkpoint"]:
             continue
         run, epoch = r["checkpoint"].split("@")
-        if (seeds and run not in seeds) or r["claim"] in WHOLE_RUN:
+        if (seeds and run not in seeds) or r["claim"] in whole_run():
             continue
         reading = r.get("reading", "strict")
         names = {t["statistic"] for t in _thresholds(meta, r["claim"], reading) + _superseded(meta, r["claim"], reading)}

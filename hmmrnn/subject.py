@@ -1,12 +1,14 @@
-"""What a recipe runs on (Subject) and the computations several claims share: the zone map, the kick groups, the
-orbit claim's runs and its rotation rule, the noise claim's statistics. The recipes of every group of claims import them from here."""
+"""What a claim's recipe runs on (Subject), how a reading's statistics are computed on it (``statistics``), and
+the two computations many claims share on a checkpoint: its zone map and its kick groups (one rule for each, used
+by every claim that reads clusters, kick zones or kick neurons, the cohort claims included)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .analysis import kick, noise, orbit, residency
-from .registry import ClaimError, get
+from . import cells
+from .analysis import kick, residency
+from .errors import ClaimError
 
 ZONE_MAP = dict(n_locations=2000, rollouts=20, horizon=60)  # the one zone map of a checkpoint, shared by claims
 KICK_GROUP = 3  # the paper's kick triplets
@@ -62,24 +64,12 @@ def kick_groups(s: Subject) -> kick.KickGroups:
     return s.shared(kick.discover, s.model, group_size=KICK_GROUP)
 
 
-def orbit_rule() -> dict:
-    """The orbit claim's own rotation rule: whether a network has an orbit, for the claims that ask."""
-    return orbit.orbit_rule(get("orbit.radius-scaling").thresholds)
-
-
-def orbit_strict(s):
-    return s.shared(orbit.radius_scaling, s.model, scales=orbit.SCALES)
-
-
-def orbit_paper(s):
-    return s.shared(orbit.paper_orbit, s.model, scales=orbit.PAPER_SCALES)
-
-
-def noise_strict(s):
-    z = s.shared(residency.three_zones, s.model, n_locations=1000)
-    return noise.cluster_vs_transition(s.model, z.zones, z.locations, seed=s.seed)
-
-
-def noise_paper(s):
-    z = s.shared(residency.three_zones, s.model, n_locations=1000)  # the nominal run's zones
-    return noise.paper_protocol(s.model, z.zones, z.locations, seed=s.seed)
+def statistics(claim, reading: str, subject: Subject) -> dict:
+    """The statistics of one reading of a claim on a subject: its recipe's, after its applicability to the
+    network's cell (hmmrnn.cells: an ERROR where it does not apply; the cell and any declared analogue added to its
+    statistics). ``pytest claims``, ``hmmrnn check`` and the notebook API all call this, so their numbers agree."""
+    if claim.recipe is None:
+        raise KeyError(f"claim {claim.id} has no recipe")
+    on_cell = cells.require(claim, subject.model, reading) if subject.model is not None else {}
+    stats = claim.recipe(subject, reading)
+    return {**stats, **on_cell} if on_cell else stats

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from . import manifest
-from .hmm import FAMILIES, parse_spec
+from .hmm import parse_spec
+from .runs import run_name  # noqa: F401  (re-exported)
 from .train import TrainConfig, Trainer
 
 
@@ -31,13 +32,6 @@ def parse_seeds(text: str) -> list[int]:
     if not seeds:
         raise ValueError(f"{text!r}: no seeds")
     return sorted(seeds)
-
-
-def run_name(hmm: str, seed: int) -> str:
-    """Run folder name: 'linear:2', seed 3 -> 'linear2-seed3'; a JSON file's stem otherwise."""
-    family = hmm.partition(":")[0]
-    base = hmm.replace(":", "") if family in FAMILIES else Path(hmm).stem
-    return f"{re.sub(r'[^A-Za-z0-9_.-]', '', base)}-seed{seed}"
 
 
 def train_command(cfg: TrainConfig, run_dir: Path) -> str:

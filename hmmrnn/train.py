@@ -11,7 +11,7 @@ import math
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -19,50 +19,11 @@ import torch
 
 from . import __version__
 from .checkpoint import atomic_torch_save, atomic_write_json, save
-from .hmm import HMM, parse_spec, sample, train_seq_len
+from .hmm import HMM, sample
 from .limits import check_training
-from .rnn import GATES, RNN, check_cell, draw_noise, hard_gumbel_softmax, rollout
-from .runs import evolution_path, run_history
+from .rnn import GATES, RNN, draw_noise, hard_gumbel_softmax, rollout
+from .runs import TrainConfig, evolution_path, run_history  # noqa: F401  (TrainConfig re-exported)
 from .sinkhorn import sinkhorn_divergence
-
-
-@dataclass
-class TrainConfig:
-    hmm: str = "linear:2"
-    hidden: int = 150
-    inputs: int = 100
-    cell: str = "relu"  # relu (the paper's), tanh, gru or lstm (rnn.CELLS)
-    bias: bool = False  # the paper's network has none
-    epochs: int = 500
-    seed: int = 0
-    batch: int = 4096
-    lr: float = 1e-3
-    betas: tuple = (0.9, 0.9)
-    clip: float | None = None  # None: 0.9 for linear chains, 0.3 otherwise; 0: no clipping (P11's control arm)
-    seq_len: int | None = None  # None: the paper's length for the family
-    n_sequences: int = 30000  # split in order: 1/3 train, 1/3 validation, 1/3 test
-    blur: float = 0.2
-    loss: str = "sinkhorn"  # or "mse": P13's baseline (LOSSES); training and validation both use it
-    evolution_every: int = 10
-    device: str = "auto"
-    continue_from: dict | None = None  # {"path", "sha256", "epoch"}: weights a run went on from (fresh Adam state)
-    until_converged: int = 0  # > 0: stop once the convergence rule holds at this many consecutive checks
-    hmm_json: dict | None = field(default=None, repr=False)
-
-    def resolved(self) -> "TrainConfig":
-        hmm = self.target()
-        check_cell(self.cell)
-        c = copy.copy(self)
-        c.clip = self.clip if self.clip is not None else (0.9 if hmm.family == "linear" else 0.3)
-        c.seq_len = self.seq_len or train_seq_len(hmm)
-        c.hmm_json = hmm.to_json()
-        c.betas = tuple(self.betas)
-        if c.device == "auto":
-            c.device = "cuda" if torch.cuda.is_available() else "cpu"
-        return c
-
-    def target(self) -> HMM:
-        return HMM.from_json(self.hmm_json) if self.hmm_json else parse_spec(self.hmm)
 
 
 def tune_malloc() -> None:

@@ -24,16 +24,16 @@ def seed_holds_claim(rec: dict) -> bool | None:
     return seeds.holds(sum(v == "pass" for v in got), len(got))
 
 
-def cell_text(recs: list[dict], claim: str, cell: str) -> str:
+def cell_text(recs: list[dict], claim, cell: str) -> str:
     """One table cell: per reading the seeds holding the claim, and whether the reading runs as written, as a
-    declared analogue ("(analogue)"), or not at all there (not-applicable, not-yet)."""
+    declared analogue ("(analogue)"), or not at all there (not-applicable, not-yet). ``claim``: a Claim."""
     parts = []
     for reading in READINGS:
         kind, _ = applicability(claim, cell, reading)
         if kind in ("not-applicable", "not-yet"):
             parts.append(f"{reading}: {kind}")
             continue
-        mine = [r for r in recs if r["claim"] == claim and r["reading"] == reading]
+        mine = [r for r in recs if r["claim"] == claim.id and r["reading"] == reading]
         held = [seed_holds_claim(r) for r in mine]
         held = [h for h in held if h is not None]
         mark = " (analogue)" if kind == "analogue" else ""
@@ -41,13 +41,14 @@ def cell_text(recs: list[dict], claim: str, cell: str) -> str:
     return "; ".join(parts)
 
 
-def table(records: dict[str, list[dict]], central: tuple[tuple[str, str], ...], status: dict[str, list[str]]) -> dict:
-    """{"head", "body", "sentence", "status"}: records {cell: late records of its converged seeds};
+def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...], status: dict[str, list[str]]) -> dict:
+    """{"head", "body", "sentence", "status"}: central ((name, Claim), ...); records {cell: late records of its
+    converged seeds};
     status {cell: one line per run of the campaign (converged, unconverged with how far, not started)}."""
     body = []
-    for name, cid in central:
-        row = [(name, "", cid)]
-        body.append(row + [(cell_text(records.get(cell, []), cid, cell), "", "") for cell in COLUMNS])
+    for name, claim in central:
+        row = [(name, "", claim.id)]
+        body.append(row + [(cell_text(records.get(cell, []), claim, cell), "", "") for cell in COLUMNS])
     judged = {c: len({r["run"] for r in records.get(c, [])}) for c in COLUMNS}
     others = [c for c in COLUMNS if c != "relu"]
     if not any(judged[c] for c in others):

@@ -38,7 +38,7 @@ def main() -> int:
     path = audits.audit_path(fx, run["hmm"])
     if path.exists():  # claims about the whole run are judged on final.pt itself (--results), not the audit's row
         rows = {(r["claim"], r["reading"]): r for r in json.loads(path.read_text())["claims"]
-                if r["checkpoint"] == f"{a.name}@{epoch}" and r["claim"] not in seeds.WHOLE_RUN}
+                if r["checkpoint"] == f"{a.name}@{epoch}" and r["claim"] not in seeds.whole_run()}
     if a.results:
         rows.update({(r["claim"], r["reading"]): r for r in json.loads(Path(a.results).read_text())["claims"]
                      if r["checkpoint"] == a.name})

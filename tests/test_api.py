@@ -1,5 +1,5 @@
-"""The public API: hmmrnn.check gives a notebook the numbers `pytest claims` gives; the registry is data and
-every claim is complete (module, recipe for each reading, plot, valid controls)."""
+"""The public API: hmmrnn.check gives a notebook the numbers `pytest claims` gives; the registry is built from
+the claim modules and every claim is complete (its own module, a recipe, a plot, valid controls)."""
 import importlib
 import json
 from pathlib import Path
@@ -12,10 +12,8 @@ from nets import contracting as tiny
 from hmmrnn.checkpoint import save
 from hmmrnn.claim import Claim
 from hmmrnn.controls import KINDS
-from hmmrnn.figures import PLOTS
 from hmmrnn.hmm import linear_chain
-from hmmrnn.recipes import RECIPES
-from hmmrnn.registry import build
+from hmmrnn.registry import build, modules
 from hmmrnn.serial import jsonable
 
 CLAIMS_DIR = Path(hmmrnn.claims.__file__).parent  # claims/ in a checkout, hmmrnn/claims in a wheel
@@ -33,28 +31,22 @@ def test_public_api_is_reexported():
 
 @pytest.mark.parametrize("claim", hmmrnn.CLAIMS.values(), ids=lambda c: c.id)
 def test_every_claim_is_complete(claim: Claim):
-    """A claim module that names it, a recipe for each reading, a plot, controls the harness can build."""
-    modules = [p for p in CLAIMS_DIR.glob("test_*.py") if f'get("{claim.id}")' in p.read_text()]
-    assert len(modules) == 1, (claim.id, modules)
-    module = importlib.import_module(f"hmmrnn.claims.{modules[0].stem}")
-    assert module.CLAIM is claim
+    """Its own module in claims/ (named after its id), a recipe, both readings with valid controls, a plot."""
+    module = modules()[claim.id]
+    assert Path(module.__file__).resolve() == (CLAIMS_DIR / f"{claim.id.replace('.', '_').replace('-', '_')}.py").resolve()
+    assert module is importlib.import_module(module.__name__) and module.CLAIM is claim
+    assert callable(claim.recipe)
     for rd in claim.readings():
-        assert (claim.id, rd.name) in RECIPES
-        assert callable(getattr(module, f"test_{rd.name}", None))
         assert set(rd.controls) <= set(KINDS), rd.controls
         assert rd.covers, f"{claim.id}:{rd.name} decides no inventory row"
     assert claim.paper is not None, f"{claim.id} has no paper reading"
-    assert claim.id in PLOTS or f"{claim.id}:paper" in PLOTS
+    assert claim.figure_for("strict") is not None or claim.figure_for("paper") is not None
 
 
-def test_registry_refuses_duplicates_and_orphan_readings():
-    c = hmmrnn.get("orbit.radius-scaling")
+def test_registry_refuses_duplicates():
+    m = modules()["orbit.radius-scaling"]
     with pytest.raises(ValueError, match="defined twice"):
-        build([c, c], {})
-    with pytest.raises(ValueError, match="unknown claim"):
-        build([c], {"nope": c.paper})
-    with pytest.raises(ValueError, match="two paper readings"):
-        build([c], {c.id: c.paper})
+        build([m, m])
 
 
 def test_check_gives_what_pytest_claims_records(tmp_path):
@@ -66,8 +58,8 @@ def test_check_gives_what_pytest_claims_records(tmp_path):
     path = tmp_path / "net.pt"
     save(path, tiny(), {"hmm": linear_chain(2).to_json()})
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run([sys.executable, "-m", "pytest", str(CLAIMS_DIR / "test_fixed_point.py"),
-                             str(CLAIMS_DIR / "test_orbit.py"), "-p", "hmmrnn.plugin", "-p", "no:cacheprovider", "-q",
+    result = subprocess.run([sys.executable, "-m", "pytest", str(CLAIMS_DIR / "fixed_point_single.py"),
+                             str(CLAIMS_DIR / "orbit_radius_scaling.py"), "-p", "hmmrnn.plugin", "-p", "no:cacheprovider", "-q",
                              "--checkpoint", str(path), "--claims-seed", "7", "--report-dir", str(tmp_path / "rep")],
                             cwd=tmp_path, env=env, capture_output=True, text=True)
     rows = json.loads((tmp_path / "rep" / "results.json").read_text())["claims"]

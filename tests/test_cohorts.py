@@ -9,8 +9,8 @@ import torch
 from nets import linear_regime, tiny
 from hmmrnn.analysis import families, second_order
 from hmmrnn.errors import ClaimError
-from hmmrnn.recipes_cohorts import perturbative
-from hmmrnn.registry import get
+from hmmrnn.claims import clusters_chain_length, kick_ablation_traps, residency_three_zones, second_order_perturbative
+from hmmrnn.claims.second_order_perturbative import perturbative
 
 
 def ring(angles_deg, per=200, hidden=6, radius=3.0, spread=4.0, seed=0):
@@ -48,7 +48,7 @@ def test_groups_hold_by_majority_strict_and_by_one_member_paper():
     prof, conv = _profiles({"a": (True, True), "b": (True, False), "c": (None, False), "d": (True, True),
                             "e": (False, True)})
     groups = {"a": "linear", "b": "linear", "c": "linear", "d": "fully", "e": "fully"}
-    rd = get("residency.three-zones").reading("strict")
+    rd = residency_three_zones.CLAIM.reading("strict")
     half = families.holds_in_groups(prof, groups, "zones", rd, ["linear", "fully"], "half", conv)
     one = families.holds_in_groups(prof, groups, "zones", rd, ["linear", "fully"], "one", conv)
     assert half["groups"]["linear"]["pass_fraction"] == pytest.approx(1 / 3) and not half["every_group_holds"]
@@ -61,7 +61,8 @@ def test_a_group_without_a_member_with_an_orbit_is_an_error_naming_it():
     prof, conv = _profiles({"a": (True, True), "e": (False, True)})
     with pytest.raises(ClaimError, match=r"none in fully, cyclic \(left out, not converged .*: e\)") as e:
         families.holds_in_groups(prof, {"a": "linear", "e": "fully"}, "zones",
-                                 get("residency.three-zones").reading("strict"), ["linear", "fully", "cyclic"], "half", conv)
+                                 residency_three_zones.CLAIM.reading("strict"), ["linear", "fully", "cyclic"], "half",
+                                 conv)
     assert e.value.statistics["groups"]["linear"]["passing"] == ["a"]
 
 
@@ -70,16 +71,26 @@ def test_a_group_that_fails_decides_every_group_before_the_missing_ones_exist():
     neurons trap; linear:5 would not change that): a fail naming the missing groups, not an ERROR."""
     prof, conv = _profiles({"a": (True, False), "b": (True, False)})
     out = families.holds_in_groups(prof, {"a": "linear", "b": "linear"}, "zones",
-                                   get("residency.three-zones").reading("strict"), ["linear", "fully"], "half", conv)
+                                   residency_three_zones.CLAIM.reading("strict"), ["linear", "fully"], "half", conv)
     assert out["every_group_holds"] is False and out["groups_missing"] == ["fully"]
     assert out["groups_failing"] == ["linear"]
 
 
 def test_a_member_whose_part_failed_counts_against_its_group():
     prof = {"a": {"kick": {"error": "no kick events"}}}
-    out = families.holds_in_groups(prof, {"a": "linear:2"}, "kick", get("kick.ablation-traps").reading("strict"),
+    out = families.holds_in_groups(prof, {"a": "linear:2"}, "kick", kick_ablation_traps.CLAIM.reading("strict"),
                                    ["linear:2"], "one", {"a": True})
     assert not out["every_group_holds"]
+
+
+def test_cohort_profiles_read_the_subject_kick_groups_and_a_1000_location_zone_map():
+    """One zone-map rule and one kick-group rule (hmmrnn.subject), the profile's zone map at 1000 locations as
+    it always was (the cohort statistics unchanged)."""
+    from hmmrnn.claims import _cohorts
+    from hmmrnn.subject import KICK_GROUP, ZONE_MAP
+    assert _cohorts.PROFILE_ZONE_MAP == {**ZONE_MAP, "n_locations": 1000} == dict(n_locations=1000, rollouts=20,
+                                                                                  horizon=60)
+    assert KICK_GROUP == 3
 
 
 def test_slow_region_counts_say_no_to_growth_with_the_chain():
@@ -89,7 +100,7 @@ def test_slow_region_counts_say_no_to_growth_with_the_chain():
     assert flat["constant"] and flat["growth"] == 0 and flat["spearman_rho"] == 0
     grow = families.slow_region_counts({n: {"slow_regions": s} for n, s in states.items()}, states, yes)
     assert not grow["constant"] and grow["growth"] == 3 and grow["spearman_rho"] > 0.9
-    rd = get("clusters.chain-length").reading("strict")
+    rd = clusters_chain_length.CLAIM.reading("strict")
     assert not rd.evaluate(flat) and rd.evaluate(grow)
     with pytest.raises(ClaimError, match="missing linear:5"):
         families.slow_region_counts({n: {"slow_regions": 2} for n in states}, states, {n: s != 5 for n, s in states.items()})
@@ -121,4 +132,4 @@ def test_perturbative_gap_of_a_radius_linear_in_s_against_d2_linear_in_variance(
     out = perturbative({"scales": s, "radii": [2 * x for x in s]}, {"sigmas": s, "norms": [x * x for x in s],
                                                                    "variance_exponent": 1.0})
     assert out["radius_exponent"] == pytest.approx(0.5) and out["exponent_gap"] == pytest.approx(0.5)
-    assert get("second-order.perturbative").evaluate(out)  # says no
+    assert second_order_perturbative.CLAIM.evaluate(out)  # says no

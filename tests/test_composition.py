@@ -7,9 +7,10 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hmmrnn.analysis import composition, orbit, readout
+from hmmrnn.analysis import composition, readout
+from hmmrnn.claims import orbit_radius_scaling
 from hmmrnn.hmm import parse_spec
-from hmmrnn.registry import ClaimError, get
+from hmmrnn.registry import ClaimError
 from hmmrnn.rnn import RNN
 
 torch.set_num_threads(1)
@@ -136,7 +137,7 @@ def test_a_member_without_an_orbit_is_listed_not_averaged():
     rotating = _rotating_net()
     still = _rotating_net()
     still.weight_hh.zero_()
-    rule = orbit.orbit_rule(get("orbit.radius-scaling").thresholds)
+    rule = orbit_radius_scaling.orbit_rule()
     by_states, per = readout.alignment_by_states(
         [("turns", parse_spec("linear:2"), rotating), ("still", parse_spec("linear:3"), still)], seed=0, orbit_rule=rule)
     assert per["turns"]["has_orbit"] and not per["still"]["has_orbit"]

@@ -211,14 +211,14 @@ def test_answer_merges_readings_that_hold_on_the_same_seeds():
 
 def test_universality_table_counts_seeds_per_cell_and_says_what_is_missing():
     from hmmrnn import universality
-    from hmmrnn.replication import CENTRAL
+    from hmmrnn.replication import central
 
     def r(run, cell, claim, reading, verdicts):
         return {"hmm": cell, "run": run, "claim": claim, "reading": reading,
                 "checkpoints": [{"epoch": i, "verdict": v, "rows": {}, "stats": {}} for i, v in enumerate(verdicts)]}
     recs = {"relu": [r("a", "relu", "fixed-point.single", "strict", ["pass", "pass"]),
                      r("b", "relu", "fixed-point.single", "strict", ["fail", "fail", "pass"])]}
-    out = universality.table(recs, CENTRAL, {"tanh": ["linear2-tanh-seed0 epoch 500/500: not converged"]})
+    out = universality.table(recs, central(), {"tanh": ["linear2-tanh-seed0 epoch 500/500: not converged"]})
     row = out["body"][0]
     assert row[0][0] == "a single fixed point without input"
     assert row[1][0] == "paper: no seed; strict: 1/2"  # b passes 1 of 3: does not hold

@@ -12,8 +12,8 @@ import nets
 from hmmrnn.analysis import gate, orbit_mechanics as om, slow_regions as sr
 from hmmrnn.analysis.common import noise_run
 from hmmrnn.analysis.residency import CLUSTER, KICK, TRANSITION, UNASSIGNED
-from hmmrnn.recipes import RECIPES, Subject
-from hmmrnn.registry import get
+from hmmrnn.claims import kick_gate, orbit_mechanics, slow_regions_output_classes
+from hmmrnn.subject import Subject
 
 torch.set_num_threads(1)
 
@@ -194,7 +194,7 @@ def test_slow_regions_recipe_gives_every_threshold_statistic():
     m = nets.tiny(0, hidden=10, inputs=4)
     zm = residency.three_zones(m, seed=0, n_locations=200, rollouts=4, horizon=20)
     got = sr.analyse(m, zm, seed=0)
-    claim = get("slow-regions.output-classes")
+    claim = slow_regions_output_classes.CLAIM
     for rd in claim.readings():
         stats = got[rd.name]
         assert {t.statistic for t in rd.thresholds} <= set(stats)
@@ -243,7 +243,7 @@ def test_gate_reading_says_no_when_the_kick_zone_is_already_open():
     got = gate.analyse(m, {(0, 2): [0]}, zones, states, outputs, rt, seed=0)
     s = got["strict"]
     assert s["max_cluster_open"] < 0.01 and s["min_transition_open"] > 0.99
-    claim = get("kick.gate")
+    claim = kick_gate.CLAIM
     assert claim.reading("strict").evaluate(s) and claim.reading("paper").evaluate(got["paper"])
     # the same with the kick zone at the threshold: both readings pass
     states[6:12, 0] = 0.0
@@ -259,9 +259,9 @@ def test_orbit_mechanics_recipe_on_a_tiny_net():
     """Both readings carry every statistic they decide on; P17 holds by construction, P21 and P30 say no on a
     random net."""
     s = Subject(path="tiny", model=nets.tiny(1, hidden=12, inputs=4), seed=0)
-    claim = get("orbit.mechanics")
+    claim = orbit_mechanics.CLAIM
     for rd in claim.readings():
-        stats = RECIPES[(claim.id, rd.name)](s)
+        stats = claim.recipe(s, rd.name)
         assert {t.statistic for t in rd.thresholds} <= set(stats) and "_plot" in stats
         verdict = rd.row_verdicts(stats)
         assert verdict["P17"] == "pass" and verdict["P30"] == "fail", (rd.name, verdict)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from hmmrnn import figures
+from hmmrnn.claims import kick_ablation_traps
 from hmmrnn.analysis import mu_sweep
 from hmmrnn.analysis.kick import KickGroup, KickGroups
 from hmmrnn.analysis.common import noise_run
@@ -179,7 +179,7 @@ def test_sweep_is_seeded_and_typed(tmp_path):
     assert sa.example["traj"].shape == (3, 3, 60, 2)
     st = mu_sweep.paper_statistics(a)
     assert st["directions"] == 1 and all(isinstance(v, float) or isinstance(v, int) for v in st.values())
-    assert figures.mu_sweep(mu_sweep.plot_data(a), tmp_path / "mu.png", "t").exists()
+    assert kick_ablation_traps.paper_figure(mu_sweep.plot_data(a), tmp_path / "mu.png", "t").exists()
 
 
 def _curve(mu, rr, crit, run, osh, nsw=None):

@@ -18,8 +18,8 @@ def test_wheel_installs_and_checks_a_fixture(tmp_path):
                     str(tmp_path / "dist"), str(REPO)], check=True, capture_output=True)
     wheel = next((tmp_path / "dist").glob("hmmrnn-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for must in ("hmmrnn/plugin.py", "hmmrnn/analysis/kick.py", "hmmrnn/claims/test_kick.py",
-                 "hmmrnn/claims/__init__.py", "hmmrnn/recipes.py"):
+    for must in ("hmmrnn/plugin.py", "hmmrnn/analysis/kick.py", "hmmrnn/claims/kick_ablation_traps.py",
+                 "hmmrnn/claims/__init__.py", "hmmrnn/claims/_sweeps.py", "hmmrnn/collection.py"):
         assert must in names, must
     # a fresh venv whose dependencies come from this one's site-packages (a path entry: no .pth of this
     # environment runs there, so the editable install of the checkout is not visible), hmmrnn from the wheel

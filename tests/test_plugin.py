@@ -27,7 +27,8 @@ from hmmrnn.rnn import RNN
 pytest_plugins = ["pytester"]
 
 REPO = Path(hmmrnn.__file__).resolve().parents[1]
-CLAIM_FILES = {"fixed-point": "test_fixed_point.py", "emission": "test_emission.py"}
+# two claims as ordinary test modules in the pytester dir (what any test file may do with a claim)
+CLAIM_FILES = {"fixed_point_single": "test_fixed_point.py", "emission_hmm_agreement": "test_emission.py"}
 LFS_POINTER = ("version https://git-lfs.github.com/spec/v1\n"
                "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")
 
@@ -61,8 +62,10 @@ def _keep_libraries(monkeypatch):
 @pytest.fixture
 def ptr(pytester, monkeypatch):
     """The pytester dir with the claim modules copied in; -n 2 workers find hmmrnn and use one thread."""
-    for name in CLAIM_FILES.values():
-        (pytester.path / name).write_text((REPO / "claims" / name).read_text())
+    for module, name in CLAIM_FILES.items():
+        (pytester.path / name).write_text(f"from hmmrnn.claims.{module} import CLAIM\n"
+                                          "from hmmrnn.collection import claim_tests\n\n"
+                                          "test_strict, test_paper = claim_tests(CLAIM)\n")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     for var in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
@@ -264,9 +267,9 @@ def test_control_that_passes_fails_the_run(ptr):
 
 
 def test_claim_group_is_the_checkpoint_of_a_claim_node_id():
-    from hmmrnn.plugin import claim_group
-    assert claim_group("claims/test_kick.py::kick.ablation-traps:strict[linear2-seed3]") == "linear2-seed3"
-    assert claim_group("claims/test_readout.py::readout.alignment:paper[linear-chains]") == "linear-chains"
+    from hmmrnn.collection import claim_group
+    assert claim_group("claims/kick_ablation_traps.py::kick.ablation-traps:strict[linear2-seed3]") == "linear2-seed3"
+    assert claim_group("claims/readout_alignment.py::readout.alignment:paper[linear-chains]") == "linear-chains"
     assert claim_group("tests/test_train.py::test_cli_bad_train_argument[bad0-named0]") is None
     assert claim_group("tests/test_hmm.py::test_sample") is None
 
@@ -274,8 +277,10 @@ def test_claim_group_is_the_checkpoint_of_a_claim_node_id():
 def test_family_and_cohort_claims(ptr):
     """A claim about fully/cyclic HMMs does not run on linear chains; a cohort claim gives one row over the
     run's linear chains (ERROR naming the missing S), and is skipped with fewer than two of them."""
-    for name in ("test_readout.py", "test_pair_orbits.py"):
-        (ptr.path / name).write_text((REPO / "claims" / name).read_text())
+    for module, name in (("readout_alignment", "test_readout.py"), ("orbit_per_output_pair", "test_pair_orbits.py")):
+        (ptr.path / name).write_text(f"from hmmrnn.claims.{module} import CLAIM\n"
+                                     "from hmmrnn.collection import claim_tests\n\n"
+                                     "test_strict, test_paper = claim_tests(CLAIM)\n")
     put(ptr.path / "a.pt", tiny(0))
     put(ptr.path / "b.pt", tiny(1))
     rep = ptr.path / "rep"

@@ -234,17 +234,17 @@ def test_opposite_pair():
 
 def test_claims_registered_with_their_rows_and_whole_run():
     from hmmrnn.registry import get
-    from hmmrnn.seeds import WHOLE_RUN
+    from hmmrnn.seeds import whole_run
     assert set(get("time-scales.resonance").covers) == {"P59", "P72", "P73", "P74", "P75", "P77"}
     assert get("kick.noise-equivalence").covers == ("P68",)
     assert set(get("time-scales.over-training").covers) == {"P38", "P76"}
-    assert "time-scales.over-training" in WHOLE_RUN
+    assert "time-scales.over-training" in whole_run()
     for c in ("time-scales.resonance", "kick.noise-equivalence", "time-scales.over-training"):
         assert get(c).by_construction and get(c).paper is not None
 
 
 def test_figures_draw_from_plot_data():
-    from hmmrnn.figures import plot_for
+    from hmmrnn.claims import kick_noise_equivalence, time_scales_over_training, time_scales_resonance
     lags = ts.LAGS
     direction = {k: np.linspace(0, 1, len(lags)) for k in ("kick", "population", "other_population")}
     direction.update(ramp=np.linspace(0, 1, 10), other_ramp=np.linspace(1, 0, 10), acf_kick=0.9 ** np.arange(61),
@@ -259,8 +259,8 @@ def test_figures_draw_from_plot_data():
     o = {"rows": [{"epoch": e_, "dwell_cv": flat, "tau_population": t, "mean_dwell": m}
                   for e_, t, m in ((0, 1.0, 2.0), (50, float("nan"), float("nan")), (100, 9.0, 30.0))],
          "scales": scales, "descent_epoch": 40, "paired_noise": False}
-    for claim, data in (("time-scales.resonance", d), ("kick.noise-equivalence", e), ("time-scales.over-training", o)):
-        fig = plot_for(claim, "strict")(data, None, "test")
+    for claim, data in ((time_scales_resonance, d), (kick_noise_equivalence, e), (time_scales_over_training, o)):
+        fig = claim.CLAIM.figure_for("strict")(data, None, "test")
         assert fig is not None
         plt.close(fig)
 

@@ -1,4 +1,4 @@
-"""The training claims decided over a folder of runs (analysis.sweeps, recipes_sweeps): tiny fake run folders
+"""The training claims decided over a folder of runs (analysis.sweeps, claims/training_*.py): tiny fake run folders
 (metadata + loss history, as hmmrnn.train writes them) whose answer is known, the exact tests against brute
 force, the missing-runs ERROR, and the plugin's --runs-dir wiring."""
 from __future__ import annotations
@@ -22,10 +22,10 @@ from hmmrnn.analysis.sweeps import Arm
 from hmmrnn.checkpoint import save
 from hmmrnn.errors import ClaimError
 from hmmrnn.hmm import parse_spec
-from hmmrnn.recipes import Subject, statistics
-from hmmrnn.recipes_sweeps import DESIGNS
-from hmmrnn.registry import get
+from hmmrnn.claims import (training_baseline_loss, training_clipping, training_hidden_size,
+                           training_input_dimension, training_sequence_length)
 from hmmrnn.rnn import RNN
+from hmmrnn.subject import Subject, statistics
 
 REPO = Path(hmmrnn.__file__).resolve().parents[1]
 PROTOCOL = {"batch": 4096, "lr": 0.001, "betas": [0.9, 0.9], "n_sequences": 30000, "blur": 0.2}
@@ -85,12 +85,12 @@ def arm_runs(root: Path, arm: Arm, label: str, converged: int, **kw):
                  else arm.loss, hist=history(arm.epochs, 60 if i < converged else None, seed=s), **kw)
 
 
-def decide(claim_id: str, root: Path) -> dict:
+def decide(claim, root: Path) -> dict:
     """{reading: (statistics, failed thresholds)} of a sweep claim over the runs under root."""
     s = Subject(path=str(root), model=None, seed=1)
     out = {}
-    for rd in get(claim_id).readings():
-        stats = statistics(claim_id, rd.name, s)
+    for rd in claim.readings():
+        stats = statistics(claim, rd.name, s)
         out[rd.name] = (stats, rd.decide(stats)[1])
     return out
 
@@ -157,12 +157,12 @@ def test_runs_are_identified_by_metadata_and_unfinished_states_are_not_runs(tmp_
 def test_missing_runs_error_names_them_exactly_and_keeps_what_was_found(tmp_path):
     s = Subject(path=str(tmp_path), model=None, seed=1)
     with pytest.raises(ClaimError) as e:
-        statistics("training.hidden-size", "strict", s)
+        statistics(training_hidden_size.CLAIM, "strict", s)
     assert str(e.value) == ("training.hidden-size needs linear:2 d=100 L=100 clip=0.9 loss=sinkhorn runs of 500 epochs: "
                             f"H=50 seeds 0-4 (0 found), H=150 seeds 0-4 (0 found), H=200 seeds 0-4 (0 found) under "
                             f"{sweeps.shown_root(str(tmp_path))}; about 7500 seed-epochs to train: 11 min of an H200 "
                             "(one process per run), 43 h of one CPU core here")  # 15 runs x 500 epochs
-    arms = DESIGNS["training.hidden-size"]
+    arms = training_hidden_size.ARMS
     arm_runs(tmp_path, arms["H=150"], "H150", 5)
     arm_runs(tmp_path, arms["H=200"], "H200", 5)
     for seed in (0, 1):
@@ -170,7 +170,7 @@ def test_missing_runs_error_names_them_exactly_and_keeps_what_was_found(tmp_path
     make_run(tmp_path, "small-3", hidden=50, seed=3, hist=history(315, None, seed=3))  # time ran out: not counted
     make_run(tmp_path, "other", hidden=50, seed=2, batch=100)  # a smoke test's protocol: another configuration
     with pytest.raises(ClaimError) as e:
-        statistics("training.hidden-size", "paper", Subject(path=str(tmp_path), model=None, seed=1))
+        statistics(training_hidden_size.CLAIM, "paper", Subject(path=str(tmp_path), model=None, seed=1))
     msg = str(e.value)
     assert ": H=50 seeds 2-4 (2 of 5 found; seed 3 stopped unconverged before epoch 500 (at 315)) under" in msg, msg
     assert "H=150" not in msg and "H=200" not in msg
@@ -178,48 +178,48 @@ def test_missing_runs_error_names_them_exactly_and_keeps_what_was_found(tmp_path
     assert found["arms"]["H=150"]["converged"] == 5 and found["arms"]["H=50"]["found"] == 2
     assert found["runs_of_other_configurations"] == 1 and found["_plot"]["n"] == [2, 5, 5]
     with pytest.raises(ClaimError, match=r"loss=mse seeds 0-4 \(0 found\)"):
-        statistics("training.baseline-loss", "paper", Subject(path=str(tmp_path), model=None, seed=1))
+        statistics(training_baseline_loss.CLAIM, "paper", Subject(path=str(tmp_path), model=None, seed=1))
 
 
 # ------------------------------------------------------------------------------------------ decisions
 
 def test_input_dimension_passes_a_rise_and_fails_a_ceiling(tmp_path):
-    arms = DESIGNS["training.input-dimension"]
+    arms = training_input_dimension.ARMS
     for (label, arm), k in zip(arms.items(), (0, 1, 3, 5)):
         arm_runs(tmp_path / "rise", arm, label, k)
         arm_runs(tmp_path / "flat", arm, label, 5)
-    rise = decide("training.input-dimension", tmp_path / "rise")
+    rise = decide(training_input_dimension.CLAIM, tmp_path / "rise")
     assert rise["strict"][1] == [] and rise["paper"][1] == [], rise
     assert rise["strict"][0]["trend_p"] < 0.001 and rise["strict"][0]["converged_gain"] == 1.0
-    flat = decide("training.input-dimension", tmp_path / "flat")
+    flat = decide(training_input_dimension.CLAIM, tmp_path / "flat")
     assert flat["strict"][1] and flat["paper"][1]  # every d converges: no improvement to see
 
 
 def test_hidden_size_equivalence_and_the_smaller_net(tmp_path):
-    arms = DESIGNS["training.hidden-size"]
+    arms = training_hidden_size.ARMS
     for label, arm in arms.items():
         arm_runs(tmp_path / "paper", arm, label, 5 if label != "H=50" else 0)  # H=50 stays on the plateau
         arm_runs(tmp_path / "same", arm, label, 5)
-    ok = decide("training.hidden-size", tmp_path / "paper")
+    ok = decide(training_hidden_size.CLAIM, tmp_path / "paper")
     assert ok["strict"][1] == [] and ok["paper"][1] == [], ok
     assert ok["strict"][0]["excess_small"] > 2 and abs(ok["strict"][0]["gain_large"]) < 0.01
-    same = decide("training.hidden-size", tmp_path / "same")  # H=50 as good as 150: the second half fails
+    same = decide(training_hidden_size.CLAIM, tmp_path / "same")  # H=50 as good as 150: the second half fails
     assert any("excess_small" in f for f in same["strict"][1]) and any("excess_small" in f for f in same["paper"][1])
     assert same["strict"][0]["equivalence_p"] < 0.05
 
 
 def test_sequence_length_and_clipping_decide_both_ways(tmp_path):
-    arms = DESIGNS["training.sequence-length"]
+    arms = training_sequence_length.ARMS
     arm_runs(tmp_path / "help", arms["L=30"], "L30", 8)
     arm_runs(tmp_path / "help", arms["L=40"], "L40", 1)
     arm_runs(tmp_path / "none", arms["L=30"], "L30", 0)
     arm_runs(tmp_path / "none", arms["L=40"], "L40", 0)
-    helps = decide("training.sequence-length", tmp_path / "help")
+    helps = decide(training_sequence_length.CLAIM, tmp_path / "help")
     assert helps["strict"][1] == [] and helps["paper"][1] == [] and helps["strict"][0]["fisher_p"] < 0.01
-    none = decide("training.sequence-length", tmp_path / "none")
+    none = decide(training_sequence_length.CLAIM, tmp_path / "none")
     assert none["strict"][1] and none["paper"][1]
 
-    arms = DESIGNS["training.clipping"]
+    arms = training_clipping.ARMS
     arm_runs(tmp_path / "clip", arms["clip=0.9"], "c09", 5)
     for s in arms["clip=0"].seeds:
         spiky = history(500, 60, spikes=(200, 320), seed=s)
@@ -228,29 +228,29 @@ def test_sequence_length_and_clipping_decide_both_ways(tmp_path):
         else:  # blew up at epoch 250
             make_run(tmp_path / "clip", f"u{s}", clip=0.0, seed=s, hist=history(250, 60, diverge=True, seed=s),
                      diverged=True)
-    got = decide("training.clipping", tmp_path / "clip")
+    got = decide(training_clipping.CLAIM, tmp_path / "clip")
     assert got["strict"][1] == [] and got["paper"][1] == [], got
     st = got["strict"][0]
     assert st["diverged"] == {"clip=0.9": 0, "clip=0": 1} and st["spike_p"] < 0.01
     arm_runs(tmp_path / "calm", arms["clip=0.9"], "c09", 5)
     arm_runs(tmp_path / "calm", arms["clip=0"], "c0", 5)
-    calm = decide("training.clipping", tmp_path / "calm")
+    calm = decide(training_clipping.CLAIM, tmp_path / "calm")
     assert calm["strict"][1] and calm["paper"][1]  # no spikes either way: nothing stabilised
 
 
 def test_baseline_loss_compares_transition_errors(tmp_path):
     """With runs of both losses present the recipe samples each net; here both arms are random nets of the same
     kind, so there is no gain to find; the decision itself is checked on given errors."""
-    arms = DESIGNS["training.baseline-loss"]
+    arms = training_baseline_loss.ARMS
     for label, arm in arms.items():
         for s in arm.seeds[:5]:
             make_run(tmp_path, f"{label}{s}", seed=s, loss=None if label == "sinkhorn" else label, weights=True)
-    got = decide("training.baseline-loss", tmp_path)
+    got = decide(training_baseline_loss.CLAIM, tmp_path)
     assert got["strict"][1] and got["strict"][0]["transition_p"] > 0.05
     sw = sweeps.gather(tmp_path, arms)
     st = sweeps.loss_statistics(sw, {"sinkhorn": [0.01] * 5, "mse": [0.3, 0.4, 0.2, float("inf"), 0.5]}, 0.02,
                                 "sinkhorn", "mse")
-    rd = get("training.baseline-loss")
+    rd = training_baseline_loss.CLAIM
     assert rd.reading("strict").evaluate(st) == [] and rd.reading("paper").evaluate(st) == []
 
 
@@ -266,10 +266,10 @@ def _pytest(*args, cwd=REPO) -> str:
 def test_plugin_gives_one_training_runs_case_per_reading(tmp_path):
     """--runs-dir: one case 'training-runs' per reading, an ERROR naming the runs (no traceback) with the
     found statistics in results.json; with --checkpoint and no --runs-dir the claim is skipped."""
-    arms = DESIGNS["training.clipping"]
+    arms = training_clipping.ARMS
     arm_runs(tmp_path / "runs", arms["clip=0.9"], "c09", 5)
     (tmp_path / "fx").mkdir()  # no manifest: the repository's expected failures do not turn the ERRORs into xfails
-    out = _pytest("claims/test_training_clipping.py", "--runs-dir", str(tmp_path / "runs"), "--report-dir",
+    out = _pytest("claims/training_clipping.py", "--runs-dir", str(tmp_path / "runs"), "--report-dir",
                   str(tmp_path / "rep"), "--fixtures-dir", str(tmp_path / "fx"))
     lines = [l for l in out.splitlines() if l.startswith("ERROR training.clipping:")]
     assert len(lines) == 2 and all("clip=0 seeds 0-4 (0 found)" in l for l in lines), out
@@ -279,6 +279,6 @@ def test_plugin_gives_one_training_runs_case_per_reading(tmp_path):
     assert all(r["statistics"]["arms"]["clip=0.9"]["converged"] == 5 for r in rows)
     m = RNN(8, 4, 3)
     save(tmp_path / "net", m, {"hmm": parse_spec("linear:2").to_json()})
-    out = _pytest("claims/test_training_clipping.py", "--checkpoint", str(tmp_path / "net.pt"), "--report-dir",
+    out = _pytest("claims/training_clipping.py", "--checkpoint", str(tmp_path / "net.pt"), "--report-dir",
                   str(tmp_path / "rep2"))
     assert "2 skipped" in out and "give --runs-dir" in out, out

@@ -44,7 +44,7 @@ BLOW_UP = 1e8  # activity beyond this is counted as diverged (float32 PCA/covari
 def require_finite(x: torch.Tensor, what: str, bound: float = BLOW_UP) -> torch.Tensor:
     """Raise ModelDiverged (a FAIL of the claim, not a harness error) when activity blew up: beyond
     `bound`, or inf/NaN. bound=inf for what stays well defined at any finite size (argmax, softmax samples)."""
-    from ..registry import ModelDiverged
+    from ..errors import ModelDiverged
     if not torch.isfinite(x).all() or x.abs().max() > bound:
         bad = (~(x.abs() <= bound)).flatten(2).any(-1) if x.ndim >= 3 else None
         when = f" (first at step {int(bad.any(0).float().argmax())})" if bad is not None and bad.any() else ""

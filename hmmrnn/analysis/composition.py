@@ -20,7 +20,7 @@ import torch
 from scipy.linalg import subspace_angles
 
 from ..hmm import HMM, output_pair_joint
-from ..registry import ClaimError
+from ..errors import ClaimError
 from ..rnn import RNN
 from .common import noise_run, require_finite, seed_for, switches
 from .geometry import angle_steps, pca_plane, rotation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import ClaimError
+from ..errors import ClaimError
 
 
 def integrating_populations(W: np.ndarray, A: list[int], B: list[int], size: int) -> tuple[list[int], list[int]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..hmm import HMM, expected_volatility, train_seq_len
-from ..registry import ClaimError
+from ..errors import ClaimError
 from ..rnn import RNN
 from .emission import rnn_sample
 

@@ -13,7 +13,7 @@ import torch
 
 from ..controls import bifurcation_epoch
 from ..hmm import HMM, expected_volatility, train_seq_len
-from ..registry import ClaimError, ModelDiverged
+from ..errors import ClaimError, ModelDiverged
 from ..rnn import RNN
 from ..runs import Evolution
 from .common import noise_run, seed_for

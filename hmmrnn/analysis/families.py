@@ -19,7 +19,6 @@ from ..errors import ClaimError, ModelDiverged
 from ..rnn import RNN
 from . import kick, noise, residency
 
-ZONE_LOCATIONS = 1000  # the noise claim's zone map (the residency claim's 2000 states cost twice as much)
 SECTORS = 24  # 15-degree sectors of the orbit plane
 SLOW_RT = 8  # residency time above which a state is slow (the cluster cut of REFERENCE section 5)
 
@@ -43,18 +42,20 @@ def slow_regions(states: np.ndarray, rt: np.ndarray, sectors: int = SECTORS, min
 
 
 @torch.no_grad()
-def profile(model: RNN, seed: int) -> dict:
-    """One member's numbers: zone map, noise sensitivity, kick ablation and slow regions. A part that cannot be
-    computed (no kick events, no cluster states, diverging activity) is recorded as its one-line reason."""
+def profile(model: RNN, seed: int, *, zone_map: dict, group_size: int) -> dict:
+    """One member's numbers: zone map, noise sensitivity, kick ablation and slow regions. ``zone_map``: the
+    arguments of residency.three_zones (n_locations, rollouts, horizon); ``group_size``: the kick groups' size
+    (kick.discover); the cohort claims pass theirs (claims/_cohorts.py). A part that cannot be computed (no kick
+    events, no cluster states, diverging activity) is recorded as its one-line reason."""
     try:
-        z = residency.three_zones(model, seed, n_locations=ZONE_LOCATIONS)
+        z = residency.three_zones(model, seed, **zone_map)
     except ModelDiverged as e:  # fails every part
         return {"zones": {"error": str(e)}, "slow_regions": 0, "noise": {"error": str(e)}, "kick": {"error": str(e)}}
     out: dict = {"zones": z.statistics, "slow_regions": slow_regions(z.locations.numpy(), z.rt)}
     out["noise"] = _part(lambda: noise.cluster_vs_transition(model, z.zones, z.locations, seed=seed))
 
     def ablation():
-        found = kick.discover(model, seed=seed, group_size=3)
+        found = kick.discover(model, seed=seed, group_size=group_size)
         return {k: v for k, v in kick.summary(found, kick.ablation(model, found, seed=seed)).items()
                 if k.endswith("_ratio") or k == "directions"}
     out["kick"] = _part(ablation)

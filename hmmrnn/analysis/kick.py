@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from ..registry import ClaimError
+from ..errors import ClaimError
 from ..rnn import RNN, Intervention, Rollout, draw_noise, rollout
 from .common import noise_run, require_finite, seed_for
 

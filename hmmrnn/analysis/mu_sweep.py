@@ -49,8 +49,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..cells import unit_weights
-from ..registry import ClaimError
+from ..rnn import unit_weights
+from ..errors import ClaimError
 from ..rnn import RNN, Intervention, draw_noise, rollout
 from .common import BLOW_UP, seed_for
 from .geometry import pca_plane

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from scipy.stats import mannwhitneyu
 
-from ..registry import ClaimError
+from ..errors import ClaimError
 from ..rnn import RNN, draw_noise, rollout
 from .common import seed_for
 from .residency import CLUSTER, TRANSITION

@@ -15,7 +15,7 @@ from scipy.stats import spearmanr
 
 from typing import Sequence
 
-from ..registry import ClaimError
+from ..errors import ClaimError
 from ..rnn import RNN
 from .orbit import has_orbit, orbit_plane, rotation_stats
 

@@ -38,8 +38,8 @@ EXACT_LIMIT = 200_000  # splits enumerated by the exact rank-sum test; beyond, t
 
 def _protocol() -> dict:
     """The paper's training settings (REFERENCE section 3) that every run of an arm must share: the
-    defaults of hmmrnn.train.TrainConfig (batch, learning rate, Adam betas, data size, Sinkhorn blur)."""
-    from ..train import TrainConfig
+    defaults of hmmrnn.runs.TrainConfig (batch, learning rate, Adam betas, data size, Sinkhorn blur)."""
+    from ..runs import TrainConfig
     c = TrainConfig()
     return {"batch": c.batch, "lr": c.lr, "betas": list(c.betas), "n_sequences": c.n_sequences, "blur": c.blur}
 

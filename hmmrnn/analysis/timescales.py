@@ -434,7 +434,7 @@ def noise_equivalence(model: RNN, seed: int, intact: Scan, manipulations: dict[s
     min_dwells dwells is ``trapped``, one whose activity runs away ``diverged`` (no dwell, no match: NaN).
     The worst manipulation decides."""
     per = {}
-    from ..registry import ModelDiverged
+    from ..errors import ModelDiverged
     for name, iv in manipulations.items():
         try:
             if intact.paired:
@@ -492,7 +492,7 @@ def over_training(epochs: list[int], models: list[RNN], seed: int, populations: 
         try:
             res = resonance(scale_scan(m, seed, scales, batch, steps, paired=paired), seed)
         except Exception as err:  # a checkpoint whose activity diverges has no dwells: NaN, not an error
-            from ..registry import ModelDiverged
+            from ..errors import ModelDiverged
             if not isinstance(err, ModelDiverged):
                 raise
             res = {"dwell_cv": [float("nan")] * len(scales), "cv_u_depth": float("nan"),
