@@ -3,8 +3,8 @@ share: the cohort they are decided over (ACROSS), each member's profile (compute
 four claims), the per-group rule and its builder, and the per-group figure.
 
 A member's profile (analysis.families.profile) is its zone map, noise sensitivity, kick ablation and slow regions,
-on the zone-map parameters and kick-group size given here from hmmrnn.subject (ZONE_MAP, KICK_GROUP): one zone
-map rule and one kick-group rule for every claim. A group of members holds the per-checkpoint claim when its
+on the noise claim's zone map (noise_cluster_vs_transition.ZONE_MAP) and the kick-group size of every claim
+(hmmrnn.subject.KICK_GROUP): no zone-map or kick-group rule of its own. A group of members holds the per-checkpoint claim when its
 converged members pass that claim's own strict thresholds: at least half of them (strict) or at least one (paper).
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ from hmmrnn.analysis import families
 from hmmrnn.analysis.convergence import converged_at
 from hmmrnn.claim import Claim, Reading, Threshold as T
 from hmmrnn.plotting import plt, save
-from hmmrnn.subject import KICK_GROUP, ZONE_MAP
+from hmmrnn.claims import noise_cluster_vs_transition
+from hmmrnn.subject import KICK_GROUP
 
 ACROSS = "every-configuration"  # one cohort case: the four claims share one worker and each member's profile
 PER_GROUP = ("one verdict over the run's trained checkpoints; only those converged by the loss rule count (the others "
@@ -29,10 +30,8 @@ ONE = "at least one member per group passes (the authors showed one network per 
 QUORUM = {"strict": "half", "paper": "one"}
 CONFIGURATIONS = ["linear:2", "linear:3", "linear:4", "linear:5", "fully:3", "cyclic:4"]
 
-# The members' zone map: the one zone map's rollouts and horizon (hmmrnn.subject.ZONE_MAP), but 1000 locations
-# where ZONE_MAP has 2000. The profile's zone map has always had 1000 (the noise claim's, noise_cluster_vs_transition:
-# the residency claim's 2000 states cost twice as much per member); kept so that the cohort statistics stay the same.
-PROFILE_ZONE_MAP = {**ZONE_MAP, "n_locations": 1000}
+# The members' zone map is the noise claim's (1000 states; the residency claim's 2000 cost twice as much per member)
+PROFILE_ZONE_MAP = noise_cluster_vs_transition.ZONE_MAP
 
 
 def _profile(name: str, model, seed: int) -> dict:  # keyed by the member's name in the cohort's cache

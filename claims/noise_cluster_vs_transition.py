@@ -14,10 +14,15 @@ from hmmrnn import cells
 from hmmrnn.analysis import noise, residency
 from hmmrnn.claim import Claim, Reading, Threshold as T
 from hmmrnn.plotting import plt, save
+from hmmrnn.subject import ZONE_MAP as CHECKPOINT_ZONE_MAP
+
+# This claim's zone map: the checkpoint's (hmmrnn.subject.ZONE_MAP) on its first 1000 noise-driven states, enough for
+# 50 cluster and 50 transition starts; the cohort claims profile every member with it too (claims/_cohorts.py)
+ZONE_MAP = {**CHECKPOINT_ZONE_MAP, "n_locations": 1000}
 
 
 def recipe(s, reading: str) -> dict:
-    z = s.shared(residency.three_zones, s.model, n_locations=1000)  # the nominal run's zones
+    z = s.shared(residency.three_zones, s.model, **ZONE_MAP)  # the nominal run's zones
     if reading == "paper":
         return noise.paper_protocol(s.model, z.zones, z.locations, seed=s.seed)
     return noise.cluster_vs_transition(s.model, z.zones, z.locations, seed=s.seed)
