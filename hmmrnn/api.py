@@ -11,6 +11,7 @@ from .checkpoint import Checkpoint, load
 from .hmm import HMM, parse_spec
 from .claim import resolve_target
 from .device import on_device, resolve
+from .errors import ClaimError
 from . import precision
 from .limits import refuse_for_claims
 from .subject import Subject, statistics
@@ -32,6 +33,7 @@ class ClaimResult:
     thresholds: list[dict]
     plot: dict | None = field(default=None, repr=False)
     near_cut: list[str] = field(default_factory=list)  # thresholds within 2 draw standard errors (hmmrnn.precision)
+    standard_errors: dict = field(default_factory=dict)  # {thresholded statistic: its draw standard error}
 
     def figure(self):
         """The claim's figure as a matplotlib Figure (None when the claim has no plot data)."""
@@ -83,7 +85,14 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
         with on_device(resolve(device)):
             stats = statistics(claim, rd.name, subject)
     clean, failed, per_row = rd.decide(stats)
-    near = precision.near_cut(claim.id, rd.name, clean, rd.thresholds_json(), precision.noise_table())
+    noise, family = precision.noise_table(), None
+    if not claim.across:  # the network's HMM (its family's standard errors), as a results row names it
+        try:
+            family = subject.hmm.name
+        except ClaimError:
+            pass
+    near = precision.near_cut(claim.id, rd.name, clean, rd.thresholds_json(), noise, family)
     return ClaimResult(claim=claim.id, reading=rd.name, checkpoint=name, seed=seed,
                        verdict="fail" if failed else "pass", statistics=clean, failed=failed,
-                       rows=per_row, thresholds=rd.thresholds_json(), plot=stats.get("_plot"), near_cut=near)
+                       rows=per_row, thresholds=rd.thresholds_json(), plot=stats.get("_plot"), near_cut=near,
+                       standard_errors=precision.standard_errors(noise, claim.id, rd.name, rd.thresholds_json(), family))

@@ -325,8 +325,10 @@ def pytest_runtest_makereport(item, call):
         ck = item.config.stash[_state]["models"].get(case.path)
         row = rows.build(claim, rd, case, ck if isinstance(ck, Checkpoint) else None, got, rec,
                          item.config.getoption("claims_seed"), report.duration).to_dict()
-        row["near_cut"] = precision.near_cut(claim.id, rd.name, row["statistics"], row["thresholds"],
-                                             item.config.stash[_state]["noise"], row.get("family"))
+        noise = item.config.stash[_state]["noise"]
+        row["standard_errors"] = precision.standard_errors(noise, claim.id, rd.name, row["thresholds"], row.get("family"))
+        row["near_cut"] = precision.near_cut(claim.id, rd.name, row["statistics"], row["thresholds"], noise,
+                                             row.get("family"))
         if row["near_cut"] and isinstance(report.longrepr, str):
             report.longrepr += f" [near the cut: {'; '.join(row['near_cut'])}]"
         report.user_properties.append((RESULT_KEY, json.dumps(jsonable(row))))

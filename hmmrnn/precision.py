@@ -44,6 +44,18 @@ def standard_error(noise: dict[tuple, float], claim: str, reading: str, statisti
     return noise.get((claim, reading, statistic))
 
 
+def standard_errors(noise: dict[tuple, float], claim: str, reading: str, thresholds: list[dict],
+                    family: str | None = None) -> dict[str, float]:
+    """{statistic: standard error} of a reading's thresholded statistics that have a measured one (its family's
+    where measured, else the largest over the sample): what every result row carries beside its statistics."""
+    out = {}
+    for t in thresholds:
+        se = standard_error(noise, claim, reading, t["statistic"], family)
+        if se is not None:
+            out[t["statistic"]] = se
+    return out
+
+
 def near_thresholds(claim: str, reading: str, statistics: dict, thresholds: list[dict], noise: dict[tuple, float],
                     family: str | None = None) -> list[tuple[dict, float, float]]:
     """(threshold, observed value, standard error) of each threshold whose statistic lies within NEAR standard

@@ -282,6 +282,11 @@ def test_near_the_cut_names_the_thresholds_within_two_standard_errors(tmp_path):
         ["x >= 1 (observed 1.15, se 0.1)"]  # y has no measured noise: never flagged
     assert precision.near_cut("c", "strict", {"x": 1.25}, th, noise) == []
     assert precision.noise_table(tmp_path / "nowhere") == {}
+    # every row carries the standard errors of its thresholded statistics (those measured)
+    assert precision.standard_errors(noise, "c", "strict", th) == {"x": 0.1}
+    fam = {**noise, ("c", "strict", "x", "linear:3"): 0.02}
+    assert precision.standard_errors(fam, "c", "strict", th, "linear:3") == {"x": 0.02}
+    assert precision.standard_errors(fam, "c", "strict", th, "fully:3") == {"x": 0.1}
 
 
 def test_the_summary_reads_each_familys_own_standard_error():
