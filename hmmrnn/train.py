@@ -178,8 +178,8 @@ class Trainer:
         if not self.cfg.until_converged:
             return {}
         from .analysis import convergence as cv
-        return {"convergence_rule": {"module": "hmmrnn.analysis.convergence", "plateau_epochs": list(cv.PLATEAU),
-                                     "window": cv.WINDOW, "descent": cv.DESCENT, "flat": cv.FLAT,
+        return {"convergence_rule": {"module": "hmmrnn.analysis.convergence", "plateau": "located on the curve",
+                                     "plateau_length": cv.PLATEAU_LENGTH, "window": cv.WINDOW, "descent": cv.DESCENT, "flat": cv.FLAT,
                                      "checked_every": self.cfg.evolution_every,
                                      "consecutive_checks": self.cfg.until_converged,
                                      "converged": self._stop()}}
@@ -235,8 +235,8 @@ class Trainer:
     def converged(self) -> dict | None:
         """The convergence rule (analysis.convergence) on the run so far, checked at evolution epochs; the
         rule's statistics with ``streak``: consecutive checks at which it held. None before it can be judged."""
-        from .analysis.convergence import PLATEAU, WINDOW, convergence
-        if len(self.history) < PLATEAU[1] + WINDOW:
+        from .analysis.convergence import MIN_EPOCHS, convergence
+        if len(self.history) < MIN_EPOCHS:
             return None
         probe = copy.deepcopy(self.model).cpu().eval()
         with torch.no_grad():

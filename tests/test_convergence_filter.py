@@ -42,3 +42,45 @@ def test_volatility_does_not_change_the_verdict(monkeypatch):
         assert "volatility" in got and "volatility" not in got["why_not"]
     assert verdicts == [True, True]
     assert cv.convergence(net, hmm, _history(9.5), seed=0)["why_not"] == "no second descent"
+
+
+def _fixed_window_verdict(history: list[dict]) -> bool:
+    """The rule before issue 30, as an oracle: the plateau the median of epochs 20-40."""
+    val = np.array([h["val"] for h in history], float)
+    ep = np.array([h["epoch"] for h in history])
+    plateau = np.median(val[(ep >= 20) & (ep <= 40)])
+    last = val[-cv.WINDOW:]
+    half = cv.WINDOW // 2
+    return bool(1 - last.mean() / plateau >= cv.DESCENT
+                and abs(last[:half].mean() - last[half:].mean()) / abs(last.mean()) <= cv.FLAT)
+
+
+def test_the_plateau_located_on_the_curve_changes_no_relu_verdict_of_the_fixtures():
+    """Every ReLU run of the fixtures, its history cut at every epoch the rule can judge: the same verdict as the
+    fixed window 20-40 the rule read before (issue 30)."""
+    import json
+    from pathlib import Path
+    runs = [p for p in sorted(Path(__file__).resolve().parents[1].joinpath("fixtures").glob("*/final.json"))
+            if json.loads(p.read_text()).get("history")]
+    assert len(runs) >= 30
+    n = 0
+    for p in runs:
+        meta = json.loads(p.read_text())
+        if meta.get("cell", "relu") != "relu":
+            continue
+        h = meta["history"]
+        for k in range(cv.MIN_EPOCHS, len(h) + 1):
+            assert cv.loss_verdict(h[:k])["converged"] == _fixed_window_verdict(h[:k]), (p.parent.name, k)
+            n += 1
+    assert n > 10_000
+
+
+def test_a_fast_cell_that_leaves_its_plateau_early_is_judged_on_its_own_plateau():
+    """A GRU-like curve: first plateau at 35 over epochs 6-17, second descent by epoch 30, flat at 10 after. The
+    fixed window 20-40 read the descent itself (median ~12) and said 'no second descent'; the curve's plateau is 35."""
+    val = [52 - 3 * e for e in range(1, 6)] + [35.0] * 12 + [35 - 2.5 * (e - 17) for e in range(18, 28)] + \
+          [10.0 + 0.01 * (e % 3) for e in range(28, 151)]
+    h = [{"epoch": e, "val": v} for e, v in enumerate(val, 1)]
+    got = cv.loss_verdict(h)
+    assert got["plateau_loss"] == 35.0 and 5 <= got["plateau_from_epoch"] <= 7
+    assert got["converged"] and not _fixed_window_verdict(h)

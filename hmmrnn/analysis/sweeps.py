@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ClaimError
-from .convergence import PLATEAU, WINDOW, loss_verdict
+from .convergence import MIN_EPOCHS, loss_verdict
 
 SINKHORN = "sinkhorn"  # the loss of every run hmmrnn.train writes (its metadata has no loss field)
 SPIKE = 0.5  # a loss spike: validation loss above (1 + SPIKE) x the median of the 5 epochs before it
@@ -221,7 +221,7 @@ def outcome(run: Run, budget: int) -> dict:
            "spikes": loss_spikes(hist, run.continued_at, diverged)}
     out["spikes_per_100"] = 100.0 * out["spikes"] / max(out["epochs"], 1)
     judged = None
-    if len(hist) >= PLATEAU[1] + WINDOW:
+    if len(hist) >= MIN_EPOCHS:
         judged = loss_verdict(hist)
         out.update(converged=bool(judged["converged"]) and not diverged, final_loss=judged["final_loss"],
                    descent=judged["descent"], why_not=judged["why_not"])
