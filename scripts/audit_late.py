@@ -32,7 +32,8 @@ def main() -> int:
     ap.add_argument("--max-seeds", type=int, default=None)
     ap.add_argument("--every", type=int, default=None, help=f"default {audits.LATE_EVERY}; with --refresh, the file's")
     ap.add_argument("--refresh", action="append", default=[], metavar="CLAIM",
-                    help="drop this claim's committed rows and compute them again (after a change to it)")
+                    help="drop this claim's committed rows and compute them again (after a change to it); only the "
+                         "refreshed claims run")
     ap.add_argument("--only", action="append", default=[], metavar="RUN",
                     help="audit only this seed's run (repeatable); the audit's other seeds keep their committed rows")
     ap.add_argument("-n", "--workers", default="2")
@@ -71,6 +72,8 @@ def main() -> int:
     cmd = [sys.executable, "-m", "hmmrnn.cli", "audit", *dirs, "--late", str(audits.LATE), "--late-every", str(a.every),
            "--claims-seed", str(a.claims_seed), "--report-dir", str(ROOT / "runs" / "audit-reports" / out.stem),
            "--", "--claims-json", str(out), "-n", a.workers, "--dist", "loadgroup", "-p", "no:cacheprovider"]
+    if a.refresh:  # only the refreshed claims run: a claim the audit lacks for a seed stays for `--only` to add
+        cmd += ["-k", " or ".join(a.refresh)]
     journal = out.with_name(f".{out.name}.rows.jsonl")
     if out.exists() or journal.exists():  # go on from what is there: committed rows and an interrupted run's
         cmd.append("--resume")
