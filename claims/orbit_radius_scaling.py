@@ -72,11 +72,16 @@ CLAIM = Claim(
            "pre-bifurcation 0.34 and line-attractor 1.1 surround it too and fail the hole); it replaced a 2% share per "
            "30-degree sector, which held-out networks miss only in their sparse fast-passage sectors", ("P16",)),
          T("centre_density_ratio", "<", 1.0, "a hole at the fixed point: less dense there than on the ring (the literal "
-           "cut; linear2-seed0 0.71 vs pre-bifurcation 2.0, untrained 1.8; shuffled 0.0, but its cloud does not "
-           "surround the fixed point: sector coverage 0.17)", ("P16",))),
+           "cut), measured on 4 scale-1 runs pooled (analysis.orbit.hole_density, issue 33): linear2-seed0 0.76 vs "
+           "pre-bifurcation 1.97, untrained 1.79, line-attractor 3.24; shuffled 0.0, but its cloud does not surround "
+           "the fixed point (empty arc 279.5)", ("P16",))),
         controls=("untrained", "pre-bifurcation", "shuffled"),
         superseded=((T("sector_coverage", "==", 1.0, "orbital: every 30-degree sector holds >= 2% of the states (the "
-                       "cut until issue 20)", ("P16",)), "max_empty_arc_deg"),)),
+                       "cut until issue 20)", ("P16",)), "max_empty_arc_deg"),
+                    (T("centre_density_ratio_single", "<", 1.0, "the hole on one run of 16 x 1000 states (the cut until "
+                       "issue 33): its PC plane moved with the draws, so one checkpoint's verdict did (linear2-seed0's "
+                       "epoch 300: 0.71, 0.96, 1.12, 0.82 under claims seeds 20251025, 1, 2, 3; pooled over 4 runs "
+                       "0.76, 0.81, 0.95, 0.90)", ("P16",)), "centre_density_ratio"))),
     central="a closed orbit under noise, its radius growing with the input",
     recipe=recipe, figure=figure,
     cells=(cells.general(f"the orbit plane is the PCA plane of the noise-driven full states; {cells.FULL_STATE}"),),

@@ -191,3 +191,16 @@ def test_errors_skip_rows_below_min_row():
     assert err["volatility_err"] == pytest.approx(0.03)
     assert emission.errors(emp, exact, min_row=100)["transition_err"] == pytest.approx(0.8)
     assert np.isnan(emission.errors(emp, exact, min_row=1000)["transition_err"])
+
+
+def test_the_hole_is_measured_on_pooled_runs_and_one_run_is_the_old_reading():
+    """hole_density over one run is ring_stats' centre_density_ratio of that run (the statistic until issue 33);
+    over several, the runs' states pooled in one plane: a pure function of the seed, and the first run is kept."""
+    m = tiny(3, hidden=16, inputs=4)
+    one = orbit.paper_orbit(m, seed=5, batch=4, steps=200, scales=(1.0, 2.0), hole_runs=1)
+    assert one["centre_density_ratio"] == pytest.approx(one["centre_density_ratio_single"])
+    four = orbit.paper_orbit(m, seed=5, batch=4, steps=200, scales=(1.0, 2.0), hole_runs=4)
+    assert four["centre_density_ratio_single"] == one["centre_density_ratio_single"] and four["hole_runs"] == 4
+    again = orbit.paper_orbit(m, seed=5, batch=4, steps=200, scales=(1.0, 2.0))  # the default: HOLE_RUNS = 4
+    assert again["hole_runs"] == orbit.HOLE_RUNS == 4
+    assert again["centre_density_ratio"] == four["centre_density_ratio"]  # same seed, same number
