@@ -1,7 +1,8 @@
 """Two claims runs' results.json compared: every row (claim, reading, checkpoint) present in both, with the same
 verdict, rows, thresholds, failed thresholds, reason and figures, and every statistic equal to a relative 1e-4
 (the audits' tolerance; numbers from the same code and seed are bitwise equal, the tolerance is for a device);
-the claims' metadata (claims_meta) equal too. Written for issue 29 (a refactor must not move a number).
+the claims' metadata (claims_meta) equal too. Each run's checkout folder is written <root> in both, so two clones
+compare. Written for issue 29 (a refactor must not move a number).
 
     python scripts/compare_results.py BEFORE.json AFTER.json [--rtol 1e-4]
 
@@ -33,6 +34,33 @@ def close(a, b, rtol: float) -> bool:
     return a == b
 
 
+def checkout_root(results: dict) -> str | None:
+    """The folder the run's fixtures were under (the part of a row's path before /fixtures/), if any."""
+    for r in results.get("claims", []):
+        head, sep, _ = str(r.get("path", "")).partition("/fixtures/")
+        if sep:
+            return head
+    return None
+
+
+def relative(results: dict) -> dict:
+    """The results with the checkout's own folder written as <root> wherever a string names it (two clones of
+    the same commit give the same numbers, not the same paths)."""
+    root = checkout_root(results)
+    if not root:
+        return results
+
+    def walk(x):
+        if isinstance(x, str):
+            return x.replace(root, "<root>")
+        if isinstance(x, dict):
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+    return walk(results)
+
+
 def differences(before: dict, after: dict, rtol: float = 1e-4) -> list[str]:
     def rows(res):
         return {(r["claim"], r["reading"], r["checkpoint"]): r for r in res.get("claims", [])}
@@ -62,7 +90,7 @@ def main(argv=None) -> int:
     except (OSError, json.JSONDecodeError) as e:
         print(f"compare_results: {e}", file=sys.stderr)
         return 2
-    diffs = differences(before, after, a.rtol)
+    diffs = differences(relative(before), relative(after), a.rtol)
     for line in diffs[:50]:
         print(line)
     n = len(before.get("claims", []))
