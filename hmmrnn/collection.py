@@ -3,7 +3,8 @@ the report's order, then the installed ones) as one module with two tests, one p
 
 A claim module holds declarations only (its CLAIM, recipe, figure); the tests are made here, so ``pytest claims``,
 ``pytest claims/kick_ablation_traps.py``, ``pytest --pyargs hmmrnn.claims`` and ``-k`` select the same items, and
-a claim another package registers runs beside ours. Test ids read ``claim-id:reading[checkpoint]``.
+a claim another package registers runs beside ours. Test ids read ``claim-id:reading[checkpoint]``. Any ordinary
+test module may run a claim too: ``test_strict, test_paper = claim_tests(CLAIM)`` beside a module-level ``CLAIM``.
 """
 from __future__ import annotations
 
