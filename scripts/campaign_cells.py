@@ -93,6 +93,8 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
         for f in ("final.pt", "final.json", "best.pt", "best.json", "DIVERGED"):
             if (run / f).exists():
                 shutil.copy2(run / f, tmp / f)
+        if judge_journal(name).exists():  # a judging interrupted at the session's end goes on from its rows
+            shutil.copy2(judge_journal(name), tmp / JUDGE_ROWS)
         early = [p for p in (run / "evolution").glob("epoch_*.pt") if int(p.stem.split("_")[1]) % SPARSE == 0]
         for p in sorted(set(_late(run, st["epoch"])) | set(early)):
             for q in (p, p.with_suffix(".json")):
@@ -105,6 +107,18 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
 
 
 CELLS_AUDIT = Path("fixtures/campaigns/cells.json")
+JUDGE_ROWS = "judge.jsonl"  # a packed run's judging rows so far (the journal's name, *.rows.jsonl, is ignored by git)
+
+
+def judge_output(name: str) -> Path:
+    """Where --judge has hmmrnn audit write one run's rows (then merged into cells.json)."""
+    return CELLS_AUDIT.with_name(f".cells-{name}.json")
+
+
+def judge_journal(name: str) -> Path:
+    """The rows journal hmmrnn audit keeps beside judge_output (hmmrnn.journal): what --resume goes on from."""
+    out = judge_output(name)
+    return out.with_name(f".{out.name}.rows.jsonl")
 
 
 def cell_of_name(name: str) -> str:
@@ -153,7 +167,7 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
     for name, st in data["campaign"]["runs"].items():
         if not st["converged"]:
             continue
-        tmp = CELLS_AUDIT.with_name(f".cells-{name}.json")
+        tmp = judge_output(name)
         late, every = late_window(runs / name)
         cmd = [sys.executable, "-m", "hmmrnn.cli", "audit", str(runs / name), "--late", str(late), "--late-every",
                str(every), "--report-dir", f"runs/audit-reports/{name}", "--", "--claims-json", str(tmp),
@@ -175,6 +189,9 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
     legacy = {"linear2-tanh-seed0": Path("fixtures/partial/issue23/linear2-tanh-seed0/state-epoch500.pt")}
     for name in names:
         run, src = runs / name, out / name
+        if (src / JUDGE_ROWS).exists() and not judge_journal(name).exists():
+            judge_journal(name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / JUDGE_ROWS, judge_journal(name))
         if (run / "state.pt").exists():
             continue
         state = src / "state.pt.packed" if (src / "state.pt.packed").exists() else legacy.get(name)
@@ -183,7 +200,7 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
         (run / "evolution").mkdir(parents=True, exist_ok=True)
         if src.exists():
             for p in src.rglob("*"):
-                if p.is_file() and p.name != "state.pt.packed":
+                if p.is_file() and p.name not in ("state.pt.packed", JUDGE_ROWS):
                     d = run / p.relative_to(src)
                     d.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(p, d)
