@@ -26,6 +26,7 @@ from hmmrnn.registry import ClaimError  # noqa: E402
 from hmmrnn.runs import drop_evolution_history, evolution_epochs  # noqa: E402
 
 LATE, LATE_EVERY = 180, 20
+RULE = "loss (hmmrnn.analysis.convergence: issue 20; plateau on the curve, issue 30)"
 FIXTURES = ROOT / "fixtures"
 
 
@@ -80,7 +81,7 @@ def run_entry(folder: Path, name: str, plan: str | None, missing: list[int]) -> 
             "device": meta.get("device"), "wall_seconds": meta.get("wall_seconds"), "plan": plan,
             "path": str((folder / "final.pt").relative_to(FIXTURES)), "late_epochs": evolution_epochs(folder),
             "late_epochs_missing": missing, "converged": conv["converged"], "convergence": conv,
-            "convergence_rule": "loss (hmmrnn.analysis.convergence, issue 20)"}
+            "convergence_rule": RULE}
 
 
 def main() -> None:
@@ -108,8 +109,7 @@ def main() -> None:
                 conv = loss_convergence(json.loads(hist_path.read_text()))
                 if r.get("converged") != conv["converged"]:
                     print(f"{name}: converged {r.get('converged')} -> {conv['converged']} ({conv['why_not'] or 'loss rule'})")
-                r.update(converged=conv["converged"], convergence=conv,
-                         convergence_rule="loss (hmmrnn.analysis.convergence, issue 20)")
+                r.update(converged=conv["converged"], convergence=conv, convergence_rule=RULE)
     m["runs"] = list(runs.values())
     atomic_write_json(mpath, m)
 

@@ -145,6 +145,40 @@ def write_status(runs: Path, out: Path, names: list[str]) -> dict:
     return data
 
 
+MANIFEST = Path("fixtures/manifest.json")
+
+
+def write_manifest(runs: Path, out: Path, names: list[str]) -> None:
+    """Every started campaign run in the manifest's ``runs`` list, with its provenance: the cell, the command, how
+    far it got, the loss rule's verdict on its history and where its packed state lies (converged or not, never
+    left out)."""
+    from hmmrnn.analysis.convergence import loss_verdict
+    from hmmrnn.errors import ClaimError
+    m = json.loads(MANIFEST.read_text())
+    entries = {r["name"]: r for r in m.get("runs", [])}
+    for name in names:
+        st = _state(runs / name)
+        if st is None and (out / name / "state.pt.packed").exists():
+            st = torch.load(out / name / "state.pt.packed", map_location="cpu", weights_only=False)
+        if st is None:
+            continue
+        try:
+            conv = {k: round(v, 4) if isinstance(v, float) else v for k, v in loss_verdict(st["history"]).items()}
+        except ClaimError as e:
+            conv = {"why_not": str(e), "converged": False}
+        cfg = st["config"]
+        entries[name] = {"name": name, "hmm": cfg["hmm"], "cell": cell_of_name(name), "seed": cfg["seed"],
+                         "epochs": st["epoch"], "planned_epochs": cfg.get("epochs"),
+                         "trained": "universality campaign (issue 30), CPU, one thread",
+                         "command": "bash scripts/campaign_cells.sh", "until_converged": cfg.get("until_converged"),
+                         "device": cfg.get("device"), "wall_seconds": round(float(st.get("wall", 0.0)), 1),
+                         "path": str(out / name), "status": _where(st, runs / name), "in_ci": False,
+                         "converged": bool(conv.get("converged")), "convergence": conv,
+                         "convergence_rule": "loss (hmmrnn.analysis.convergence: issue 20; plateau on the curve, issue 30)"}
+    m["runs"] = list(entries.values())
+    atomic_write_json(MANIFEST, m)
+
+
 def late_window(run: Path) -> tuple[int, int]:
     """(late epochs, every) of a run's late audit. A run at the cap: the replication summary's window (the last
     LATE epochs, every LATE_EVERY). A run the loss rule stopped early: the final plateau the rule itself read (its
@@ -284,6 +318,7 @@ def main(argv: list[str]) -> int:
     if cmd == "pack":
         pack(runs, out, names)
         write_status(runs, out, names)
+        write_manifest(runs, out, names)
         return 0
     if cmd == "unpack":
         unpack(runs, out, names)
