@@ -5,6 +5,7 @@ reaches the claims or the registry; a claim is one module and its id appears now
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -119,14 +120,15 @@ def test_the_old_string_keyed_tables_are_gone():
         assert not re.search(r"\b(RECIPES|PLOTS|PAPER_READINGS|WHOLE_RUN|GROUPS)\b", text), p
 
 
-def _code_strings(path: Path) -> set[str]:
+@functools.lru_cache(maxsize=None)
+def _code_strings(path: Path) -> frozenset[str]:
     """The string constants of a module's code (docstrings, which show examples, left out)."""
     tree = ast.parse(path.read_text())
     docs = {id(n.body[0].value) for n in ast.walk(tree)
             if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body
             and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            and id(n) not in docs}
+    return frozenset(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                     and id(n) not in docs)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "claims").glob("[a-z]*.py")), ids=lambda p: p.stem)
