@@ -37,8 +37,17 @@ def cell_text(recs: list[dict], claim, cell: str) -> str:
         held = [seed_holds_claim(r) for r in mine]
         held = [h for h in held if h is not None]
         mark = " (analogue)" if kind == "analogue" else ""
-        parts.append(f"{reading}: {sum(held)}/{len(held)}{mark}" if held else f"{reading}: no seed{mark}")
+        parts.append(f"{reading}: {graded(sum(held), len(held))}{mark}" if held else f"{reading}: no seed{mark}")
     return "; ".join(parts)
+
+
+def graded(n_hold: int, n_seeds: int) -> str:
+    """The replication summary's graded conclusion (seeds.grade) of k of n seeds holding, in a table cell's words:
+    "replicates (3/3)", "partly replicates (1/3 seeds hold)", "does not replicate (0/3 seeds hold)". The cells'
+    own controls are not built yet, so an absent effect cannot be told from a weak one (said once, above the table)."""
+    if n_hold == n_seeds:
+        return f"replicates ({n_hold}/{n_seeds})"
+    return seeds.grade(n_hold, n_seeds, {"separated": None, "by": {}}).split(";")[0]
 
 
 def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...], status: dict[str, list[str]]) -> dict:
@@ -57,6 +66,9 @@ def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...
                     "; ".join(f"{c}: {', '.join(status.get(c) or ['no run yet'])}" for c in others) + ".")
     else:
         sentence = ("As far as the seeds allow: " + "; ".join(f"{c} {judged[c]} seed(s)" for c in COLUMNS) +
-                    ". Each cell: seeds holding the claim over their late checkpoints, per reading.")
+                    ". Each cell: the replication summary's graded conclusion of the seeds holding the claim over "
+                    "their late checkpoints, per reading; the other cells' own controls (untrained, shuffled within "
+                    "gate blocks, pre-bifurcation) are not built yet, so where seeds do not hold it an absent effect "
+                    "cannot be told from a weak one.")
     head = ["central claim"] + [f"{c} ({judged[c]} seeds)" for c in COLUMNS]
     return {"head": head, "body": body, "sentence": sentence, "status": status}

@@ -221,7 +221,7 @@ def test_universality_table_counts_seeds_per_cell_and_says_what_is_missing():
     out = universality.table(recs, central(), {"tanh": ["linear2-tanh-seed0 epoch 500/500: not converged"]})
     row = out["body"][0]
     assert row[0][0] == "a single fixed point without input"
-    assert row[1][0] == "paper: no seed; strict: 1/2"  # b passes 1 of 3: does not hold
+    assert row[1][0] == "paper: no seed; strict: partly replicates (1/2 seeds hold)"  # b passes 1 of 3: does not hold
     assert out["head"][1] == "relu (2 seeds)" and out["sentence"].startswith("Not answered yet")
     assert "tanh: linear2-tanh-seed0 epoch 500/500: not converged" in out["sentence"]
     kick = next(b for b in out["body"] if b[0][2] == "kick.ablation-traps")
