@@ -95,6 +95,10 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
                 shutil.copy2(run / f, tmp / f)
         if judge_journal(name).exists():  # a judging interrupted at the session's end goes on from its rows
             shutil.copy2(judge_journal(name), tmp / JUDGE_ROWS)
+            if not judge_output(name).exists():  # its whole claims join the table meanwhile
+                from hmmrnn.journal import read
+                kept = merge_judged(name, cell_of_name(name), read(judge_journal(name)), complete_only=True)
+                print(f"{name}: judging unfinished; {kept} rows of its wholly judged claims in {CELLS_AUDIT}")
         early = [p for p in (run / "evolution").glob("epoch_*.pt") if int(p.stem.split("_")[1]) % SPARSE == 0]
         for p in sorted(set(_late(run, st["epoch"])) | set(early)):
             for q in (p, p.with_suffix(".json")):
@@ -191,6 +195,26 @@ def late_window(run: Path) -> tuple[int, int]:
     return LATE, LATE_EVERY
 
 
+def merge_judged(name: str, cell: str, rows: list[dict], complete_only: bool) -> int:
+    """One run's judged rows into cells.json (replacing that run's), trained checkpoints only. complete_only: an
+    unfinished judging's rows, kept only for the (claim, reading) pairs judged on every one of its late checkpoints
+    (the audit runs claim by claim, so a claim's rows are whole before the next one starts). Returns rows kept."""
+    rows = [dict(r, cell=cell, run=name) for r in rows if r.get("role") == "trained"]
+    if complete_only and rows:
+        every = {r["checkpoint"] for r in rows}
+        by_pair: dict[tuple, set] = {}
+        for r in rows:
+            by_pair.setdefault((r["claim"], r["reading"]), set()).add(r["checkpoint"])
+        rows = [r for r in rows if by_pair[(r["claim"], r["reading"])] == every]
+    data = json.loads(CELLS_AUDIT.read_text())
+    data["claims"] = [r for r in data.get("claims", []) if r.get("run") != name] + rows
+    if not data.get("claims_meta"):  # what a finished audit writes beside its rows: every claim's thresholds
+        from hmmrnn import registry, rows as result_rows
+        data["claims_meta"] = {c.id: result_rows.claim_meta(c) for c in registry.all_claims()}
+    atomic_write_json(CELLS_AUDIT, data)
+    return len(rows)
+
+
 def judge(runs: Path, out: Path, names: list[str]) -> int:
     """Every converged run's late checkpoints (every LATE_EVERY epochs over its last LATE) under every claim, both
     readings, into fixtures/campaigns/cells.json (rows journaled by hmmrnn audit: resumable); runs not converged
@@ -210,10 +234,8 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
         rc = max(rc, subprocess.call(cmd, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"}))
         if tmp.exists():
             got = json.loads(tmp.read_text())
-            rows = [dict(r, cell=st["cell"], run=name) for r in got.get("claims", [])
-                    if r.get("role") == "trained"]
+            merge_judged(name, st["cell"], got.get("claims", []), complete_only=False)
             data = json.loads(CELLS_AUDIT.read_text())
-            data["claims"] = [r for r in data.get("claims", []) if r.get("run") != name] + rows
             data["claims_meta"] = got.get("claims_meta", data.get("claims_meta", {}))
             atomic_write_json(CELLS_AUDIT, data)
     return rc
