@@ -22,11 +22,12 @@ def paper_epochs(hmm: str) -> int:
 
 
 def seed_runs(manifest: dict, hmm: str | None = None) -> list[dict]:
-    """One manifest run per (HMM, seed): the one trained to the paper's length (None where no run of that seed
-    reached it: the entry of its longest run, with ``short`` set). In (HMM, seed) order."""
+    """One manifest run per (HMM, seed) of the paper's network (the bias-free ReLU: the universality campaign's runs
+    of other cells are in the list too, and are not its seeds): the one trained to the paper's length (None where
+    no run of that seed reached it: the entry of its longest run, with ``short`` set). In (HMM, seed) order."""
     best: dict[tuple, dict] = {}
     for r in manifest.get("runs", []):
-        if hmm is not None and r["hmm"] != hmm:
+        if (hmm is not None and r["hmm"] != hmm) or r.get("cell", "relu") != "relu":
             continue
         k = (r["hmm"], r["seed"])
         target = paper_epochs(r["hmm"])

@@ -120,6 +120,10 @@ def test_paper_length_run_stands_for_its_seed():
                          {"name": "f3-s1", "hmm": "fully:3", "seed": 1, "epochs": 500}]}
     got = {r["name"]: r["short"] for r in audits.seed_runs(manifest)}
     assert got == {"l3-s0-to500": False, "f3-s1": True}  # fully:3's paper length is 1000
+    # a campaign run of another cell (same HMM, seed and length) is in the manifest but never a seed of the paper's
+    manifest["runs"] += [{"name": "l3-tanh-s0", "hmm": "linear:3", "seed": 0, "epochs": 500, "cell": "tanh"},
+                         {"name": "l3-bias-s2", "hmm": "linear:3", "seed": 2, "epochs": 500, "cell": "relu+bias"}]
+    assert {r["name"] for r in audits.seed_runs(manifest)} == {"l3-s0-to500", "f3-s1"}
 
 
 def test_a_superseded_cut_is_evaluated_beside_the_new_one():
