@@ -70,5 +70,5 @@ CLAIM = Claim(
     recipe=recipe, figure=figure,
     cells=(cells.general(f"the radius exponent against the displacement's, both of the cell's own step; "
                          f"{cells.FULL_STATE}", on=":strict"),
-           cells.not_yet(cells.RECURSION, on=":paper")),
+           cells.not_applicable(cells.RECURSION, on=":paper")),
 )

@@ -67,5 +67,5 @@ CLAIM = Claim(
     recipe=recipe, figure=figure,
     cells=(cells.analogue(f"the displacement of the cell's own step ({cells.FULL_STATE}); {cells.KICK_ANALOGUE}",
                           on=":strict"),
-           cells.not_yet(cells.RECURSION, on=":paper")),
+           cells.not_applicable(cells.RECURSION, on=":paper")),
 )

@@ -30,8 +30,10 @@ THRESHOLD = ("the sentence is about the ReLU's threshold (a unit silent below it
              "unit has no threshold where its output vanishes")
 MU_SWEEP = ("the authors' mu sweep projects the state on a cluster-to-cluster direction through an extra readout row, "
             "and an LSTM's readout sees h, not its full state; not generalised to the LSTM yet")
-RECURSION = ("the authors' perturbative recursion expands the ReLU's gating (D = pre-activation > 0); not "
-             "generalised to other cells yet")
+RECURSION = ("the paper reading is the authors' perturbative recursion, written for the ReLU: the first order through "
+             "its 0/1 gating (D = pre-activation > 0), the second order 0.5 W_hh (d1^2 * (h > 0)); a {cell} step's own "
+             "expansion (its nonlinearity's second derivative) is another statistic, not the authors', so it does not "
+             "apply there; the strict reading (the displacement of the cell's own step) decides the sentence on any cell")
 
 
 def cell_of(model) -> str:
