@@ -391,7 +391,9 @@ def _cells_campaign(fixtures: Path) -> dict:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
-    rows = [dict(r, checkpoint=f"{r['run']}@{r['checkpoint'].split('@')[-1]}") for r in data.get("claims", [])]
+    # a run's late checkpoints (RUN@EPOCH); a claim decided across runs (a cohort) has no row per checkpoint here
+    rows = [dict(r, checkpoint=f"{r['run']}@{r['checkpoint'].split('@')[-1]}") for r in data.get("claims", [])
+            if "@" in r.get("checkpoint", "") and r["checkpoint"].split("@")[-1].isdigit()]
     recs = seeds.collect({"audit": {}, "claims_meta": data.get("claims_meta", {}), "claims": rows})
     cell = {r["run"]: r.get("cell") for r in data.get("claims", [])}
     for rec in recs:

@@ -143,7 +143,8 @@ def write_status(runs: Path, out: Path, names: list[str]) -> dict:
         status[name] = {"cell": cell_of_name(name), "status": _where(st, run),
                         "converged": bool(st and st["history"] and
                                           st["history"][-1].get("convergence_streak", 0) >= CONSECUTIVE)}
-    data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": status}
+    judged = (data.get("campaign") or {}).get("judged", [])  # runs whose judging finished: never judged again
+    data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": status, "judged": judged}
     CELLS_AUDIT.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_json(CELLS_AUDIT, data)
     return data
@@ -199,7 +200,9 @@ def merge_judged(name: str, cell: str, rows: list[dict], complete_only: bool) ->
     """One run's judged rows into cells.json (replacing that run's), trained checkpoints only. complete_only: an
     unfinished judging's rows, kept only for the (claim, reading) pairs judged on every one of its late checkpoints
     (the audit runs claim by claim, so a claim's rows are whole before the next one starts). Returns rows kept."""
-    rows = [dict(r, cell=cell, run=name) for r in rows if r.get("role") == "trained"]
+    # the run's own late checkpoints only: a cohort claim decided over this one run (its "members" one network
+    # of another cell) says nothing of the cohort the claim is about
+    rows = [dict(r, cell=cell, run=name) for r in rows if r.get("role") == "trained" and "@" in r.get("checkpoint", "")]
     if complete_only and rows:
         every = {r["checkpoint"] for r in rows}
         by_pair: dict[tuple, set] = {}
@@ -223,7 +226,7 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
     data = write_status(runs, out, names)
     rc = 0
     for name, st in data["campaign"]["runs"].items():
-        if not st["converged"]:
+        if not st["converged"] or name in data["campaign"]["judged"]:
             continue
         tmp = judge_output(name)
         late, every = late_window(runs / name)
@@ -237,6 +240,9 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
             merge_judged(name, st["cell"], got.get("claims", []), complete_only=False)
             data = json.loads(CELLS_AUDIT.read_text())
             data["claims_meta"] = got.get("claims_meta", data.get("claims_meta", {}))
+            if not judge_journal(name).exists():  # the audit finished: its journal is gone, its rows are all in
+                data["campaign"]["judged"] = sorted(set(data["campaign"].get("judged", [])) | {name})
+                tmp.unlink()
             atomic_write_json(CELLS_AUDIT, data)
     return rc
 

@@ -301,3 +301,18 @@ def test_the_summary_reads_each_familys_own_standard_error():
     res["late_audit"]["reliability"]["lines"][0]["draw_sd_by_family"] = {}
     (e,) = [e for e in seed_summary(res)["entries"] if e["row"] == "P1"]
     assert e["evidence"] == "undecided" and e["evidence_why"].startswith("too noisy")
+
+
+def test_the_campaigns_rows_of_a_cohort_claim_do_not_break_the_universality_records(tmp_path):
+    """cells.json may hold a judged run's cohort rows (checkpoint 'every-configuration', no epoch): the records are
+    the run's late checkpoints only (a cohort of one network of another cell says nothing)."""
+    import json
+    from hmmrnn.plugin import _cells_campaign
+    (tmp_path / "campaigns").mkdir()
+    row = {"claim": "fixed-point.single", "reading": "strict", "role": "trained", "verdict": "fail", "rows": {},
+           "statistics": {}, "cell": "gru", "run": "linear2-gru-seed0"}
+    (tmp_path / "campaigns" / "cells.json").write_text(json.dumps({"campaign": {"runs": {}}, "claims": [
+        dict(row, checkpoint="linear2-gru-seed0@250"),
+        dict(row, claim="zones.every-family", checkpoint="every-configuration")]}))
+    got = _cells_campaign(tmp_path)
+    assert [(r["claim"], r["hmm"], len(r["checkpoints"])) for r in got["records"]] == [("fixed-point.single", "gru", 1)]
