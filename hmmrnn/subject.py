@@ -10,7 +10,9 @@ from . import cells
 from .analysis import kick, residency
 from .errors import ClaimError
 
-ZONE_MAP = dict(n_locations=2000, rollouts=20, horizon=60)  # the one zone map of a checkpoint, shared by claims
+# the checkpoint's zone map, shared by the claims that read its clusters and kick zones (the noise claims read the
+# same map on 1000 states: noise_cluster_vs_transition.ZONE_MAP)
+ZONE_MAP = dict(n_locations=2000, rollouts=20, horizon=60)
 KICK_GROUP = 3  # the paper's kick triplets
 
 
