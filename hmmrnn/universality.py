@@ -65,10 +65,14 @@ def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...
                     "only the bias-free ReLU column holds seeds; " +
                     "; ".join(f"{c}: {', '.join(status.get(c) or ['no run yet'])}" for c in others) + ".")
     else:
-        sentence = ("As far as the seeds allow: " + "; ".join(f"{c} {judged[c]} seed(s)" for c in COLUMNS) +
+        sentence = ("As far as the seeds allow: " + "; ".join(f"{c} {_seeds(judged[c])}" for c in COLUMNS) +
                     ". Each cell: the replication summary's graded conclusion of the seeds holding the claim over "
                     "their late checkpoints, per reading; the other cells' own controls (untrained, shuffled within "
                     "gate blocks, pre-bifurcation) are not built yet, so where seeds do not hold it an absent effect "
                     "cannot be told from a weak one.")
-    head = ["central claim"] + [f"{c} ({judged[c]} seeds)" for c in COLUMNS]
+    head = ["central claim"] + [f"{c} ({_seeds(judged[c])})" for c in COLUMNS]
     return {"head": head, "body": body, "sentence": sentence, "status": status}
+
+
+def _seeds(n: int) -> str:
+    return f"{n} seed" + ("" if n == 1 else "s")
