@@ -85,14 +85,14 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
         with on_device(resolve(device)):
             stats = statistics(claim, rd.name, subject)
     clean, failed, per_row = rd.decide(stats)
-    noise, family = precision.noise_table(), None
+    thresholds, noise, family = rd.thresholds_json(), precision.noise_table(), None
     if not claim.across:  # the network's HMM (its family's standard errors), as a results row names it
         try:
             family = subject.hmm.name
         except ClaimError:
             pass
-    near = precision.near_cut(claim.id, rd.name, clean, rd.thresholds_json(), noise, family)
+    near = precision.near_cut(claim.id, rd.name, clean, thresholds, noise, family)
     return ClaimResult(claim=claim.id, reading=rd.name, checkpoint=name, seed=seed,
                        verdict="fail" if failed else "pass", statistics=clean, failed=failed,
-                       rows=per_row, thresholds=rd.thresholds_json(), plot=stats.get("_plot"), near_cut=near,
-                       standard_errors=precision.standard_errors(noise, claim.id, rd.name, rd.thresholds_json(), family))
+                       rows=per_row, thresholds=thresholds, plot=stats.get("_plot"), near_cut=near,
+                       standard_errors=precision.standard_errors(noise, claim.id, rd.name, thresholds, family))

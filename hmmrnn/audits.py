@@ -85,10 +85,11 @@ def stale_rows(audit: dict, fresh: dict, rename: dict[str, str]) -> tuple[list[s
     committed = {(r["claim"], r["reading"], r["checkpoint"]): r for r in audit.get("claims", [])}
     audited = {(c, ck.split("@")[0]) for c, _, ck in committed}
     diffs, n = [], 0
-    from .seeds import whole_run
+    from .registry import whole_run
+    whole = set(whole_run())
     for r in fresh.get("claims", []):
         name = rename.get(r["checkpoint"])
-        if name is None or r["claim"] in whole_run() or (r["claim"], name.split("@")[0]) not in audited:
+        if name is None or r["claim"] in whole or (r["claim"], name.split("@")[0]) not in audited:
             continue  # whole-run claims are judged on the run's series at final.pt; unaudited claims not at all
         old = committed.get((r["claim"], r["reading"], name))
         if old is None:

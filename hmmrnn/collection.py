@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from . import registry
-from .claim import RUNS
-from .claim import READINGS, Claim
+from .claim import READINGS, RUNS, Claim
 from .errors import ClaimError
 
 

@@ -304,7 +304,8 @@ def _fault_of(entry: dict, failing_finals: list[dict]) -> str:
 
 def _why_final(claim: str, audited_claims: set[str], audited_runs: set[str], run: str) -> str:
     """Why a seed's verdict on a claim comes from its final checkpoint only (computed, not a fixed string)."""
-    if claim in seeds.whole_run():
+    from .registry import whole_run
+    if claim in whole_run():
         return "a claim about the whole run: judged once, on its final checkpoint"
     if claim not in audited_claims:
         return "the committed late audits predate this claim"

@@ -25,13 +25,6 @@ HOLDS = 0.5
 FRAGILE_SHIFT = 0.25
 
 
-def whole_run() -> tuple[str, ...]:
-    """The claims about a run's whole training (Claim.whole_run): a late checkpoint cannot decide them (its run
-    folder holds the late evolution checkpoints only), so they count on final checkpoints alone."""
-    from .registry import whole_run
-    return whole_run()
-
-
 # ---- collecting a committed audit ---------------------------------------------------------------------------
 
 def collect(audit: dict) -> list[dict]:
@@ -41,12 +34,16 @@ def collect(audit: dict) -> list[dict]:
     meta = audit.get("claims_meta", {})
     hmm = audit.get("audit", {}).get("hmm")
     seeds = set(audit.get("audit", {}).get("seeds", []))
+    # claims about a run's whole training: a late checkpoint cannot decide them (its run folder holds the late
+    # evolution checkpoints only), so they count on final checkpoints alone
+    from .registry import whole_run
+    whole = set(whole_run())
     out: dict[tuple, dict] = {}
     for r in audit.get("claims", []):
         if r.get("role") != "trained" or "@" not in r["checkpoint"]:
             continue
         run, epoch = r["checkpoint"].split("@")
-        if (seeds and run not in seeds) or r["claim"] in whole_run():
+        if (seeds and run not in seeds) or r["claim"] in whole:
             continue
         reading = r.get("reading", "strict")
         names = {t["statistic"] for t in _thresholds(meta, r["claim"], reading) + _superseded(meta, r["claim"], reading)}

@@ -43,6 +43,15 @@ def _state(run: Path) -> dict | None:
     return torch.load(p, map_location="cpu", weights_only=False)
 
 
+def _state_or_packed(runs: Path, out: Path, name: str) -> dict | None:
+    """A run's state: its training folder's state.pt, else the one packed in OUT (a fresh machine before unpack)."""
+    st = _state(runs / name)
+    packed = out / name / "state.pt.packed"
+    if st is None and packed.exists():
+        st = torch.load(packed, map_location="cpu", weights_only=False)
+    return st
+
+
 def _where(st: dict | None, run: Path) -> str:
     if (run / "DIVERGED").exists():
         return "diverged: " + (run / "DIVERGED").read_text().strip()
@@ -137,9 +146,7 @@ def write_status(runs: Path, out: Path, names: list[str]) -> dict:
     status = {}
     for name in names:
         run = runs / name
-        st = _state(run)
-        if st is None and (out / name / "state.pt.packed").exists():
-            st = torch.load(out / name / "state.pt.packed", map_location="cpu", weights_only=False)
+        st = _state_or_packed(runs, out, name)
         status[name] = {"cell": cell_of_name(name), "status": _where(st, run),
                         "converged": bool(st and st["history"] and
                                           st["history"][-1].get("convergence_streak", 0) >= CONSECUTIVE)}
@@ -162,9 +169,7 @@ def write_manifest(runs: Path, out: Path, names: list[str]) -> None:
     m = json.loads(MANIFEST.read_text())
     entries = {r["name"]: r for r in m.get("runs", [])}
     for name in names:
-        st = _state(runs / name)
-        if st is None and (out / name / "state.pt.packed").exists():
-            st = torch.load(out / name / "state.pt.packed", map_location="cpu", weights_only=False)
+        st = _state_or_packed(runs, out, name)
         if st is None:
             continue
         try:
@@ -297,9 +302,7 @@ def curves(runs: Path, out: Path, names: list[str], doc: Path = Path("docs/unive
     from hmmrnn.plotting import plt, save
     series = {}
     for name in names:
-        st = _state(runs / name)
-        if st is None and (out / name / "state.pt.packed").exists():
-            st = torch.load(out / name / "state.pt.packed", map_location="cpu", weights_only=False)
+        st = _state_or_packed(runs, out, name)
         if st is not None and st["history"]:
             series[name] = [h["val"] for h in st["history"]]
     relu = {}
@@ -338,9 +341,7 @@ def main(argv: list[str]) -> int:
     if cmd == "status":
         for name in names:
             run = runs / name if (runs / name / "state.pt").exists() else out / name
-            st = _state(run) if run == runs / name else None
-            if st is None and (out / name / "state.pt.packed").exists():
-                st = torch.load(out / name / "state.pt.packed", map_location="cpu", weights_only=False)
+            st = _state_or_packed(runs, out, name)
             print(f"{name:28s} {_where(st, run)}")
         return 0
     if cmd == "pack":

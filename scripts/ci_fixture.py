@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hmmrnn import audits, manifest, seeds  # noqa: E402
+from hmmrnn import audits, manifest  # noqa: E402
 from hmmrnn.checkpoint import atomic_write_json, load  # noqa: E402
-from hmmrnn.registry import get  # noqa: E402
+from hmmrnn.registry import get, whole_run  # noqa: E402
 
 
 def main() -> int:
@@ -37,8 +37,9 @@ def main() -> int:
     rows = {}
     path = audits.audit_path(fx, run["hmm"])
     if path.exists():  # claims about the whole run are judged on final.pt itself (--results), not the audit's row
+        whole = set(whole_run())
         rows = {(r["claim"], r["reading"]): r for r in json.loads(path.read_text())["claims"]
-                if r["checkpoint"] == f"{a.name}@{epoch}" and r["claim"] not in seeds.whole_run()}
+                if r["checkpoint"] == f"{a.name}@{epoch}" and r["claim"] not in whole}
     if a.results:
         rows.update({(r["claim"], r["reading"]): r for r in json.loads(Path(a.results).read_text())["claims"]
                      if r["checkpoint"] == a.name})

@@ -133,10 +133,9 @@ HOLE_RUNS = 4  # scale-1 runs the hole is measured on (issue 33; fixed on linear
 
 
 @torch.no_grad()
-def hole_density(model: RNN, seed: int, base: torch.Tensor, runs: int, warmup: int) -> dict:
-    """The hole at the fixed point (ring_stats' centre_density_ratio) measured on ``runs`` scale-1 runs shaped like
-    base [B, T, H] (base itself the first), pooled: their PC plane fitted on all of them, the fixed point found from
-    base's last states. On one run (``centre_density_ratio_single``, the statistic as the paper reading read it until
+def hole_density(model: RNN, seed: int, base: torch.Tensor, fp: torch.Tensor, runs: int, warmup: int) -> dict:
+    """The hole at the fixed point fp [H] (ring_stats' centre_density_ratio) measured on ``runs`` scale-1 runs
+    shaped like base [B, T, H] (base itself the first), pooled: their PC plane fitted on all of them. On one run (``centre_density_ratio_single``, the statistic as the paper reading read it until
     issue 33) the plane itself moved with the draws: linear2-seed0's epoch-300 checkpoint read 0.71-1.12 under six
     claims seeds (sd 0.15); pooled over 4 runs 0.76-0.99 (sd 0.09), over 8 runs sd 0.07."""
     B, T = base.shape[:2]
@@ -146,7 +145,7 @@ def hole_density(model: RNN, seed: int, base: torch.Tensor, runs: int, warmup: i
         states.append(require_finite(rollout(model, noise).states[:, warmup:], f"noise-driven activity over {T + warmup} steps"))
     X = torch.cat(states).reshape(-1, model.state_size).numpy()
     pca = pca_plane(X)
-    fp2 = pca.transform(fixed_point_of(model, base[:, -1])[None].numpy())[0]
+    fp2 = pca.transform(fp[None].numpy())[0]
     return {"centre_density_ratio": ring_stats(pca.transform(X), fp2)["centre_density_ratio"], "hole_runs": runs}
 
 
@@ -160,8 +159,9 @@ def paper_orbit(model: RNN, seed: int, batch: int = 16, steps: int = 1000, warmu
     (centre_density_ratio) is measured on ``hole_runs`` scale-1 runs pooled (hole_density); on the first run
     alone it is kept beside as centre_density_ratio_single."""
     noise, base, pca = orbit_plane(model, seed, batch, steps, warmup)
-    fp2 = pca.transform(fixed_point_of(model, base[:, -1])[None].numpy())[0]
-    hole = hole_density(model, seed, base, hole_runs, warmup)
+    fp = fixed_point_of(model, base[:, -1])
+    fp2 = pca.transform(fp[None].numpy())[0]
+    hole = hole_density(model, seed, base, fp, hole_runs, warmup)
     radii = radii_at(model, noise, base, pca, fp2, scales, warmup)
     s_arr = np.array(scales, dtype=float)
     a, c = np.polyfit(s_arr, radii, 1)
