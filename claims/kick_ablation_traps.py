@@ -135,6 +135,6 @@ CLAIM = Claim(
     cells=(cells.analogue(cells.KICK_ANALOGUE),
            cells.analogue(f"{cells.KICK_ANALOGUE}; the mu sweep's critical pairs from the cell's own Jacobian under "
                           f"the recurrent multiplier ({cells.JACOBIAN}); integrating populations from "
-                          f"{cells.UNIT_WEIGHTS}", on=":paper"),
-           cells.not_yet(cells.MU_SWEEP, on=":paper@lstm")),
+                          f"{cells.UNIT_WEIGHTS}; the overshoot projects the full state (the LSTM's cat(h, c), "
+                          f"which its readout does not see) on the cluster-to-cluster direction", on=":paper")),
 )

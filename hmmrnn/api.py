@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cells import one_cell
 from .checkpoint import Checkpoint, load
 from .hmm import HMM, parse_spec
 from .claim import resolve_target
@@ -67,6 +68,7 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
             target = hmm if isinstance(hmm, HMM) else parse_spec(hmm) if hmm else c.hmm
             if target is not None and claim.applies(target.family):
                 members.append((_name(c), target, c.model))
+        members = one_cell(members)[1]  # a cohort is one cell's (the bias-free ReLU's where there are any)
         subject = Subject(path=claim.across, model=None, seed=seed, mu_grid=mu_grid, members=members, cache=cache)
         name = claim.across
     else:

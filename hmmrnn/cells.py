@@ -12,7 +12,8 @@ network a claim is one of:
 Each claim module declares its entries (``cells=`` of its Claim, built with the functions below), for every
 reading and every other cell, or narrowed to one reading (":paper"), one cell ("@tanh") or both (":paper@lstm");
 the most specific entry wins. The notes several claims share are the constants here.
-Claims decided across checkpoints or over training runs are not gated here (their members are the fixtures').
+Claims decided across checkpoints or over training runs are not gated here; a cohort takes its members of one cell
+(one_cell: a GRU is never pooled with the ReLU nets of its family).
 """
 from __future__ import annotations
 
@@ -28,8 +29,6 @@ UNIT_WEIGHTS = ("the unit-to-unit weights are W_hh (tanh), the candidate's recur
                 "W_hn, LSTM W_hg)")
 THRESHOLD = ("the sentence is about the ReLU's threshold (a unit silent below it, at it in kick zones); a {cell} "
              "unit has no threshold where its output vanishes")
-MU_SWEEP = ("the authors' mu sweep projects the state on a cluster-to-cluster direction through an extra readout row, "
-            "and an LSTM's readout sees h, not its full state; not generalised to the LSTM yet")
 RECURSION = ("the paper reading is the authors' perturbative recursion, written for the ReLU: the first order through "
              "its 0/1 gating (D = pre-activation > 0), the second order 0.5 W_hh (d1^2 * (h > 0)); a {cell} step's own "
              "expansion (its nonlinearity's second derivative) is another statistic, not the authors', so it does not "
@@ -40,6 +39,18 @@ def cell_of(model) -> str:
     """The cell as the tables read it: "relu", "relu+bias" (a ReLU with a recurrent bias), "tanh", "gru", "lstm"."""
     cell = getattr(model, "cell", "relu")
     return "relu+bias" if cell == "relu" and getattr(model, "bias_h", None) is not None else cell
+
+
+def one_cell(members: list[tuple]) -> tuple[str, list[tuple], list[tuple]]:
+    """A cohort takes its members by cell (a claim over every family or chain is about one kind of network):
+    (cell, its members, the others) of [(name, HMM, model)]: the bias-free ReLU's members (the paper's network)
+    when there are any, else those of the first member's cell."""
+    if not members:
+        return "relu", [], []
+    cells = [cell_of(m[2]) for m in members]
+    cell = "relu" if "relu" in cells else cells[0]
+    return (cell, [m for m, c in zip(members, cells) if c == cell],
+            [m for m, c in zip(members, cells) if c != cell])
 
 
 KINDS = ("general", "analogue", "not-applicable", "not-yet")

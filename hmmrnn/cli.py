@@ -67,7 +67,8 @@ def _train(a) -> int:
     try:
         cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, cell=a.cell, bias=a.bias, epochs=a.epochs,
                           seed=a.seed, batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
-                          device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged, loss=a.loss)
+                          device=a.device, n_sequences=a.n_sequences, until_converged=a.until_converged, loss=a.loss,
+                          lr=a.lr)
         if a.threads:
             torch.set_num_threads(a.threads)
         if a.seeds is not None or a.out_root is not None:
@@ -86,7 +87,7 @@ def _train(a) -> int:
     resumed = trainer.resume() if not a.restart else False
     if not resumed and a.continue_from:
         try:
-            trainer.start_from(a.continue_from)
+            trainer.start_from(a.continue_from, change=tuple(a.change or ()))
         except CheckpointError as e:
             print(f"hmmrnn train: --continue-from {e}", file=sys.stderr)
             return 2
@@ -306,6 +307,7 @@ def main(argv=None) -> int:
     t.add_argument("--batch", type=POS, default=4096)
     t.add_argument("--clip", type=_clip, default=None,
                    help="gradient-norm clip (default 0.9 linear, 0.3 others; 0: no clipping)")
+    t.add_argument("--lr", type=_positive_float, default=1e-3, help="Adam's learning rate (the paper's: 1e-3)")
     t.add_argument("--seq-len", type=POS, default=None, help="default: the paper's length for the family")
     t.add_argument("--loss", choices=LOSSES, default="sinkhorn",
                    help="sinkhorn (the paper's) or mse, P13's baseline: the i-th RNN and HMM sequences paired by index")
@@ -317,6 +319,9 @@ def main(argv=None) -> int:
     t.add_argument("--restart", action="store_true", help="ignore OUT/state.pt and start over")
     t.add_argument("--continue-from", default=None, metavar="CKPT",
                    help="start from this checkpoint's weights and epoch (fresh Adam state; recorded in the metadata)")
+    t.add_argument("--change", action="append", choices=("lr", "clip"), default=None,
+                   help="with --continue-from: let this run's --lr or --clip differ from the checkpoint's (an "
+                        "intervention on the training, recorded in continue_from; repeatable)")
     t.add_argument("--quiet", action="store_true")
     where = t.add_mutually_exclusive_group(required=True)
     where.add_argument("--out")

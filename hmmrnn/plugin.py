@@ -14,6 +14,7 @@ import pytest
 
 from . import __version__, collection, journal, precision, rows
 from .cases import RUNS, Case, cohort, cohort_known_fail, from_manifest, from_paths, runs_case
+from .cells import cell_of, one_cell
 from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
 from .limits import refuse_for_claims
@@ -213,8 +214,9 @@ def checkpoint(case: Case, pytestconfig):
 
 @pytest.fixture
 def members(case: Case, request, pytestconfig):
-    """[(name, target HMM, model)] of a cohort case: its trained checkpoints of the claim's families.
-    Unreadable members are left out with a warning; fewer than two members skip the claim."""
+    """[(name, target HMM, model)] of a cohort case: its trained checkpoints of the claim's families, of one cell
+    (cells.one_cell: the bias-free ReLU's where there are any). Unreadable members and those of another cell are
+    left out with a warning; fewer than two members skip the claim."""
     import warnings
     claim = request.module.CLAIM
     out = []
@@ -231,6 +233,10 @@ def members(case: Case, request, pytestconfig):
             warnings.warn(f"{m.name} left out of {case.name}: no target HMM in its metadata")
         elif claim.applies(hmm.family):
             out.append((m.name, hmm, ck.model))
+    cell, out, apart = one_cell(out)
+    if apart:
+        warnings.warn(f"{case.name} is decided over the {cell} checkpoints; left out, of another cell: "
+                      f"{', '.join(f'{n} ({cell_of(m)})' for n, _, m in apart)}")
     if len(out) < 2:
         pytest.skip(f"{claim.id} compares checkpoints: {len(out)} trained {'/'.join(claim.applies_to)} checkpoint(s) here")
     return out
@@ -384,7 +390,8 @@ def _reliability(fixtures: Path) -> dict:
 
 def _cells_campaign(fixtures: Path) -> dict:
     """The universality campaign's committed status and judged rows (fixtures/campaigns/cells.json, written by
-    scripts/campaign_cells.sh): {"runs": {name: status}, "records": late records by cell}; {} when absent."""
+    scripts/campaign_cells.sh): {"runs": {name: status}, "records": late records by cell, "controls": the runs' own
+    control results (fixtures/campaigns/cells-controls.json)}; {} when absent."""
     from . import seeds
     path = fixtures / "campaigns" / "cells.json"
     try:
@@ -398,7 +405,12 @@ def _cells_campaign(fixtures: Path) -> dict:
     cell = {r["run"]: r.get("cell") for r in data.get("claims", [])}
     for rec in recs:
         rec["hmm"] = cell.get(rec["run"])
-    return {"runs": (data.get("campaign") or {}).get("runs", {}), "records": recs}
+    try:  # the runs' own controls (untrained, shuffled within gate blocks, pre-bifurcation), judged beside
+        ctl = json.loads((fixtures / "campaigns" / "cells-controls.json").read_text()).get("claims", [])
+    except (OSError, ValueError):
+        ctl = []
+    return {"runs": (data.get("campaign") or {}).get("runs", {}), "records": recs,
+            "controls": [r for r in ctl if r.get("role") == "control"]}
 
 
 class ClaimsSession:

@@ -550,21 +550,26 @@ def seed_summary(results: dict) -> dict:
             "final checkpoints", "controls rejected", "conclusion", "fragility"]
     return {"intro": intro, "head": head, "body": body, "notes": notes, "csv": csv, "entries": entries,
             "answer": answer([e for e in entries]), "basis": basis,
-            "universality": universality_table(la["records"] + extra, la.get("cells") or {})}
+            "universality": universality_table(la["records"] + extra, la.get("cells") or {},
+                                               [r for rows in _control_rows(results).values() for r in rows])}
 
 
-def universality_table(relu_records: list[dict], cells: dict) -> dict:
+def universality_table(relu_records: list[dict], cells: dict, relu_controls: list[dict] = ()) -> dict:
     """The universality table: the held-out bias-free ReLU seeds of linear:2 (the campaign's target) beside the
-    campaign's converged runs of the other cells (hmmrnn.universality), with every campaign run's status."""
+    campaign's converged runs of the other cells (hmmrnn.universality), with every campaign run's status; each
+    cell graded against its own controls (the ReLU's: linear:2's, from relu_controls; another cell's: its runs')."""
     from . import universality
     relu = [r for r in relu_records if r["hmm"] == "linear:2" and not evidence.is_tuning(r["run"])]
     by_cell: dict[str, list[dict]] = {"relu": relu}
     for r in cells.get("records", []):
         by_cell.setdefault(r["hmm"], []).append(r)
+    controls: dict[str, list[dict]] = {"relu": [r for r in relu_controls if r.get("family") == "linear:2"]}
+    for r in cells.get("controls", []):
+        controls.setdefault(r.get("cell", ""), []).append(r)
     status: dict[str, list[str]] = {}
     for name, st in sorted((cells.get("runs") or {}).items()):
         status.setdefault(st["cell"], []).append(f"{name} {st['status']}")
-    return universality.table(by_cell, central(), status)
+    return universality.table(by_cell, central(), status, controls)
 
 
 # ---- the answer first ----------------------------------------------------------------------------------------

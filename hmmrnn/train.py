@@ -106,10 +106,12 @@ class Trainer:
     def state_path(self) -> Path:
         return self.out / "state.pt"
 
-    def start_from(self, path) -> None:
+    def start_from(self, path, change: tuple[str, ...] = ()) -> None:
         """Start from a trained checkpoint's weights at its epoch, with a fresh Adam state (the optimizer state of
         a finished run is not kept). Per-epoch draws depend on (seed, epoch) only, so epochs after the checkpoint
-        see the data order and noise an uninterrupted run would have seen; only Adam's moments differ."""
+        see the data order and noise an uninterrupted run would have seen; only Adam's moments differ. ``change``:
+        the optimizer settings ("lr", "clip") this run may set otherwise than the checkpoint's (an intervention on
+        the training, recorded in continue_from); any other difference is refused."""
         from .checkpoint import load
         ck = load(path, cell=self.cfg.cell)  # a checkpoint of another cell: one-line CheckpointError
         if (ck.cell, ck.model.has_bias) != (self.cfg.cell, self.cfg.bias):
@@ -118,7 +120,8 @@ class Trainer:
         mine = {k: v for k, v in asdict(self.cfg).items() if k in ("hidden", "inputs", "seed", "seq_len", "batch",
                                                                       "lr", "clip", "n_sequences", "blur", "loss")}
         theirs = {"loss": "sinkhorn", **ck.meta.get("training", {})}  # a run before the loss option: Sinkhorn
-        diff = sorted(k for k, v in mine.items() if k in theirs and theirs[k] != v)
+        changed = {k: [theirs[k], v] for k, v in mine.items() if k in change and k in theirs and theirs[k] != v}
+        diff = sorted(k for k, v in mine.items() if k in theirs and theirs[k] != v and k not in changed)
         if ck.meta.get("hmm") and HMM.from_json(ck.meta["hmm"]).to_json() != self.hmm.to_json():
             diff.insert(0, "hmm")
         if diff:
@@ -131,7 +134,8 @@ class Trainer:
         self.epoch = epoch
         self.history = [dict(h) for h in run_history(path, ck.meta) or []][:epoch]  # inline, or history.json beside it
         self.wall = float(ck.meta.get("wall_seconds", 0.0))
-        self.cfg.continue_from = {"path": str(path), "sha256": ck.sha256, "epoch": epoch}
+        self.cfg.continue_from = {"path": str(path), "sha256": ck.sha256, "epoch": epoch,
+                                  **({"changed": changed} if changed else {})}
         if self.history:
             best = min(self.history, key=lambda h: h["val"])
             self.best = (best["val"], best["epoch"], None)

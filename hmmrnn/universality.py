@@ -5,12 +5,14 @@ linear:2 seeds), the biased ReLU, tanh, GRU and LSTM networks of the campaign (s
 Pure functions of plain data: the late records of each cell's runs (seeds.collect shaped; a run judged on its
 final checkpoint only is a record with one checkpoint), the campaign's status per run, and hmmrnn.cells'
 applicability. A seed holds a claim when at least seeds.HOLDS of its decided checkpoints pass the claim (every
-row of the reading), as for the replication summary; only converged runs count as seeds, the others are listed
-with how far they got.
+row of the reading), as for the replication summary, and the cell's seeds are graded against its own controls
+(hmmrnn.evidence); only converged runs count as seeds, the others are listed with how far they got.
 """
 from __future__ import annotations
 
-from . import seeds
+from dataclasses import dataclass
+
+from . import evidence, seeds
 from .cells import applicability
 
 COLUMNS = ("relu", "relu+bias", "tanh", "gru", "lstm")
@@ -24,54 +26,171 @@ def seed_holds_claim(rec: dict) -> bool | None:
     return seeds.holds(sum(v == "pass" for v in got), len(got))
 
 
-def cell_text(recs: list[dict], claim, cell: str) -> str:
-    """One table cell: per reading the seeds holding the claim, and whether the reading runs as written, as a
-    declared analogue ("(analogue)"), or not at all there (not-applicable, not-yet). ``claim``: a Claim."""
+def cell_text(recs: list[dict], claim, cell: str, controls: list[dict] = ()) -> str:
+    """One table cell: per reading the seeds holding the claim, graded as the replication summary grades a row
+    (judged), and whether the reading runs as written, as a declared analogue ("(analogue)"), or not at all there
+    (not-applicable, not-yet). ``claim``: a Claim; ``controls``: the cell's control results (claims rows, role
+    control), of which the class controls (untrained, shuffled, pre-bifurcation) are read."""
     parts = []
     for reading in READINGS:
         kind, _ = applicability(claim, cell, reading)
         if kind in ("not-applicable", "not-yet"):
             parts.append(f"{reading}: {kind}")
             continue
-        mine = [r for r in recs if r["claim"] == claim.id and r["reading"] == reading]
-        held = [seed_holds_claim(r) for r in mine]
-        held = [h for h in held if h is not None]
         mark = " (analogue)" if kind == "analogue" else ""
-        parts.append(f"{reading}: {graded(sum(held), len(held))}{mark}" if held else f"{reading}: no seed{mark}")
+        parts.append(f"{reading}: {judged(recs, claim, reading, controls).text}{mark}")
     return "; ".join(parts)
 
 
-def graded(n_hold: int, n_seeds: int) -> str:
+CLAIM_ROW = "claim"  # the pseudo inventory row of a claim's own verdict: the table grades claims, not rows
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One cell's seeds on one (claim, reading): k of n seeds hold it (n = 0: no seed decides it), the evidence
+    class against the cell's controls (hmmrnn.evidence: decided, by construction, indistinguishable) and the
+    table cell's words."""
+
+    k: int
+    n: int
+    evidence: str
+    text: str
+
+    @property
+    def holds(self) -> bool | None:
+        """At least half the seeds hold it (seeds.holds); None without a seed."""
+        return seeds.holds(self.k, self.n) if self.n else None
+
+
+def judged(recs: list[dict], claim, reading: str, controls: list[dict]) -> Judged:
+    """The seeds of one cell on one (claim, reading) against the cell's class controls: the evidence class
+    (evidence.classify on the claim's own verdict, which passes when every row passes) and where it is decided
+    the graded conclusion (seeds.grade; the seeds that miss it separated from a control on any of the claim's
+    thresholded statistics), with the controls rejected by a number."""
+    mine = [r for r in recs if r["claim"] == claim.id and r["reading"] == reading]
+    held = {r["run"]: seed_holds_claim(r) for r in mine}
+    held = {run: h for run, h in held.items() if h is not None}
+    if not held:
+        return Judged(0, 0, "undecided", "no seed")
+    ctl = [dict(r, rows={CLAIM_ROW: r.get("verdict")}) for r in controls
+           if r["claim"] == claim.id and r.get("reading", "strict") == reading and r.get("role") == "control"
+           and r.get("control", "untrained") in evidence.CLASS_CONTROLS]
+    outcome = evidence.control_outcome(ctl, CLAIM_ROW)
+    counted = set(outcome.rejected) | set(outcome.passed)
+    stats = {r["checkpoint"]: r.get("statistics") or {} for r in ctl if r["checkpoint"] in counted}
+    ths = [dict(t, rows=[CLAIM_ROW]) for t in claim.reading(reading).thresholds_json()]
+    sep = seeds.separation([r for r in mine if held.get(r["run"]) is False], ths, CLAIM_ROW, stats)
+    cls, _ = evidence.classify(reported=False, seed_holds=list(held.values()), controls=outcome,
+                               control_verdicts=evidence.all_control_verdicts(ctl, CLAIM_ROW),
+                               separated=sep["separated"])
+    k, n = sum(held.values()), len(held)
+    if cls == "decided":
+        return Judged(k, n, cls, f"{graded(k, n, sep)} [{_controls(outcome)}]")
+    return Judged(k, n, cls, f"{k}/{n} seeds hold; {cls} [{_controls(outcome)}]")
+
+
+def _controls(outcome) -> str:
+    """'controls: 2/3 rejected by a number, 1 by ERROR only, 1 passed' (identical controls counted once)."""
+    if not outcome.required:
+        return "no control of this cell judged"
+    out = f"controls: {len(outcome.rejected)}/{outcome.required} rejected by a number"
+    out += f", {len(outcome.by_error)} by ERROR only" if outcome.by_error else ""
+    out += f", {len(outcome.passed)} passed" if outcome.passed else ""
+    return out + ("".join(f"; {_short(a)} = {_short(b)}" for a, b in outcome.same_as.items()))
+
+
+def _short(checkpoint: str) -> str:
+    """A control's kind out of its checkpoint name (RUN-untrained -> untrained)."""
+    return next((c for c in evidence.CLASS_CONTROLS if checkpoint.endswith(c)), checkpoint)
+
+
+def graded(n_hold: int, n_seeds: int, sep: dict | None = None) -> str:
     """The replication summary's graded conclusion (seeds.grade) of k of n seeds holding, in a table cell's words:
-    "replicates (3/3)", "partly replicates (1/3 seeds hold)", "does not replicate (0/3 seeds hold)". The cells'
-    own controls are not built yet, so an absent effect cannot be told from a weak one (said once, above the table)."""
+    "replicates (3/3)", "partly replicates (1/3 seeds hold); the others: effect present, weaker than stated",
+    "does not replicate (0/3 seeds hold); ...". sep: the separation of the seeds that do not hold it from the
+    cell's controls (seeds.separation); None: no control to compare."""
     if n_hold == n_seeds:
         return f"replicates ({n_hold}/{n_seeds})"
-    return seeds.grade(n_hold, n_seeds, {"separated": None, "by": {}}).split(";")[0]
+    return seeds.grade(n_hold, n_seeds, sep or {"separated": None, "by": {}})
 
 
-def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...], status: dict[str, list[str]]) -> dict:
+def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...], status: dict[str, list[str]],
+          controls: dict[str, list[dict]] | None = None) -> dict:
     """{"head", "body", "sentence", "status"}: central ((name, Claim), ...); records {cell: late records of its
-    converged seeds};
-    status {cell: one line per run of the campaign (converged, unconverged with how far, not started)}."""
+    converged seeds}; status {cell: one line per run of the campaign (converged, unconverged with how far, not
+    started)}; controls {cell: its control results} (the bias-free ReLU's: linear2-seed0's; another cell's: its
+    runs' own, scripts/campaign_cells.py)."""
+    controls = controls or {}
     body = []
     for name, claim in central:
         row = [(name, "", claim.id)]
-        body.append(row + [(cell_text(records.get(cell, []), claim, cell), "", "") for cell in COLUMNS])
-    judged = {c: len({r["run"] for r in records.get(c, [])}) for c in COLUMNS}
+        body.append(row + [(cell_text(records.get(cell, []), claim, cell, controls.get(cell, [])), "", "")
+                           for cell in COLUMNS])
+    n_judged = {c: len({r["run"] for r in records.get(c, [])}) for c in COLUMNS}
     others = [c for c in COLUMNS if c != "relu"]
-    if not any(judged[c] for c in others):
+    if not any(n_judged[c] for c in others):
         sentence = ("Not answered yet: no network of another cell has converged under the paper's protocol here, so "
                     "only the bias-free ReLU column holds seeds; " +
                     "; ".join(f"{c}: {', '.join(status.get(c) or ['no run yet'])}" for c in others) + ".")
     else:
-        sentence = ("As far as the seeds allow: " + "; ".join(f"{c} {_seeds(judged[c])}" for c in COLUMNS) +
-                    ". Each cell: the replication summary's graded conclusion of the seeds holding the claim over "
-                    "their late checkpoints, per reading; the other cells' own controls (untrained, shuffled within "
-                    "gate blocks, pre-bifurcation) are not built yet, so where seeds do not hold it an absent effect "
-                    "cannot be told from a weak one.")
-    head = ["central claim"] + [f"{c} ({_seeds(judged[c])})" for c in COLUMNS]
+        sentence = answer(records, central, n_judged, controls)
+    head = ["central claim"] + [f"{c} ({_seeds(n_judged[c])})" for c in COLUMNS]
     return {"head": head, "body": body, "sentence": sentence, "status": status}
+
+
+def mechanism() -> tuple[str, ...]:
+    """The paper's mechanism, the claims a cell must hold to have found it: a single fixed point, an orbit growing
+    with the input, residency zones, kick neurons whose silencing traps."""
+    from .claims import fixed_point_single, kick_ablation_traps, orbit_radius_scaling, residency_three_zones
+    return tuple(m.CLAIM.id for m in (fixed_point_single, orbit_radius_scaling, residency_three_zones,
+                                      kick_ablation_traps))
+
+
+def cell_state(recs: list[dict], claim, cell: str, controls: list[dict]) -> str | None:
+    """A cell's seeds on a claim, over the readings that run there: "holds" (at least half its seeds hold it in
+    some reading whose evidence is decided against the cell's controls), "holds, not told from its controls"
+    (they hold it only in a reading its controls also hold or cannot be told from), "does not hold", or None
+    where no seed decides it."""
+    got = [judged(recs, claim, reading, controls) for reading in READINGS
+           if applicability(claim, cell, reading)[0] not in ("not-applicable", "not-yet")]
+    got = [j for j in got if j.n]
+    if any(j.holds and j.evidence == "decided" for j in got):
+        return "holds"
+    if any(j.holds for j in got):
+        return "holds, not told from its controls"
+    return "does not hold" if got else None
+
+
+def answer(records: dict[str, list[dict]], central, n_judged: dict[str, int],
+           controls: dict[str, list[dict]]) -> str:
+    """The sentence above the table: whether any other cell finds the paper's mechanism (mechanism(): a single
+    fixed point, an orbit growing with the input, residency zones, kick neurons whose silencing traps: every one
+    held, decided or not), and per cell with judged seeds which central claims its seeds hold (cell_state)."""
+    names = {claim.id: name for name, claim in central}
+    per, found = [], []
+    for cell in COLUMNS:
+        if not n_judged[cell]:
+            continue
+        got = {claim.id: cell_state(records.get(cell, []), claim, cell, controls.get(cell, [])) for _, claim in central}
+        words = []
+        for state in ("holds", "holds, not told from its controls", "does not hold"):
+            which = [names[c] for c, st in got.items() if st == state]
+            if which:
+                words.append(f"{state}: {'; '.join(which)}")
+        per.append(f"{cell} ({_seeds(n_judged[cell])}) {' | '.join(words)}")
+        if all((got.get(c) or "").startswith("holds") for c in mechanism()):
+            found.append(cell)
+    others = [c for c in COLUMNS if c != "relu" and n_judged[c]]
+    mech = [c for c in found if c != "relu"]
+    head = (f"The paper's mechanism (a single fixed point, an orbit growing with the input, residency zones, kick "
+            f"neurons whose silencing traps) is found by {', '.join(mech)}" if mech else
+            "No network of another cell judged so far (" + ", ".join(f"{c}: {_seeds(n_judged[c])}" for c in others) +
+            ") finds the paper's mechanism (a single fixed point, an orbit growing with the input, residency zones, "
+            "kick neurons whose silencing traps)")
+    return (head + ", as far as these seeds allow (one seed is not a replication). Per cell: " + ". ".join(per) +
+            ". Each cell of the table: the seeds holding the claim over their late checkpoints, per reading, graded "
+            "against that cell's own controls (untrained, recurrent weights shuffled within gate blocks, "
+            "pre-bifurcation) as the replication summary grades a row.")
 
 
 def _seeds(n: int) -> str:

@@ -7,15 +7,20 @@ carries an unfinished campaign to the next session (fixtures/partial/issue30/NAM
   python scripts/campaign_cells.py done   RUNS PACK NAME      # exit 0 when the run needs no more training
   python scripts/campaign_cells.py curves RUNS PACK NAME...   # loss curves and plateau returns -> docs/universality/
   python scripts/campaign_cells.py judge  RUNS PACK NAME...   # claims on converged runs' late checkpoints ->
-                                                              # fixtures/campaigns/cells.json (resumable)
+                                                              # fixtures/campaigns/cells.json (resumable); then
+                                                              # each judged run's own controls on the central
+                                                              # claims -> fixtures/campaigns/cells-controls.json
 
 The campaign's status (one line per run) goes to fixtures/campaigns/cells.json with every pack and judge; the report's
 universality table reads it (hmmrnn.universality).
 
-The pack keeps what resumes a run and what judges it: the resumable state (weights, Adam moments, history), the
-history as JSON, the evolution checkpoints every LATE_EVERY epochs over the last LATE epochs reached (the late
-window of the replication summary) and every SPARSE epochs over the whole run (the whole-run claims' series,
-thinned), so a fresh machine continues without losing more than an epoch.
+The pack keeps what resumes a run and what judges it. While a run trains: the resumable state (weights, Adam
+moments, history), the history as JSON, the evolution checkpoints of its late window (late_window: what --judge
+reads) and every SPARSE epochs over the whole run (the whole-run claims' series, thinned), so a fresh machine
+continues without losing more than an epoch. Once it is finished (converged, at the cap, or diverged) it never
+resumes: FINISHED (its state without weights and Adam's moments; final.pt and best.pt hold the weights), the
+history, the late window judged and the pre-bifurcation checkpoint its controls are built from (fixtures/ has a
+150 MB budget for every run of the campaign).
 """
 from __future__ import annotations
 
@@ -36,19 +41,24 @@ LATE, LATE_EVERY = 180, 20
 SPARSE = 50  # and every 50th epoch over the whole run: what the whole-run claims (emergence, over-training) read
 
 
+FINISHED = "finished.pt"  # a finished run's state without its weights and optimizer (it never resumes)
+HEAVY = ("model", "optimizer", "best_model")  # what FINISHED leaves out: final.pt and best.pt hold the weights
+
+
 def _state(run: Path) -> dict | None:
-    p = run / "state.pt"
-    if not p.exists():
-        return None
-    return torch.load(p, map_location="cpu", weights_only=False)
+    """A run's training state (state.pt), else its finished state (FINISHED: config, epoch, history, best)."""
+    for p in (run / "state.pt", run / FINISHED):
+        if p.exists():
+            return torch.load(p, map_location="cpu", weights_only=False)
+    return None
 
 
 def _state_or_packed(runs: Path, out: Path, name: str) -> dict | None:
-    """A run's state: its training folder's state.pt, else the one packed in OUT (a fresh machine before unpack)."""
+    """A run's state: its training folder's, else the one packed in OUT (a fresh machine before unpack)."""
     st = _state(runs / name)
-    packed = out / name / "state.pt.packed"
-    if st is None and packed.exists():
-        st = torch.load(packed, map_location="cpu", weights_only=False)
+    for packed in (out / name / "state.pt.packed", out / name / FINISHED):
+        if st is None and packed.exists():
+            st = torch.load(packed, map_location="cpu", weights_only=False)
     return st
 
 
@@ -78,14 +88,24 @@ def finished(run: Path) -> bool:
     return st["epoch"] >= st["config"].get("epochs", CAP) or last.get("convergence_streak", 0) >= CONSECUTIVE
 
 
-def _late(run: Path, epoch: int) -> list[Path]:
-    """The evolution checkpoints the late audit reads (as hmmrnn audit --late picks them): every LATE_EVERY
-    epochs back from the last one at or before ``epoch``, over LATE epochs."""
+def _late(run: Path, epoch: int, late: int = LATE, every: int = LATE_EVERY) -> list[Path]:
+    """The evolution checkpoints the late audit reads (as hmmrnn audit --late picks them): every ``every``
+    epochs back from the last one at or before ``epoch``, over ``late`` epochs (late_window: what --judge reads)."""
     have = {int(p.stem.split("_")[1]): p for p in (run / "evolution").glob("epoch_*.pt")}
     last = max((e for e in have if e <= epoch), default=None)
     if last is None:
         return []
-    return [have[e] for e in sorted(have) if last - LATE <= e <= last and (last - e) % LATE_EVERY == 0]
+    return [have[e] for e in sorted(have) if last - late <= e <= last and (last - e) % every == 0]
+
+
+def _pre_bifurcation(run: Path, st: dict) -> list[Path]:
+    """The evolution checkpoint the run's pre-bifurcation control is built from (hmmrnn controls --run)."""
+    from hmmrnn.controls import pre_bifurcation_epoch
+    have = {int(p.stem.split("_")[1]): p for p in (run / "evolution").glob("epoch_*.pt")}
+    try:
+        return [have[pre_bifurcation_epoch(st["history"], sorted(have))]]
+    except (ValueError, KeyError):
+        return []
 
 
 def pack(runs: Path, out: Path, names: list[str]) -> None:
@@ -97,7 +117,11 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
         tmp = out / f".{name}.packing"
         shutil.rmtree(tmp, ignore_errors=True)
         (tmp / "evolution").mkdir(parents=True)
-        shutil.copy2(run / "state.pt", tmp / "state.pt.packed")  # state.pt itself is ignored by git
+        done = finished(run)
+        if done:  # it never resumes: its state without the weights (final.pt, best.pt) and Adam's moments
+            torch.save({k: v for k, v in st.items() if k not in HEAVY}, tmp / FINISHED)
+        else:
+            shutil.copy2(run / "state.pt", tmp / "state.pt.packed")  # state.pt itself is ignored by git
         (tmp / "history.json").write_text(json.dumps(st["history"]))
         for f in ("final.pt", "final.json", "best.pt", "best.json", "DIVERGED"):
             if (run / f).exists():
@@ -108,8 +132,12 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
                 from hmmrnn.journal import read
                 kept = merge_judged(name, cell_of_name(name), read(judge_journal(name)), complete_only=True)
                 print(f"{name}: judging unfinished; {kept} rows of its wholly judged claims in {CELLS_AUDIT}")
-        early = [p for p in (run / "evolution").glob("epoch_*.pt") if int(p.stem.split("_")[1]) % SPARSE == 0]
-        for p in sorted(set(_late(run, st["epoch"])) | set(early)):
+        keep = set(_late(run, st["epoch"], *late_window(run)))
+        if done:  # what is judged (the late window) and what its controls are built from (the pre-bifurcation)
+            keep |= set(_pre_bifurcation(run, st))
+        else:  # and every SPARSE-th epoch for the whole-run claims, while it trains
+            keep |= {p for p in (run / "evolution").glob("epoch_*.pt") if int(p.stem.split("_")[1]) % SPARSE == 0}
+        for p in sorted(keep):
             for q in (p, p.with_suffix(".json")):
                 if q.exists():
                     shutil.copy2(q, tmp / "evolution" / q.name)
@@ -249,6 +277,55 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
                 data["campaign"]["judged"] = sorted(set(data["campaign"].get("judged", [])) | {name})
                 tmp.unlink()
             atomic_write_json(CELLS_AUDIT, data)
+    for name in json.loads(CELLS_AUDIT.read_text())["campaign"].get("judged", []):
+        rc = max(rc, judge_controls(runs, name, cell_of_name(name)))
+    return rc
+
+
+CELLS_CONTROLS = Path("fixtures/campaigns/cells-controls.json")
+
+
+def judge_controls(runs: Path, name: str, cell: str) -> int:
+    """A judged run's own controls, judged on the central claims with both readings, into CELLS_CONTROLS (the
+    universality table grades each cell against them): the untrained net of its seed, its recurrent weights
+    shuffled within gate blocks, and its pre-bifurcation checkpoint (hmmrnn controls --run; no wrong-HMM control,
+    no line attractor for another cell). Skipped when the file holds the run's rows already; built in
+    runs/cells-controls/NAME."""
+    import subprocess
+    from hmmrnn.registry import DEFAULT_SEED
+    from hmmrnn.replication import central
+    data = json.loads(CELLS_CONTROLS.read_text()) if CELLS_CONTROLS.exists() else {"claims": []}
+    if any(r.get("run") == name for r in data["claims"]):
+        return 0
+    fx = runs.parent / "cells-controls" / name
+    shutil.rmtree(fx, ignore_errors=True)
+    fx.mkdir(parents=True)
+    env = {**__import__("os").environ, "OMP_NUM_THREADS": "1"}
+    build = [sys.executable, "-m", "hmmrnn.cli", "controls", "--run", str(runs / name), "--name", name,
+             "--no-wrong-hmm", "--fixtures", str(fx)]
+    print("controls:", " ".join(build[2:]), flush=True)
+    if subprocess.call(build, env=env):
+        return 1
+    tmp = fx / "controls.json"
+    ids = [c.id for _, c in central()]
+    cmd = [sys.executable, "-m", "pytest", "claims", "-p", "no:cacheprovider", "-q", "--fixtures-dir", str(fx),
+           "--claims-json", str(tmp), "--claims-seed", str(DEFAULT_SEED), "--report-dir", str(fx / "report"),
+           "-k", " or ".join(ids)]
+    print("controls:", " ".join(cmd[2:]), flush=True)
+    rc = subprocess.call(cmd, env=env)
+    if not tmp.exists():
+        return rc or 1
+    rows = [dict(r, cell=cell, run=name) for r in json.loads(tmp.read_text())["claims"] if r.get("role") == "control"]
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    data["claims"] = [r for r in data["claims"] if r.get("run") != name] + rows
+    data["code"], data["seed"] = rev, DEFAULT_SEED
+    data["note"] = ("each judged campaign run's own controls (issue 30 item 3) on the central claims, both readings: "
+                    "built by `hmmrnn controls --run runs/cells/NAME --name NAME --no-wrong-hmm` (the untrained net of "
+                    "its seed, its recurrent weights shuffled within gate blocks, its pre-bifurcation checkpoint) and "
+                    "judged by `pytest claims --fixtures-dir DIR -k CENTRAL` (scripts/campaign_cells.py "
+                    "judge_controls); the universality table grades each cell against them")
+    atomic_write_json(CELLS_CONTROLS, data)
+    print(f"controls: {len(rows)} rows of {name}'s controls in {CELLS_CONTROLS}", flush=True)
     return rc
 
 
@@ -261,8 +338,12 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
             shutil.copy2(src / JUDGE_ROWS, judge_journal(name))
         if (run / "state.pt").exists():
             continue
+        if (run / FINISHED).exists():
+            continue
         state = src / "state.pt.packed" if (src / "state.pt.packed").exists() else legacy.get(name)
-        if state is None or not state.exists():
+        if (src / FINISHED).exists():
+            state = None  # a finished run: its folder as packed, FINISHED in place of state.pt
+        elif state is None or not state.exists():
             continue
         (run / "evolution").mkdir(parents=True, exist_ok=True)
         if src.exists():
@@ -271,6 +352,9 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
                     d = run / p.relative_to(src)
                     d.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(p, d)
+        if state is None:
+            print(f"unpacked {name} (finished) from {src}")
+            continue
         shutil.copy2(state, run / "state.pt")
         print(f"resumed {name} from {state}")
 
@@ -340,7 +424,7 @@ def main(argv: list[str]) -> int:
     cmd, runs, out, names = argv[0], Path(argv[1]), Path(argv[2]), argv[3:]
     if cmd == "status":
         for name in names:
-            run = runs / name if (runs / name / "state.pt").exists() else out / name
+            run = runs / name if _state(runs / name) is not None else out / name
             st = _state_or_packed(runs, out, name)
             print(f"{name:28s} {_where(st, run)}")
         return 0

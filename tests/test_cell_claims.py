@@ -178,3 +178,34 @@ def test_critical_pairs_of_a_run_from_the_cells_jacobian(cell):
             lambda v: m.step(v[None], (x @ m.weight_ih.T)[None], m.per_gate(rec))[0][0], prev)
         want.append(critical_count(torch.linalg.eigvals(J.double())))
     assert got.tolist() == want
+
+
+def test_a_cohort_takes_its_members_of_one_cell():
+    """A claim over every family pools no GRU with the ReLU nets of its family: the bias-free ReLU members where
+    there are any (the paper's network), else the first member's cell; the others are returned apart."""
+    hmm = linear_chain(2)
+    relu, biased, gru, gru2 = _net("relu"), _net("relu", 1, bias=True), _net("gru"), _net("gru", 2)
+    cell, kept, apart = cells.one_cell([("g", hmm, gru), ("r", hmm, relu), ("b", hmm, biased)])
+    assert (cell, [n for n, _, _ in kept], [n for n, _, _ in apart]) == ("relu", ["r"], ["g", "b"])
+    cell, kept, apart = cells.one_cell([("g", hmm, gru), ("b", hmm, biased), ("g2", hmm, gru2)])
+    assert (cell, [n for n, _, _ in kept], [n for n, _, _ in apart]) == ("gru", ["g", "g2"], ["b"])
+    assert cells.one_cell([]) == ("relu", [], [])
+
+
+def test_the_mu_sweep_runs_on_an_lstm_and_projects_its_full_state():
+    """The LSTM's readout sees h only: the overshoot's projection is taken on the full state cat(h, c), and equals
+    the extra readout row's where the readout sees the whole state (a ReLU net)."""
+    from hmmrnn.analysis.mu_sweep import _configs_rollout, _probe
+    from hmmrnn.rnn import draw_noise
+    noise = draw_noise(3, 12, 4, 5)
+    for cell in ("relu", "lstm"):
+        m = _net(cell)
+        u = torch.randn(m.state_size, generator=torch.Generator().manual_seed(1))
+        cfgs = [(None, None), (torch.zeros(10), None)]
+        got = _configs_rollout(m, cfgs, noise, None, record="logits", project=u)
+        full = _configs_rollout(m, cfgs, noise, None, record="all")
+        for (_, _, lg), (states, _, logits) in zip(got, full):
+            assert torch.allclose(lg[..., :3], logits) and torch.allclose(lg[..., 3], states @ u, atol=1e-6)
+        if cell == "relu":
+            probed = _configs_rollout(_probe(m, u.numpy()), cfgs, noise, None, record="logits")
+            assert all(torch.allclose(a[2], b[2], atol=1e-6) for a, b in zip(got, probed))

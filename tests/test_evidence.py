@@ -221,12 +221,49 @@ def test_universality_table_counts_seeds_per_cell_and_says_what_is_missing():
     out = universality.table(recs, central(), {"tanh": ["linear2-tanh-seed0 epoch 500/500: not converged"]})
     row = out["body"][0]
     assert row[0][0] == "a single fixed point without input"
-    assert row[1][0] == "paper: no seed; strict: partly replicates (1/2 seeds hold)"  # b passes 1 of 3: does not hold
+    # b passes 1 of 3: does not hold; no control judged: the seeds' holding cannot be told from a control's
+    assert row[1][0] == "paper: no seed; strict: 1/2 seeds hold; indistinguishable [no control of this cell judged]"
     assert out["head"][1] == "relu (2 seeds)" and out["sentence"].startswith("Not answered yet")
     assert "tanh: linear2-tanh-seed0 epoch 500/500: not converged" in out["sentence"]
     kick = next(b for b in out["body"] if b[0][2] == "kick.ablation-traps")
-    assert kick[5][0] == "paper: not-yet; strict: no seed (analogue)"  # the LSTM's mu sweep is not generalised
+    assert kick[5][0] == "paper: no seed (analogue); strict: no seed (analogue)"  # the LSTM's mu sweep runs
     assert kick[3][0] == "paper: no seed (analogue); strict: no seed (analogue)"
+
+
+def test_a_cell_is_graded_against_its_own_controls():
+    """The orbit claim on a GRU seed that misses its cut: separated from controls that fail it by a number (the
+    effect is there, weaker); where a control lies beyond the seed it fails by construction; a claim every
+    control passes too holds by construction; controls that only ERROR leave it indistinguishable."""
+    from hmmrnn import universality
+    from hmmrnn.replication import central
+    claims = dict((c.id, c) for _, c in central())
+    orbit = claims["orbit.radius-scaling"]
+    stat, cut = "slope", 0.0  # the strict reading's slope > 0 (the radius grows with the input)
+    assert {"statistic": stat, "op": ">", "value": cut} == {k: t[k] for t in orbit.reading("strict").thresholds_json()
+                                                            if t["statistic"] == stat for k in ("statistic", "op", "value")}
+    worse, far = -0.2, -2.0  # a seed that misses the cut; a control far beyond it on the failing side
+
+    def seed(verdict, value):
+        return {"hmm": "gru", "run": "g0", "claim": orbit.id, "reading": "strict",
+                "checkpoints": [{"epoch": 1, "verdict": verdict, "rows": {}, "stats": {stat: value}}]}
+
+    def ctl(kind, verdict, value):
+        return {"claim": orbit.id, "reading": "strict", "role": "control", "control": kind, "expected": "fail",
+                "checkpoint": f"g0-{kind}", "verdict": verdict, "statistics": {stat: value}}
+    got = universality.judged([seed("fail", worse)], orbit, "strict", [ctl("untrained", "fail", far)])
+    assert (got.k, got.n, got.evidence, got.holds) == (0, 1, "decided", False)
+    assert got.text.startswith("effect present, weaker than stated (0/1 seeds hold; every control separated)")
+    assert got.text.endswith("[controls: 1/1 rejected by a number]")
+    beyond = universality.judged([seed("fail", far)], orbit, "strict", [ctl("untrained", "fail", worse)])
+    # every network fails and the seed is not separated from the control: it fails by construction
+    assert beyond.evidence == "by construction" and beyond.text.startswith("0/1 seeds hold; by construction")
+    both = universality.judged([seed("pass", 1.0)], orbit, "strict", [ctl("untrained", "pass", 1.0)])
+    assert both.evidence == "by construction" and both.holds
+    errs = universality.judged([seed("pass", 1.0)], orbit, "strict", [ctl("shuffled", "error", None)])
+    assert errs.evidence == "indistinguishable" and "1 by ERROR only" in errs.text
+    assert universality.cell_state([seed("pass", 1.0)], orbit, "gru", [ctl("untrained", "fail", far)]) == "holds"
+    assert universality.cell_state([seed("pass", 1.0)], orbit, "gru", [ctl("shuffled", "error", None)]) == \
+        "holds, not told from its controls"
 
 
 def test_a_checkpoint_near_its_cut_is_undecided_for_its_seed():

@@ -187,6 +187,19 @@ def test_continue_from_keeps_epoch_history_and_records_the_source(tmp_path):
     assert a.epoch == 3
 
 
+def test_continue_from_with_a_changed_optimizer_setting_only_where_asked(tmp_path):
+    """An intervention on the training (issue 30's tanh restarts): another learning rate or clip is refused unless
+    named in ``change``, and then recorded with the checkpoint's value beside this run's."""
+    _fit(tmp_path / "a", epochs=3)
+    with pytest.raises(SystemExit, match=r"different configuration \(lr\)"):
+        Trainer(_cfg(epochs=5, lr=1e-4), tmp_path / "c").start_from(tmp_path / "a" / "final.pt", change=("clip",))
+    t = Trainer(_cfg(epochs=4, lr=1e-4), tmp_path / "b", log=lambda *a, **k: None)
+    t.start_from(tmp_path / "a" / "final.pt", change=("lr",))
+    t.fit(progress=False)
+    src = json.loads((tmp_path / "b" / "final.json").read_text())["training"]["continue_from"]
+    assert src["changed"] == {"lr": [1e-3, 1e-4]} and src["epoch"] == 3
+
+
 def test_continue_from_a_checkpoint_whose_history_is_in_history_json(tmp_path):
     """Fixtures keep the loss history in history.json beside final.pt, not in its metadata (hmmrnn thin): a run
     continued from one still starts with the epochs before it (the convergence rule needs them)."""

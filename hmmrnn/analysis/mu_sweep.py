@@ -163,11 +163,15 @@ def _switch_windows(out: np.ndarray, window: int, cap: int) -> tuple[list[range]
 
 
 def _configs_rollout(model: RNN, configs: list[tuple], noise: torch.Tensor, h0: torch.Tensor | None,
-                     record: str, chunk_rows: int = 1536) -> list:
-    """Run every config (recurrent [H] | None, input [H] | None) on the same noise [R, T, d] and h0 [R, H]
+                     record: str, chunk_rows: int = 1536, project: torch.Tensor | None = None) -> list:
+    """Run every config (recurrent [H] | None, input [H] | None) on the same noise [R, T, d] and h0 [R, S]
     in row-stacked batches (per-row multipliers broadcast in rnn.rollout); identical configs run once.
-    Returns, per config, (states, preacts, logits) slices ([R, T, .]; states/preacts None for "logits")."""
+    Returns, per config, (states, preacts, logits) slices ([R, T, .]; states/preacts None for "logits").
+    ``project`` [S]: a direction in the full state; the projection of every state on it is appended to the
+    logits as one more column (what _probe's extra readout row gives where the readout sees the full state)."""
     H, R = model.hidden, noise.shape[0]
+    if project is not None:
+        chunk_rows = max(R, chunk_rows // 4)  # the full states of a chunk are kept until projected
     keys, uniq = [], {}
     for cfg in configs:
         key, r, i = _key(cfg, H)
@@ -182,11 +186,15 @@ def _configs_rollout(model: RNN, configs: list[tuple], noise: torch.Tensor, h0: 
         rec = torch.stack([uniq[k][0] for k in block]).repeat_interleave(R, 0)
         inp = torch.stack([uniq[k][1] for k in block]).repeat_interleave(R, 0)
         r = rollout(model, noise.repeat(n, 1, 1), h0=None if h0 is None else h0.repeat(n, 1),
-                    intervention=Intervention(recurrent=rec, input=inp), record=record)
+                    intervention=Intervention(recurrent=rec, input=inp), record="all" if project is not None else record)
+        logits, states, preacts = r.logits, r.states, r.preacts
+        if project is not None:
+            logits = torch.cat([logits, (states @ project.to(states.dtype))[..., None]], -1)
+            if record == "logits":
+                states = preacts = None
         for j, k in enumerate(block):
             sl = slice(j * R, (j + 1) * R)
-            res[k] = (None if r.states is None else r.states[sl], None if r.preacts is None else r.preacts[sl],
-                      r.logits[sl])
+            res[k] = (None if states is None else states[sl], None if preacts is None else preacts[sl], logits[sl])
     return [res[k] for k in keys]
 
 
@@ -362,12 +370,15 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
             u = (mc - ma) / (mc - ma).norm()
             thr = float(np.percentile((states[in_c] @ u).numpy(), overshoot_q))
         else:  # no deep cluster of the target output: the overshoot is undefined (NaN), the rest is not
-            u, thr = torch.zeros(H), float("nan")
-        probe = _probe(model, u.numpy())
+            u, thr = torch.zeros(model.state_size), float("nan")
+        if model.state_size == H:  # the readout sees the whole state: the projection is one more readout row
+            probe, project = _probe(model, u.numpy()), None
+        else:  # the LSTM: its readout sees h, the direction lies in the full state cat(h, c)
+            probe, project = model, u
         rcfgs = [_config(m, pops[d][m], H, mu) for m in manips for mu in mus]
         prefixes = p["search"]["neurons"]
         rcfgs += [_config("kick", prefixes[:k], H, 0.0) for k in range(1, len(prefixes) + 1)]
-        outs = _configs_rollout(probe, rcfgs, p["noise"], p["h0"], record="logits")
+        outs = _configs_rollout(probe, rcfgs, p["noise"], p["h0"], record="logits", project=project)
         O = model.outputs
         rate_hits = [hazard(lg[..., :O], a, c) for _, _, lg in outs]
         base, n_base = rate_hits[i1]
@@ -401,7 +412,7 @@ def sweep(model: RNN, found: dict, seed: int, grid: str = "coarse", n_starts: in
 
 
 def _pca(states: torch.Tensor, seed: int, n: int = 4000):
-    """The PCA(2) plane of up to n of the states [..., H], and those states."""
+    """The PCA(2) plane of up to n of the states [..., S], and those states."""
     X = states.reshape(-1, states.shape[-1]).numpy()
     X = X[np.random.default_rng(seed_for(seed, "mu-pca")).permutation(len(X))[:n]]
     return pca_plane(X), X
@@ -415,10 +426,10 @@ def _example(model: RNN, p: dict, pca, seed: int, n: int = 3, steps: int = 60, c
     noise = draw_noise(len(h0), steps - 1, model.inputs, seed)
     cfgs = [_config("kick", p["group"], model.hidden, mu) for mu in EXAMPLE_MU]
     rs = _configs_rollout(model, cfgs, noise, h0, record="all")
-    traj = np.stack([fit.transform(torch.cat([h0[:, None], r[0]], 1).reshape(-1, model.hidden).numpy())
+    traj = np.stack([fit.transform(torch.cat([h0[:, None], r[0]], 1).reshape(-1, model.state_size).numpy())
                      .reshape(n, steps, 2) for r in rs])
     Xc = X[:cloud]
-    outs = (torch.from_numpy(Xc) @ model.weight_o.detach().T).argmax(-1).numpy()
+    outs = model.readout(model.activity(torch.from_numpy(Xc).to(model.weight_o.dtype))).argmax(-1).numpy()
     return {"mu": list(EXAMPLE_MU), "traj": traj, "cloud": fit.transform(Xc), "cloud_out": outs}
 
 

@@ -1,0 +1,74 @@
+"""The universality campaign's pack (scripts/campaign_cells.py): a run still training is packed to resume; a
+finished one to be judged and controlled, without what only resuming needs (the fixtures' size budget)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def campaign():
+    spec = importlib.util.spec_from_file_location("campaign_cells", ROOT / "scripts" / "campaign_cells.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _run(root: Path, name: str, epoch: int, streak: int) -> Path:
+    """A fake run: a first plateau (val 36) to epoch 30, the second descent to 10 by epoch 40, flat after;
+    evolution checkpoints every 10 epochs; the state as hmmrnn train writes it."""
+    run = root / name
+    (run / "evolution").mkdir(parents=True)
+    val = [36.0 if e <= 30 else max(10.0, 36.0 - 2.6 * (e - 30)) for e in range(1, epoch + 1)]
+    history = [{"epoch": e, "val": v, "train": v, "convergence_streak": 0} for e, v in enumerate(val, 1)]
+    history[-1]["convergence_streak"] = streak
+    weights = {"w": torch.zeros(50, 50)}
+    torch.save({"config": {"epochs": 500, "until_converged": True, "evolution_every": 10}, "model": weights,
+                "optimizer": {"state": {0: torch.zeros(50, 50)}}, "best_model": weights, "epoch": epoch,
+                "history": history, "wall": 1.0, "best_val": 10.0, "best_epoch": epoch}, run / "state.pt")
+    for e in range(0, epoch + 1, 10):
+        torch.save(weights, run / "evolution" / f"epoch_{e:04d}.pt")
+    torch.save(weights, run / "final.pt")
+    return run
+
+
+def test_a_finished_run_is_packed_without_its_resumable_state_and_unpacks_finished(campaign, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no judging journal of the repository's campaign is read
+    runs, pack = tmp_path / "runs", tmp_path / "pack"
+    pack.mkdir()
+    _run(runs, "linear2-gru-seed0", 130, streak=3)
+    campaign.pack(runs, pack, ["linear2-gru-seed0"])
+    got = pack / "linear2-gru-seed0"
+    assert not (got / "state.pt.packed").exists() and (got / campaign.FINISHED).exists()
+    kept = sorted(int(p.stem.split("_")[1]) for p in (got / "evolution").glob("*.pt"))
+    # the late window judged (the last WINDOW = 50 epochs, every 10) and the pre-bifurcation checkpoint: the last
+    # one at least 20 epochs before the second descent (its steepest drop, at epochs 31-40)
+    assert kept == [10, 80, 90, 100, 110, 120, 130]
+    finished = torch.load(got / campaign.FINISHED, weights_only=False)
+    assert set(campaign.HEAVY).isdisjoint(finished) and finished["epoch"] == 130
+    fresh = tmp_path / "fresh"
+    campaign.unpack(fresh, pack, ["linear2-gru-seed0"])
+    assert campaign.finished(fresh / "linear2-gru-seed0") and not (fresh / "linear2-gru-seed0" / "state.pt").exists()
+    assert "converged" in campaign._where(campaign._state(fresh / "linear2-gru-seed0"), fresh / "linear2-gru-seed0")
+    assert json.loads((got / "history.json").read_text())[-1]["epoch"] == 130
+
+
+def test_a_run_still_training_is_packed_to_resume(campaign, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runs, pack = tmp_path / "runs", tmp_path / "pack"
+    pack.mkdir()
+    _run(runs, "linear2-lstm-seed0", 120, streak=2)
+    campaign.pack(runs, pack, ["linear2-lstm-seed0"])
+    got = pack / "linear2-lstm-seed0"
+    assert (got / "state.pt.packed").exists() and not (got / campaign.FINISHED).exists()
+    kept = sorted(int(p.stem.split("_")[1]) for p in (got / "evolution").glob("*.pt"))
+    assert kept == [0, 50, 70, 80, 90, 100, 110, 120]  # every 50th and the late window
+    fresh = tmp_path / "fresh"
+    campaign.unpack(fresh, pack, ["linear2-lstm-seed0"])
+    assert (fresh / "linear2-lstm-seed0" / "state.pt").exists() and not campaign.finished(fresh / "linear2-lstm-seed0")
