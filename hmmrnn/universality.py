@@ -80,19 +80,22 @@ def judged(recs: list[dict], claim, reading: str, controls: list[dict]) -> Judge
     stats = {r["checkpoint"]: r.get("statistics") or {} for r in ctl if r["checkpoint"] in counted}
     ths = [dict(t, rows=[CLAIM_ROW]) for t in claim.reading(reading).thresholds_json()]
     sep = seeds.separation([r for r in mine if held.get(r["run"]) is False], ths, CLAIM_ROW, stats)
+    verdicts = evidence.all_control_verdicts(ctl, CLAIM_ROW)
     cls, _ = evidence.classify(reported=False, seed_holds=list(held.values()), controls=outcome,
-                               control_verdicts=evidence.all_control_verdicts(ctl, CLAIM_ROW),
-                               separated=sep["separated"])
+                               control_verdicts=verdicts, separated=sep["separated"])
     k, n = sum(held.values()), len(held)
     if cls == "decided":
-        return Judged(k, n, cls, f"{graded(k, n, sep)} [{_controls(outcome)}]")
-    return Judged(k, n, cls, f"{k}/{n} seeds hold; {cls} [{_controls(outcome)}]")
+        return Judged(k, n, cls, f"{graded(k, n, sep)} [{_controls(outcome, verdicts)}]")
+    return Judged(k, n, cls, f"{k}/{n} seeds hold; {cls} [{_controls(outcome, verdicts)}]")
 
 
-def _controls(outcome) -> str:
-    """'controls: 2/3 rejected by a number, 1 by ERROR only, 1 passed' (identical controls counted once)."""
+def _controls(outcome, verdicts: list[str]) -> str:
+    """'controls: 2/3 rejected by a number, 1 by ERROR only, 1 passed' (identical controls counted once); where no
+    control must reject it, how many of the cell's controls pass it too."""
     if not outcome.required:
-        return "no control of this cell judged"
+        if not verdicts:
+            return "no control of this cell judged"
+        return f"no control must reject it; {verdicts.count('pass')}/{len(verdicts)} pass it too"
     out = f"controls: {len(outcome.rejected)}/{outcome.required} rejected by a number"
     out += f", {len(outcome.by_error)} by ERROR only" if outcome.by_error else ""
     out += f", {len(outcome.passed)} passed" if outcome.passed else ""
