@@ -169,7 +169,8 @@ def cell_of_name(name: str) -> str:
 
 
 def write_status(runs: Path, out: Path, names: list[str]) -> dict:
-    """The campaign's status per run into fixtures/campaigns/cells.json (its judged rows kept)."""
+    """The campaign's status per run named into fixtures/campaigns/cells.json (its judged rows and the other runs'
+    status kept: `judge RUNS PACK NAME` judges one run beside another judging)."""
     data = json.loads(CELLS_AUDIT.read_text()) if CELLS_AUDIT.exists() else {"claims": []}
     status = {}
     for name in names:
@@ -179,7 +180,8 @@ def write_status(runs: Path, out: Path, names: list[str]) -> dict:
                         "converged": bool(st and st["history"] and
                                           st["history"][-1].get("convergence_streak", 0) >= CONSECUTIVE)}
     judged = (data.get("campaign") or {}).get("judged", [])  # runs whose judging finished: never judged again
-    data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": status, "judged": judged}
+    kept = {k: v for k, v in ((data.get("campaign") or {}).get("runs") or {}).items() if k not in status}
+    data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": {**kept, **status}, "judged": judged}
     CELLS_AUDIT.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_json(CELLS_AUDIT, data)
     return data
