@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -39,6 +40,17 @@ CAP = 500           # the paper's length for linear:2: the campaign's --max-epoc
 CONSECUTIVE = 3     # --until-converged's default K
 LATE, LATE_EVERY = 180, 20
 SPARSE = 50  # and every 50th epoch over the whole run: what the whole-run claims (emergence, over-training) read
+
+
+@contextmanager
+def campaign_lock():
+    """One writer at a time of fixtures/campaigns/*.json: a judge of one run beside another's, and --pack, each read,
+    change and write them whole (an exclusive flock on a file in the temp folder; every writer takes it once)."""
+    import fcntl
+    import tempfile
+    with open(Path(tempfile.gettempdir()) / "hmmrnn-campaign-cells.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
 
 
 FINISHED = "finished.pt"  # a finished run's state without its weights and optimizer (it never resumes)
@@ -130,7 +142,8 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
             shutil.copy2(judge_journal(name), tmp / JUDGE_ROWS)
             if not judge_output(name).exists():  # its whole claims join the table meanwhile
                 from hmmrnn.journal import read
-                kept = merge_judged(name, cell_of_name(name), read(judge_journal(name)), complete_only=True)
+                with campaign_lock():
+                    kept = merge_judged(name, cell_of_name(name), read(judge_journal(name)), complete_only=True)
                 print(f"{name}: judging unfinished; {kept} rows of its wholly judged claims in {CELLS_AUDIT}")
         keep = set(_late(run, st["epoch"], *late_window(run)))
         if done:  # what is judged (the late window) and what its controls are built from (the pre-bifurcation)
@@ -171,6 +184,11 @@ def cell_of_name(name: str) -> str:
 def write_status(runs: Path, out: Path, names: list[str]) -> dict:
     """The campaign's status per run named into fixtures/campaigns/cells.json (its judged rows and the other runs'
     status kept: `judge RUNS PACK NAME` judges one run beside another judging)."""
+    with campaign_lock():
+        return _write_status(runs, out, names)
+
+
+def _write_status(runs: Path, out: Path, names: list[str]) -> dict:
     data = json.loads(CELLS_AUDIT.read_text()) if CELLS_AUDIT.exists() else {"claims": []}
     status = {}
     for name in names:
@@ -234,7 +252,8 @@ def late_window(run: Path) -> tuple[int, int]:
 def merge_judged(name: str, cell: str, rows: list[dict], complete_only: bool) -> int:
     """One run's judged rows into cells.json (replacing that run's), trained checkpoints only. complete_only: an
     unfinished judging's rows, kept only for the (claim, reading) pairs judged on every one of its late checkpoints
-    (the audit runs claim by claim, so a claim's rows are whole before the next one starts). Returns rows kept."""
+    (the audit runs claim by claim, so a claim's rows are whole before the next one starts). Returns rows kept.
+    Call it under campaign_lock()."""
     # the run's own late checkpoints only: a cohort claim decided over this one run (its "members" one network
     # of another cell) says nothing of the cohort the claim is about
     rows = [dict(r, cell=cell, run=name) for r in rows if r.get("role") == "trained" and "@" in r.get("checkpoint", "")]
@@ -260,7 +279,8 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
     import subprocess
     data = write_status(runs, out, names)
     rc = 0
-    for name, st in data["campaign"]["runs"].items():
+    for name in names:  # the runs named only: another process may be judging the others
+        st = data["campaign"]["runs"][name]
         if not st["converged"] or name in data["campaign"]["judged"]:
             continue
         tmp = judge_output(name)
@@ -272,15 +292,17 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
         rc = max(rc, subprocess.call(cmd, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"}))
         if tmp.exists():
             got = json.loads(tmp.read_text())
-            merge_judged(name, st["cell"], got.get("claims", []), complete_only=False)
-            data = json.loads(CELLS_AUDIT.read_text())
-            data["claims_meta"] = got.get("claims_meta", data.get("claims_meta", {}))
-            if not judge_journal(name).exists():  # the audit finished: its journal is gone, its rows are all in
-                data["campaign"]["judged"] = sorted(set(data["campaign"].get("judged", [])) | {name})
-                tmp.unlink()
-            atomic_write_json(CELLS_AUDIT, data)
+            with campaign_lock():
+                merge_judged(name, st["cell"], got.get("claims", []), complete_only=False)
+                data = json.loads(CELLS_AUDIT.read_text())
+                data["claims_meta"] = got.get("claims_meta", data.get("claims_meta", {}))
+                if not judge_journal(name).exists():  # the audit finished: its journal is gone, its rows are all in
+                    data["campaign"]["judged"] = sorted(set(data["campaign"].get("judged", [])) | {name})
+                    tmp.unlink()
+                atomic_write_json(CELLS_AUDIT, data)
     for name in json.loads(CELLS_AUDIT.read_text())["campaign"].get("judged", []):
-        rc = max(rc, judge_controls(runs, name, cell_of_name(name)))
+        if name in names:
+            rc = max(rc, judge_controls(runs, name, cell_of_name(name)))
     return rc
 
 
@@ -319,6 +341,16 @@ def judge_controls(runs: Path, name: str, cell: str) -> int:
         return rc or 1
     rows = [dict(r, cell=cell, run=name) for r in json.loads(tmp.read_text())["claims"] if r.get("role") == "control"]
     rev = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    with campaign_lock():
+        _merge_controls(name, rows, rev)
+    print(f"controls: {len(rows)} rows of {name}'s controls in {CELLS_CONTROLS}", flush=True)
+    return rc
+
+
+def _merge_controls(name: str, rows: list[dict], rev: str) -> None:
+    """One run's control rows into CELLS_CONTROLS (replacing that run's); under campaign_lock()."""
+    from hmmrnn.registry import DEFAULT_SEED
+    data = json.loads(CELLS_CONTROLS.read_text()) if CELLS_CONTROLS.exists() else {"claims": []}
     data["claims"] = [r for r in data["claims"] if r.get("run") != name] + rows
     data["code"], data["seed"] = rev, DEFAULT_SEED
     data["note"] = ("each judged campaign run's own controls (issue 30 item 3) on the central claims, both readings: "
@@ -327,8 +359,6 @@ def judge_controls(runs: Path, name: str, cell: str) -> int:
                     "judged by `pytest claims --fixtures-dir DIR -k CENTRAL` (scripts/campaign_cells.py "
                     "judge_controls); the universality table grades each cell against them")
     atomic_write_json(CELLS_CONTROLS, data)
-    print(f"controls: {len(rows)} rows of {name}'s controls in {CELLS_CONTROLS}", flush=True)
-    return rc
 
 
 def unpack(runs: Path, out: Path, names: list[str]) -> None:
