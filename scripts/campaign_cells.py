@@ -480,4 +480,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    import signal
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `--status | head` ends quietly
     sys.exit(main(sys.argv[1:]))

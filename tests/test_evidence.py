@@ -353,3 +353,28 @@ def test_the_campaigns_rows_of_a_cohort_claim_do_not_break_the_universality_reco
         dict(row, claim="zones.every-family", checkpoint="every-configuration")]}))
     got = _cells_campaign(tmp_path)
     assert [(r["claim"], r["hmm"], len(r["checkpoints"])) for r in got["records"]] == [("fixed-point.single", "gru", 1)]
+
+
+def test_the_sentence_names_a_cell_that_holds_the_whole_mechanism():
+    """A GRU seed holding the four mechanism claims (fixed point, orbit, residency, kick ablation) in a reading its
+    controls are rejected on by a number: the sentence says the GRU finds the mechanism; a seed missing one does not."""
+    from hmmrnn import universality
+    from hmmrnn.replication import central
+
+    def rec(claim, verdict):
+        return {"hmm": "gru", "run": "g0", "claim": claim, "reading": "strict",
+                "checkpoints": [{"epoch": 1, "verdict": verdict, "rows": {}, "stats": {}}]}
+
+    def ctl(claim):
+        return {"claim": claim, "reading": "strict", "role": "control", "control": "untrained", "expected": "fail",
+                "checkpoint": "g0-untrained", "verdict": "fail", "statistics": {}}
+    mech = universality.mechanism()
+    assert len(mech) == 4 and "fixed-point.single" in mech
+    records = {"gru": [rec(c, "pass") for c in mech]}
+    controls = {"gru": [ctl(c) for c in mech]}
+    n = {c: 0 for c in universality.COLUMNS} | {"gru": 1}
+    said = universality.answer(records, central(), n, controls)
+    assert said.startswith("The paper's mechanism") and "is found by gru" in said
+    assert "gru (1 seed) holds: a single fixed point without input" in said
+    records["gru"][-1] = rec(mech[-1], "fail")
+    assert universality.answer(records, central(), n, controls).startswith("No network of another cell")
