@@ -166,11 +166,13 @@ def cell_state(recs: list[dict], claim, cell: str, controls: list[dict]) -> str 
 
 def answer(records: dict[str, list[dict]], central, n_judged: dict[str, int],
            controls: dict[str, list[dict]]) -> str:
-    """The sentence above the table: whether any other cell finds the paper's mechanism (mechanism(): a single
-    fixed point, an orbit growing with the input, residency zones, kick neurons whose silencing traps: every one
-    held, decided or not), and per cell with judged seeds which central claims its seeds hold (cell_state)."""
+    """The sentence above the table. First the paper's mechanism (mechanism(): a single fixed point, an orbit
+    growing with the input, residency zones, kick neurons whose silencing traps): which of its parts the bias-free
+    ReLU seeds hold here, and which other cells hold every one of those (held, decided or not; the whole mechanism
+    where the ReLU column has no seed) and how many each holds. Then per cell with judged seeds which central claims
+    its seeds hold (cell_state)."""
     names = {claim.id: name for name, claim in central}
-    per, found = [], []
+    per, held = [], {}
     for cell in COLUMNS:
         if not n_judged[cell]:
             continue
@@ -181,19 +183,30 @@ def answer(records: dict[str, list[dict]], central, n_judged: dict[str, int],
             if which:
                 words.append(f"{state}: {'; '.join(which)}")
         per.append(f"{cell} ({_seeds(n_judged[cell])}) {' | '.join(words)}")
-        if all((got.get(c) or "").startswith("holds") for c in mechanism()):
-            found.append(cell)
+        held[cell] = [c for c in mechanism() if (got.get(c) or "").startswith("holds")]
+    parts = ("a single fixed point, an orbit growing with the input, residency zones, kick neurons whose silencing "
+             "traps")
     others = [c for c in COLUMNS if c != "relu" and n_judged[c]]
-    mech = [c for c in found if c != "relu"]
-    head = (f"The paper's mechanism (a single fixed point, an orbit growing with the input, residency zones, kick "
-            f"neurons whose silencing traps) is found by {', '.join(mech)}" if mech else
-            "No network of another cell judged so far (" + ", ".join(f"{c}: {_seeds(n_judged[c])}" for c in others) +
-            ") finds the paper's mechanism (a single fixed point, an orbit growing with the input, residency zones, "
-            "kick neurons whose silencing traps)")
-    return (head + ", as far as these seeds allow (one seed is not a replication). Per cell: " + ". ".join(per) +
+    if "relu" in held:
+        bar = held["relu"]
+        said = (f"Of the paper's mechanism ({parts}), the bias-free ReLU seeds here hold "
+                f"{len(bar)} of 4 ({', '.join(_short_name(names[c]) for c in bar) or 'none'})")
+    else:
+        bar = list(mechanism())
+        said = f"The paper's mechanism ({parts}): no bias-free ReLU seed is judged here"
+    same = [c for c in others if set(bar) <= set(held[c])]
+    said += ("; " + (f"{', '.join(same)} hold{'s' if len(same) == 1 else ''} these too" if same else
+                     "no other cell judged so far holds all of these") +
+             " (" + "; ".join(f"{c}: {len(held[c])} of 4, {_seeds(n_judged[c])}" for c in others) + ")")
+    return (said + ", as far as these seeds allow (one seed is not a replication). Per cell: " + ". ".join(per) +
             ". Each cell of the table: the seeds holding the claim over their late checkpoints, per reading, graded "
             "against that cell's own controls (untrained, recurrent weights shuffled within gate blocks, "
             "pre-bifurcation) as the replication summary grades a row.")
+
+
+def _short_name(name: str) -> str:
+    """A central claim's name up to its first comma or parenthesis ("a closed orbit under noise")."""
+    return name.split(",")[0].split(" (")[0]
 
 
 def _seeds(n: int) -> str:

@@ -356,8 +356,9 @@ def test_the_campaigns_rows_of_a_cohort_claim_do_not_break_the_universality_reco
 
 
 def test_the_sentence_names_a_cell_that_holds_the_whole_mechanism():
-    """A GRU seed holding the four mechanism claims (fixed point, orbit, residency, kick ablation) in a reading its
-    controls are rejected on by a number: the sentence says the GRU finds the mechanism; a seed missing one does not."""
+    """The sentence measures each cell against what the bias-free ReLU seeds hold of the mechanism (fixed point,
+    orbit, residency, kick ablation), or against all four where no ReLU seed is judged: a GRU holding them, in a
+    reading whose controls it is told from by a number, holds these too; missing one, it does not."""
     from hmmrnn import universality
     from hmmrnn.replication import central
 
@@ -374,7 +375,13 @@ def test_the_sentence_names_a_cell_that_holds_the_whole_mechanism():
     controls = {"gru": [ctl(c) for c in mech]}
     n = {c: 0 for c in universality.COLUMNS} | {"gru": 1}
     said = universality.answer(records, central(), n, controls)
-    assert said.startswith("The paper's mechanism") and "is found by gru" in said
+    assert said.startswith("The paper's mechanism") and "no bias-free ReLU seed is judged here; gru holds these too" in said
     assert "gru (1 seed) holds: a single fixed point without input" in said
     records["gru"][-1] = rec(mech[-1], "fail")
-    assert universality.answer(records, central(), n, controls).startswith("No network of another cell")
+    assert "no other cell judged so far holds all of these (gru: 3 of 4, 1 seed)" in \
+        universality.answer(records, central(), n, controls)
+    # beside ReLU seeds holding the fixed point only, the GRU holding it too holds what they hold
+    records["relu"] = [dict(rec(mech[0], "pass"), hmm="relu", run="r0")]
+    controls["relu"] = [ctl(mech[0])]
+    said = universality.answer(records, central(), n | {"relu": 1}, controls)
+    assert "the bias-free ReLU seeds here hold 1 of 4 (a single fixed point without input); gru holds these too" in said
