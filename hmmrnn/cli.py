@@ -64,6 +64,10 @@ def _train(a) -> int:
     if a.device.startswith("cuda") and not torch.cuda.is_available():
         print(f"hmmrnn train: --device {a.device}: no CUDA device here (use auto or cpu)", file=sys.stderr)
         return 2
+    if a.change and not a.continue_from:
+        print("hmmrnn train: --change lets a run continued from a checkpoint (--continue-from) set another --lr or "
+              "--clip; there is none here", file=sys.stderr)
+        return 2
     try:
         cfg = TrainConfig(hmm=a.hmm, hidden=a.hidden, inputs=a.input, cell=a.cell, bias=a.bias, epochs=a.epochs,
                           seed=a.seed, batch=a.batch, clip=a.clip, seq_len=a.seq_len, evolution_every=a.evolution_every,
