@@ -68,11 +68,7 @@ def check(claim_id: str, checkpoint, *, reading: str = "paper", seed: int = DEFA
             target = hmm if isinstance(hmm, HMM) else parse_spec(hmm) if hmm else c.hmm
             if target is not None and claim.applies(target.family):
                 members.append((_name(c), target, c.model))
-        cell, members, apart = one_cell(members)  # a cohort is one cell's (the bias-free ReLU's where there are any)
-        if apart:
-            import warnings
-            warnings.warn(f"{claim.id} is decided over the {cell} checkpoints; left out, of another cell: "
-                          f"{', '.join(name for name, _, _ in apart)}")
+        members = one_cell(members, decided=claim.id)[1]  # one cell's: the bias-free ReLU's where there are any
         subject = Subject(path=claim.across, model=None, seed=seed, mu_grid=mu_grid, members=members, cache=cache)
         name = claim.across
     else:

@@ -41,16 +41,21 @@ def cell_of(model) -> str:
     return "relu+bias" if cell == "relu" and getattr(model, "bias_h", None) is not None else cell
 
 
-def one_cell(members: list[tuple]) -> tuple[str, list[tuple], list[tuple]]:
+def one_cell(members: list[tuple], decided: str = "") -> tuple[str, list[tuple], list[tuple]]:
     """A cohort takes its members by cell (a claim over every family or chain is about one kind of network):
     (cell, its members, the others) of [(name, HMM, model)]: the bias-free ReLU's members (the paper's network)
-    when there are any, else those of the first member's cell."""
+    when there are any, else those of the first member's cell. ``decided``: the cohort's name; the members left
+    out are then named in a warning."""
     if not members:
         return "relu", [], []
     cells = [cell_of(m[2]) for m in members]
     cell = "relu" if "relu" in cells else cells[0]
-    return (cell, [m for m, c in zip(members, cells) if c == cell],
-            [m for m, c in zip(members, cells) if c != cell])
+    apart = [(m, c) for m, c in zip(members, cells) if c != cell]
+    if decided and apart:
+        import warnings
+        warnings.warn(f"{decided} is decided over the {cell} checkpoints; left out, of another cell: "
+                      f"{', '.join(f'{m[0]} ({c})' for m, c in apart)}")
+    return cell, [m for m, c in zip(members, cells) if c == cell], [m for m, _ in apart]
 
 
 KINDS = ("general", "analogue", "not-applicable", "not-yet")

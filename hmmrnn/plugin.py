@@ -14,7 +14,7 @@ import pytest
 
 from . import __version__, collection, journal, precision, rows
 from .cases import RUNS, Case, cohort, cohort_known_fail, from_manifest, from_paths, runs_case
-from .cells import cell_of, one_cell
+from .cells import one_cell
 from .checkpoint import Checkpoint, CheckpointError, load
 from .hmm import HMMSpecError, parse_spec
 from .limits import refuse_for_claims
@@ -233,10 +233,7 @@ def members(case: Case, request, pytestconfig):
             warnings.warn(f"{m.name} left out of {case.name}: no target HMM in its metadata")
         elif claim.applies(hmm.family):
             out.append((m.name, hmm, ck.model))
-    cell, out, apart = one_cell(out)
-    if apart:
-        warnings.warn(f"{case.name} is decided over the {cell} checkpoints; left out, of another cell: "
-                      f"{', '.join(f'{n} ({cell_of(m)})' for n, _, m in apart)}")
+    out = one_cell(out, decided=case.name)[1]
     if len(out) < 2:
         pytest.skip(f"{claim.id} compares checkpoints: {len(out)} trained {'/'.join(claim.applies_to)} checkpoint(s) here")
     return out

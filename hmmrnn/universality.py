@@ -84,14 +84,16 @@ def judged(recs: list[dict], claim, reading: str, controls: list[dict]) -> Judge
     cls, _ = evidence.classify(reported=False, seed_holds=list(held.values()), controls=outcome,
                                control_verdicts=verdicts, separated=sep["separated"])
     k, n = sum(held.values()), len(held)
+    said = _controls(outcome, verdicts, {r["checkpoint"]: r.get("control", "untrained") for r in ctl})
     if cls == "decided":
-        return Judged(k, n, cls, f"{graded(k, n, sep)} [{_controls(outcome, verdicts)}]")
-    return Judged(k, n, cls, f"{k}/{n} seeds hold; {cls} [{_controls(outcome, verdicts)}]")
+        return Judged(k, n, cls, f"{graded(k, n, sep)} [{said}]")
+    return Judged(k, n, cls, f"{k}/{n} seeds hold; {cls} [{said}]")
 
 
-def _controls(outcome, verdicts: list[str]) -> str:
-    """'controls: 2/3 rejected by a number, 1 by ERROR only, 1 passed' (identical controls counted once); where no
-    control must reject it, how many of the cell's controls pass it too."""
+def _controls(outcome, verdicts: list[str], kind: dict[str, str]) -> str:
+    """'controls: 2/3 rejected by a number, 1 by ERROR only, 1 passed' (identical controls counted once, named by
+    their kind: kind {checkpoint: control}); where no control must reject it, how many of the cell's controls pass
+    it too."""
     if not outcome.required:
         if not verdicts:
             return "no control of this cell judged"
@@ -99,12 +101,7 @@ def _controls(outcome, verdicts: list[str]) -> str:
     out = f"controls: {len(outcome.rejected)}/{outcome.required} rejected by a number"
     out += f", {len(outcome.by_error)} by ERROR only" if outcome.by_error else ""
     out += f", {len(outcome.passed)} passed" if outcome.passed else ""
-    return out + ("".join(f"; {_short(a)} = {_short(b)}" for a, b in outcome.same_as.items()))
-
-
-def _short(checkpoint: str) -> str:
-    """A control's kind out of its checkpoint name (RUN-untrained -> untrained)."""
-    return next((c for c in evidence.CLASS_CONTROLS if checkpoint.endswith(c)), checkpoint)
+    return out + "".join(f"; {kind[a]} = {kind[b]}" for a, b in outcome.same_as.items())
 
 
 def graded(n_hold: int, n_seeds: int, sep: dict | None = None) -> str:
@@ -190,14 +187,15 @@ def answer(records: dict[str, list[dict]], central, n_judged: dict[str, int],
     if "relu" in held:
         bar = held["relu"]
         said = (f"Of the paper's mechanism ({parts}), the bias-free ReLU seeds here hold "
-                f"{len(bar)} of 4 ({', '.join(_short_name(names[c]) for c in bar) or 'none'})")
+                f"{len(bar)} of {len(mechanism())} ({', '.join(_short_name(names[c]) for c in bar) or 'none'})")
     else:
         bar = list(mechanism())
         said = f"The paper's mechanism ({parts}): no bias-free ReLU seed is judged here"
     same = [c for c in others if set(bar) <= set(held[c])]
     said += ("; " + (f"{', '.join(same)} hold{'s' if len(same) == 1 else ''} these too" if same else
                      "no other cell judged so far holds all of these") +
-             " (" + "; ".join(f"{c}: {len(held[c])} of 4, {_seeds(n_judged[c])}" for c in others) + ")")
+             " (" + "; ".join(f"{c}: {len(held[c])} of {len(mechanism())}, {_seeds(n_judged[c])}" for c in others)
+             + ")")
     return (said + ", as far as these seeds allow (one seed is not a replication). Per cell: " + ". ".join(per) +
             ". Each cell of the table: the seeds holding the claim over their late checkpoints, per reading, graded "
             "against that cell's own controls (untrained, recurrent weights shuffled within gate blocks, "

@@ -25,6 +25,7 @@ history, the late window judged and the pre-bifurcation checkpoint its controls 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from contextlib import contextmanager
@@ -35,10 +36,12 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hmmrnn.checkpoint import atomic_write_json  # noqa: E402
+from hmmrnn.runs import evolution_epochs, evolution_path  # noqa: E402
 
 CAP = 500           # the paper's length for linear:2: the campaign's --max-epochs
 CONSECUTIVE = 3     # --until-converged's default K
 LATE, LATE_EVERY = 180, 20
+ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1"}  # the judging subprocesses: one core, beside the training
 SPARSE = 50  # and every 50th epoch over the whole run: what the whole-run claims (emergence, over-training) read
 
 
@@ -100,10 +103,15 @@ def finished(run: Path) -> bool:
     return st["epoch"] >= st["config"].get("epochs", CAP) or last.get("convergence_streak", 0) >= CONSECUTIVE
 
 
+def _evolution(run: Path) -> dict[int, Path]:
+    """{epoch: checkpoint} of a run's evolution checkpoints."""
+    return {e: evolution_path(run, e) for e in evolution_epochs(run)}
+
+
 def _late(run: Path, epoch: int, late: int = LATE, every: int = LATE_EVERY) -> list[Path]:
     """The evolution checkpoints the late audit reads (as hmmrnn audit --late picks them): every ``every``
     epochs back from the last one at or before ``epoch``, over ``late`` epochs (late_window: what --judge reads)."""
-    have = {int(p.stem.split("_")[1]): p for p in (run / "evolution").glob("epoch_*.pt")}
+    have = _evolution(run)
     last = max((e for e in have if e <= epoch), default=None)
     if last is None:
         return []
@@ -113,7 +121,7 @@ def _late(run: Path, epoch: int, late: int = LATE, every: int = LATE_EVERY) -> l
 def _pre_bifurcation(run: Path, st: dict) -> list[Path]:
     """The evolution checkpoint the run's pre-bifurcation control is built from (hmmrnn controls --run)."""
     from hmmrnn.controls import pre_bifurcation_epoch
-    have = {int(p.stem.split("_")[1]): p for p in (run / "evolution").glob("epoch_*.pt")}
+    have = _evolution(run)
     try:
         return [have[pre_bifurcation_epoch(st["history"], sorted(have))]]
     except (ValueError, KeyError):
@@ -149,7 +157,7 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
         if done:  # what is judged (the late window) and what its controls are built from (the pre-bifurcation)
             keep |= set(_pre_bifurcation(run, st))
         else:  # and every SPARSE-th epoch for the whole-run claims, while it trains
-            keep |= {p for p in (run / "evolution").glob("epoch_*.pt") if int(p.stem.split("_")[1]) % SPARSE == 0}
+            keep |= {p for e, p in _evolution(run).items() if e % SPARSE == 0}
         for p in sorted(keep):
             for q in (p, p.with_suffix(".json")):
                 if q.exists():
@@ -289,7 +297,7 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
                str(every), "--report-dir", f"runs/audit-reports/{name}", "--", "--claims-json", str(tmp),
                "-p", "no:cacheprovider", "-q", "--resume"]
         print("judge:", " ".join(cmd[2:]), flush=True)
-        rc = max(rc, subprocess.call(cmd, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"}))
+        rc = max(rc, subprocess.call(cmd, env=ONE_THREAD))
         if tmp.exists():
             got = json.loads(tmp.read_text())
             with campaign_lock():
@@ -324,11 +332,10 @@ def judge_controls(runs: Path, name: str, cell: str) -> int:
     fx = runs.parent / "cells-controls" / name
     shutil.rmtree(fx, ignore_errors=True)
     fx.mkdir(parents=True)
-    env = {**__import__("os").environ, "OMP_NUM_THREADS": "1"}
     build = [sys.executable, "-m", "hmmrnn.cli", "controls", "--run", str(runs / name), "--name", name,
              "--no-wrong-hmm", "--fixtures", str(fx)]
     print("controls:", " ".join(build[2:]), flush=True)
-    if subprocess.call(build, env=env):
+    if subprocess.call(build, env=ONE_THREAD):
         return 1
     tmp = fx / "controls.json"
     ids = [c.id for _, c in central()]
@@ -336,7 +343,7 @@ def judge_controls(runs: Path, name: str, cell: str) -> int:
            "--claims-json", str(tmp), "--claims-seed", str(DEFAULT_SEED), "--report-dir", str(fx / "report"),
            "-k", " or ".join(ids)]
     print("controls:", " ".join(cmd[2:]), flush=True)
-    rc = subprocess.call(cmd, env=env)
+    rc = subprocess.call(cmd, env=ONE_THREAD)
     if not tmp.exists():
         return rc or 1
     rows = [dict(r, cell=cell, run=name) for r in json.loads(tmp.read_text())["claims"] if r.get("role") == "control"]
@@ -456,8 +463,9 @@ def main(argv: list[str]) -> int:
     cmd, runs, out, names = argv[0], Path(argv[1]), Path(argv[2]), argv[3:]
     if cmd == "status":
         for name in names:
-            run = runs / name if _state(runs / name) is not None else out / name
-            st = _state_or_packed(runs, out, name)
+            st = _state(runs / name)
+            run = runs / name if st is not None else out / name
+            st = st or _state_or_packed(runs, out, name)
             print(f"{name:28s} {_where(st, run)}")
         return 0
     if cmd == "pack":

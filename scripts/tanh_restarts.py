@@ -9,13 +9,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import torch
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from campaign_cells import PLATEAU_LEVEL, _state_or_packed  # noqa: E402
+from campaign_cells import PLATEAU_LEVEL, _state, _state_or_packed  # noqa: E402
 from hmmrnn.checkpoint import atomic_write_bytes  # noqa: E402
 from hmmrnn.plotting import plt, save  # noqa: E402
 
@@ -27,9 +25,8 @@ AWAY = 15.0  # above the converged nets' 9-12 by a margin: the solution lost, on
 
 def history(run: Path) -> list[dict]:
     """The epochs after the restart (the history carries the source run's epochs before it)."""
-    p = run / "state.pt"
-    h = torch.load(p, map_location="cpu", weights_only=False)["history"] if p.exists() else []
-    return [x for x in h if x["epoch"] > START]
+    st = _state(run)
+    return [x for x in st["history"] if x["epoch"] > START] if st else []
 
 
 def row(label: str, what: str, h: list[dict]) -> str:

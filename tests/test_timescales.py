@@ -233,8 +233,7 @@ def test_opposite_pair():
 
 
 def test_claims_registered_with_their_rows_and_whole_run():
-    from hmmrnn.registry import get
-    from hmmrnn.registry import whole_run
+    from hmmrnn.registry import get, whole_run
     assert set(get("time-scales.resonance").covers) == {"P59", "P72", "P73", "P74", "P75", "P77"}
     assert get("kick.noise-equivalence").covers == ("P68",)
     assert set(get("time-scales.over-training").covers) == {"P38", "P76"}

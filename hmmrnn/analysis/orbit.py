@@ -135,9 +135,10 @@ HOLE_RUNS = 4  # scale-1 runs the hole is measured on (issue 33; fixed on linear
 @torch.no_grad()
 def hole_density(model: RNN, seed: int, base: torch.Tensor, fp: torch.Tensor, runs: int, warmup: int) -> dict:
     """The hole at the fixed point fp [H] (ring_stats' centre_density_ratio) measured on ``runs`` scale-1 runs
-    shaped like base [B, T, H] (base itself the first), pooled: their PC plane fitted on all of them. On one run (``centre_density_ratio_single``, the statistic as the paper reading read it until
-    issue 33) the plane itself moved with the draws: linear2-seed0's epoch-300 checkpoint read 0.71-1.12 under six
-    claims seeds (sd 0.15); pooled over 4 runs 0.76-0.99 (sd 0.09), over 8 runs sd 0.07."""
+    shaped like base [B, T, H] (base itself the first), pooled: their PC plane fitted on all of them. On one run
+    (``centre_density_ratio_single``, the statistic as the paper reading read it until issue 33) the plane itself
+    moved with the draws: linear2-seed0's epoch-300 checkpoint read 0.71-1.12 under six claims seeds (sd 0.15);
+    pooled over 4 runs 0.76-0.99 (sd 0.09), over 8 runs sd 0.07."""
     B, T = base.shape[:2]
     states = [base]
     for k in range(1, runs):
