@@ -368,6 +368,18 @@ def _merge_controls(name: str, rows: list[dict], rev: str) -> None:
     atomic_write_json(CELLS_CONTROLS, data)
 
 
+def _copy_packed(src: Path, run: Path, overwrite: bool) -> None:
+    """A packed run's files (all but its resumable state and judging rows) into its training folder; without
+    ``overwrite`` only those the folder lacks."""
+    if not src.exists():
+        return
+    for p in src.rglob("*"):
+        d = run / p.relative_to(src)
+        if p.is_file() and p.name not in ("state.pt.packed", JUDGE_ROWS) and (overwrite or not d.exists()):
+            d.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, d)
+
+
 def unpack(runs: Path, out: Path, names: list[str]) -> None:
     legacy = {"linear2-tanh-seed0": Path("fixtures/partial/issue23/linear2-tanh-seed0/state-epoch500.pt")}
     for name in names:
@@ -375,9 +387,10 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
         if (src / JUDGE_ROWS).exists() and not judge_journal(name).exists():
             judge_journal(name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src / JUDGE_ROWS, judge_journal(name))
-        if (run / "state.pt").exists():
-            continue
-        if (run / FINISHED).exists():
+        if (run / "state.pt").exists() or (run / FINISHED).exists():
+            # a run folder that has its state (committed by hand, or this machine's) takes only the packed files
+            # it lacks: the evolution checkpoints the next pack must keep
+            _copy_packed(src, run, overwrite=False)
             continue
         state = src / "state.pt.packed" if (src / "state.pt.packed").exists() else legacy.get(name)
         if (src / FINISHED).exists():
@@ -385,12 +398,7 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
         elif state is None or not state.exists():
             continue
         (run / "evolution").mkdir(parents=True, exist_ok=True)
-        if src.exists():
-            for p in src.rglob("*"):
-                if p.is_file() and p.name not in ("state.pt.packed", JUDGE_ROWS):
-                    d = run / p.relative_to(src)
-                    d.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(p, d)
+        _copy_packed(src, run, overwrite=True)
         if state is None:
             print(f"unpacked {name} (finished) from {src}")
             continue

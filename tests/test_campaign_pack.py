@@ -72,3 +72,21 @@ def test_a_run_still_training_is_packed_to_resume(campaign, tmp_path, monkeypatc
     fresh = tmp_path / "fresh"
     campaign.unpack(fresh, pack, ["linear2-lstm-seed0"])
     assert (fresh / "linear2-lstm-seed0" / "state.pt").exists() and not campaign.finished(fresh / "linear2-lstm-seed0")
+
+
+def test_a_run_folder_with_its_state_takes_the_packed_evolution_it_lacks(campaign, tmp_path, monkeypatch):
+    """A training run's state.pt committed by hand (without its evolution folder): unpack keeps that state and adds
+    the packed evolution checkpoints, so the next pack does not lose them."""
+    monkeypatch.chdir(tmp_path)
+    runs, pack = tmp_path / "runs", tmp_path / "pack"
+    pack.mkdir()
+    _run(runs, "linear2-tanh-seed1", 120, streak=0)
+    campaign.pack(runs, pack, ["linear2-tanh-seed1"])
+    fresh = tmp_path / "fresh" / "linear2-tanh-seed1"
+    fresh.mkdir(parents=True)
+    state = runs / "linear2-tanh-seed1" / "state.pt"
+    (fresh / "state.pt").write_bytes(state.read_bytes())
+    campaign.unpack(fresh.parent, pack, ["linear2-tanh-seed1"])
+    assert (fresh / "state.pt").read_bytes() == state.read_bytes()
+    assert sorted(int(p.stem.split("_")[1]) for p in (fresh / "evolution").glob("*.pt")) == [0, 50, 70, 80, 90, 100,
+                                                                                             110, 120]
