@@ -24,6 +24,7 @@ history, the late window judged and the pre-bifurcation checkpoint its controls 
 """
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -56,6 +57,7 @@ def campaign_lock():
         yield
 
 
+SAME = ".same"  # final.pt.same in a pack: final.pt is the evolution checkpoint it names, kept once
 FINISHED = "finished.pt"  # a finished run's state without its weights and optimizer (it never resumes)
 HEAVY = ("model", "optimizer", "best_model")  # what FINISHED leaves out: final.pt and best.pt hold the weights
 
@@ -143,7 +145,7 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
         else:
             shutil.copy2(run / "state.pt", tmp / "state.pt.packed")  # state.pt itself is ignored by git
         (tmp / "history.json").write_text(json.dumps(st["history"]))
-        for f in ("final.pt", "final.json", "best.pt", "best.json", "DIVERGED"):
+        for f in ("final.json", "best.json", "DIVERGED"):
             if (run / f).exists():
                 shutil.copy2(run / f, tmp / f)
         if judge_journal(name).exists():  # a judging interrupted at the session's end goes on from its rows
@@ -162,6 +164,13 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
             for q in (p, p.with_suffix(".json")):
                 if q.exists():
                     shutil.copy2(q, tmp / "evolution" / q.name)
+        for f in ("final.pt", "best.pt"):  # the final weights are the last evolution checkpoint's, byte for byte
+            if (run / f).exists():
+                same = next((p for p in sorted(keep) if filecmp.cmp(p, run / f, shallow=False)), None)
+                if same is None:
+                    shutil.copy2(run / f, tmp / f)
+                else:  # one copy in the pack; unpack writes it back
+                    (tmp / (f + SAME)).write_text(f"evolution/{same.name}\n")
         shutil.rmtree(dst, ignore_errors=True)
         tmp.rename(dst)
         size = sum(f.stat().st_size for f in dst.rglob("*") if f.is_file()) / 2**20
@@ -206,8 +215,9 @@ def _write_status(runs: Path, out: Path, names: list[str]) -> dict:
                         "converged": bool(st and st["history"] and
                                           st["history"][-1].get("convergence_streak", 0) >= CONSECUTIVE)}
     judged = (data.get("campaign") or {}).get("judged", [])  # runs whose judging finished: never judged again
-    kept = {k: v for k, v in ((data.get("campaign") or {}).get("runs") or {}).items() if k not in status}
-    data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": {**kept, **status}, "judged": judged}
+    runs_status = dict((data.get("campaign") or {}).get("runs") or {})  # the others kept, each in its place
+    runs_status.update(status)
+    data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": runs_status, "judged": judged}
     CELLS_AUDIT.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_json(CELLS_AUDIT, data)
     return data
@@ -370,18 +380,22 @@ def _merge_controls(name: str, rows: list[dict], rev: str) -> None:
 
 def _copy_packed(src: Path, run: Path, overwrite: bool) -> None:
     """A packed run's files (all but its resumable state and judging rows) into its training folder; without
-    ``overwrite`` only those the folder lacks."""
+    ``overwrite`` only those the folder lacks. A file packed as a reference (final.pt.same: the evolution checkpoint
+    it equals) is written back as that checkpoint's copy."""
     if not src.exists():
         return
-    for p in src.rglob("*"):
+    for p in sorted(src.rglob("*"), key=lambda p: p.name.endswith(SAME)):  # references last: their targets first
+        if not p.is_file() or p.name in ("state.pt.packed", JUDGE_ROWS):
+            continue
+        same = p.name.endswith(SAME)
         d = run / p.relative_to(src)
-        if p.is_file() and p.name not in ("state.pt.packed", JUDGE_ROWS) and (overwrite or not d.exists()):
+        d = d.with_name(d.name.removesuffix(SAME)) if same else d
+        if overwrite or not d.exists():
             d.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(p, d)
+            shutil.copy2(run / p.read_text().strip() if same else p, d)
 
 
 def unpack(runs: Path, out: Path, names: list[str]) -> None:
-    legacy = {"linear2-tanh-seed0": Path("fixtures/partial/issue23/linear2-tanh-seed0/state-epoch500.pt")}
     for name in names:
         run, src = runs / name, out / name
         if (src / JUDGE_ROWS).exists() and not judge_journal(name).exists():
@@ -392,10 +406,10 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
             # it lacks: the evolution checkpoints the next pack must keep
             _copy_packed(src, run, overwrite=False)
             continue
-        state = src / "state.pt.packed" if (src / "state.pt.packed").exists() else legacy.get(name)
+        state = src / "state.pt.packed"
         if (src / FINISHED).exists():
             state = None  # a finished run: its folder as packed, FINISHED in place of state.pt
-        elif state is None or not state.exists():
+        elif not state.exists():
             continue
         (run / "evolution").mkdir(parents=True, exist_ok=True)
         _copy_packed(src, run, overwrite=True)

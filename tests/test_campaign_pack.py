@@ -33,8 +33,9 @@ def _run(root: Path, name: str, epoch: int, streak: int) -> Path:
                 "optimizer": {"state": {0: torch.zeros(50, 50)}}, "best_model": weights, "epoch": epoch,
                 "history": history, "wall": 1.0, "best_val": 10.0, "best_epoch": epoch}, run / "state.pt")
     for e in range(0, epoch + 1, 10):
-        torch.save(weights, run / "evolution" / f"epoch_{e:04d}.pt")
-    torch.save(weights, run / "final.pt")
+        torch.save({"w": torch.full((50, 50), float(e))}, run / "evolution" / f"epoch_{e:04d}.pt")
+    (run / "final.pt").write_bytes((run / "evolution" / f"epoch_{epoch:04d}.pt").read_bytes())  # as train's are
+    torch.save({"w": torch.full((50, 50), -1.0)}, run / "best.pt")  # on no evolution epoch
     return run
 
 
@@ -57,6 +58,11 @@ def test_a_finished_run_is_packed_without_its_resumable_state_and_unpacks_finish
     assert campaign.finished(fresh / "linear2-gru-seed0") and not (fresh / "linear2-gru-seed0" / "state.pt").exists()
     assert "converged" in campaign._where(campaign._state(fresh / "linear2-gru-seed0"), fresh / "linear2-gru-seed0")
     assert json.loads((got / "history.json").read_text())[-1]["epoch"] == 130
+    # final.pt is kept once: packed as a reference to the evolution checkpoint it equals, written back by unpack
+    assert not (got / "final.pt").exists() and (got / "final.pt.same").read_text().strip() == "evolution/epoch_0130.pt"
+    assert (got / "best.pt").exists() and not (got / "best.pt.same").exists()
+    for f in ("final.pt", "best.pt"):
+        assert (fresh / "linear2-gru-seed0" / f).read_bytes() == (runs / "linear2-gru-seed0" / f).read_bytes()
 
 
 def test_a_run_still_training_is_packed_to_resume(campaign, tmp_path, monkeypatch):
@@ -90,3 +96,4 @@ def test_a_run_folder_with_its_state_takes_the_packed_evolution_it_lacks(campaig
     assert (fresh / "state.pt").read_bytes() == state.read_bytes()
     assert sorted(int(p.stem.split("_")[1]) for p in (fresh / "evolution").glob("*.pt")) == [0, 50, 70, 80, 90, 100,
                                                                                              110, 120]
+    assert (fresh / "final.pt").read_bytes() == (runs / "linear2-tanh-seed1" / "final.pt").read_bytes()
