@@ -87,7 +87,11 @@ def judged(recs: list[dict], claim, reading: str, controls: list[dict]) -> Judge
     said = _controls(outcome, verdicts, {r["checkpoint"]: r.get("control", "untrained") for r in ctl})
     if cls == "decided":
         return Judged(k, n, cls, f"{graded(k, n, sep)} [{said}]")
-    return Judged(k, n, cls, f"{k}/{n} seeds hold; {cls} [{said}]")
+    if cls == "by construction":  # which way: every network judged passes it, or every one fails it
+        cls_words = f"{cls} (its controls {'pass' if k else 'fail'} it too)"
+    else:
+        cls_words = cls
+    return Judged(k, n, cls, f"{k}/{n} seeds hold; {cls_words} [{said}]")
 
 
 def _controls(outcome, verdicts: list[str], kind: dict[str, str]) -> str:

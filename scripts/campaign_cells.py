@@ -173,8 +173,17 @@ def pack(runs: Path, out: Path, names: list[str]) -> None:
                     (tmp / (f + SAME)).write_text(f"evolution/{same.name}\n")
         shutil.rmtree(dst, ignore_errors=True)
         tmp.rename(dst)
-        size = sum(f.stat().st_size for f in dst.rglob("*") if f.is_file()) / 2**20
-        print(f"packed {name}: {_where(st, run)}; {size:.1f} MiB")
+        print(f"packed {name}: {_where(st, run)}; {_size(dst) / 2**20:.1f} MiB")
+    if Path("fixtures").is_dir():  # the campaign's share of the budget, said at every pack
+        used = _size(Path("fixtures")) / 1e6
+        print(f"fixtures/: {used:.1f} MB of {BUDGET_MB} MB" + ("  ** over the budget **" if used > BUDGET_MB else ""))
+
+
+BUDGET_MB = 150  # fixtures/ in all (issue 30)
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
 CELLS_AUDIT = Path("fixtures/campaigns/cells.json")

@@ -256,9 +256,9 @@ def test_a_cell_is_graded_against_its_own_controls():
     assert got.text.endswith("[controls: 1/1 rejected by a number]")
     beyond = universality.judged([seed("fail", far)], orbit, "strict", [ctl("untrained", "fail", worse)])
     # every network fails and the seed is not separated from the control: it fails by construction
-    assert beyond.evidence == "by construction" and beyond.text.startswith("0/1 seeds hold; by construction")
+    assert beyond.evidence == "by construction" and beyond.text.startswith("0/1 seeds hold; by construction (its controls fail it too)")
     both = universality.judged([seed("pass", 1.0)], orbit, "strict", [ctl("untrained", "pass", 1.0)])
-    assert both.evidence == "by construction" and both.holds
+    assert both.evidence == "by construction" and both.holds and "(its controls pass it too)" in both.text
     errs = universality.judged([seed("pass", 1.0)], orbit, "strict", [ctl("shuffled", "error", None)])
     assert errs.evidence == "indistinguishable" and "1 by ERROR only" in errs.text
     assert universality.cell_state([seed("pass", 1.0)], orbit, "gru", [ctl("untrained", "fail", far)]) == "holds"
