@@ -7,8 +7,10 @@ verdicts and thresholded statistics, from a committed audit; ``collect``), the c
 - a seed *holds* an inventory row when at least HOLDS of its decided late checkpoints pass it;
 - a row *replicates* when every audited seed holds it, *partly* when some do;
 - the seeds that do not hold it show the effect *present, weaker than stated* when they are separated from
-  every control the reading must reject (for each such control, some threshold of the row on which every such
-  seed's median late value lies beyond the control's value, on the passing side), and *absent* when not;
+  every control the reading must reject (for each such control, every threshold of the row that some such seed's
+  median late value misses has every such seed's median beyond the control's value, on the passing side; where
+  no median misses a cut, some threshold of the row), and *absent* when not (issue 30: before, some threshold
+  sufficed, so a seed whose radius shrinks was "present, weaker" for the hole it does have);
 - a cut is the harness's own unless its recorded why starts with "paper" (the paper's number); moving such a
   cut by FRAGILE_SHIFT either way and counting the seeds whose hold changes flags the row *fragile* when any do
   (a statistic that lives in [0, 1] is not moved to 1 or past it: 0.99 -> 1.24 would fail every seed).
@@ -125,10 +127,10 @@ def _beyond(value: float, other: float, op: str) -> bool:
     return value > other  # "==" thresholds here are booleans or counts: more is the paper's side
 
 
-def separation(recs: list[dict], thresholds: list[dict], row: str, controls: dict[str, dict]) -> dict:
-    """Whether the trained seeds are separated from every control on this row: {"separated": bool | None,
-    "by": {control: (statistic, margin) or None}}. margin: the gap between the seeds' worst median and the
-    control's value (in the statistic's units). None when no control is there to compare."""
+def _separated_on_some(recs: list[dict], thresholds: list[dict], row: str, controls: dict[str, dict]) -> dict:
+    """Whether the trained seeds are separated from every control on some threshold of this row: {"separated":
+    bool | None, "by": {control: (statistic, margin) or None}}. margin: the gap between the seeds' worst median and
+    the control's value (in the statistic's units). None when no control is there to compare."""
     if not controls or not recs:
         return {"separated": None, "by": {}}
     by = {}
@@ -150,6 +152,38 @@ def separation(recs: list[dict], thresholds: list[dict], row: str, controls: dic
                 if best is None or gap > best[1]:
                     best = (t["statistic"], gap)
         by[name] = best
+    return {"separated": all(v is not None for v in by.values()), "by": by}
+
+
+def missed(recs: list[dict], thresholds: list[dict], row: str) -> list[dict]:
+    """The row's thresholds that some seed misses with its median late value (seed_value)."""
+    out = []
+    for t in thresholds:
+        if row not in t.get("rows", []):
+            continue
+        vals = [seed_value(r, t["statistic"]) for r in recs]
+        if any(v is not None and not OPS[t["op"]](v, t["value"]) for v in vals):
+            out.append(t)
+    return out
+
+
+def separation(recs: list[dict], thresholds: list[dict], row: str, controls: dict[str, dict]) -> dict:
+    """Whether the seeds that do not hold the row are separated from every control on what they miss:
+    {"separated": bool | None, "by": {control: (statistic, margin) or None}}; margin: the gap between the seeds'
+    worst median and the control's value, in the statistic's units (the smallest over the missed thresholds).
+    A control counts as separated only when the seeds lie beyond it on every threshold some seed's median misses
+    (missed), so an effect the seeds lack (a radius that shrinks with the input) is not called present for a
+    statistic they pass (a hole at the fixed point), nor a statistic on which a control does better than they do.
+    Where no median misses a cut (each checkpoint fails on another threshold) it asks some threshold of the row,
+    as before issue 30. None when no control is there to compare."""
+    miss = missed(recs, thresholds, row)
+    if not miss or not controls or not recs:
+        return _separated_on_some(recs, thresholds, row, controls)
+    per = [_separated_on_some(recs, [t], row, controls)["by"] for t in miss]
+    by = {}
+    for name in sorted(controls):
+        got = [p.get(name) for p in per]
+        by[name] = None if any(g is None for g in got) else min(got, key=lambda g: g[1])
     return {"separated": all(v is not None for v in by.values()), "by": by}
 
 

@@ -65,8 +65,8 @@ class Judged:
 def judged(recs: list[dict], claim, reading: str, controls: list[dict]) -> Judged:
     """The seeds of one cell on one (claim, reading) against the cell's class controls: the evidence class
     (evidence.classify on the claim's own verdict, which passes when every row passes) and where it is decided
-    the graded conclusion (seeds.grade; the seeds that miss it separated from a control on any of the claim's
-    thresholded statistics), with the controls rejected by a number."""
+    the graded conclusion (seeds.grade; the seeds that miss it separated from each control on every statistic
+    whose cut their median misses: seeds.separation), with the controls rejected by a number."""
     mine = [r for r in recs if r["claim"] == claim.id and r["reading"] == reading]
     held = {r["run"]: seed_holds_claim(r) for r in mine}
     held = {run: h for run, h in held.items() if h is not None}

@@ -266,6 +266,27 @@ def test_a_cell_is_graded_against_its_own_controls():
         "holds, not told from its controls"
 
 
+def test_an_effect_is_present_only_where_the_seed_lies_beyond_its_controls_on_what_it_misses():
+    """A seed that misses the radius cut (it shrinks with the input) but passes the hole, against a control that
+    lacks the hole and whose radius does not shrink: separated on the hole, not on the radius. The effect the seed
+    lacks is not present: not separated (the rule before issue 30, some threshold of the row, called it
+    separated)."""
+    ths = [{"statistic": "slope", "op": ">", "value": 0.0, "rows": ["claim"]},
+           {"statistic": "hole", "op": "<", "value": 1.0, "rows": ["claim"]}]
+    rec = {"run": "g0", "checkpoints": [{"epoch": e, "stats": {"slope": -0.3, "hole": 0.5}} for e in (1, 2, 3)]}
+    flat = {"untrained": {"slope": 0.0, "hole": 2.0}}
+    assert seeds.missed([rec], ths, "claim") == ths[:1]
+    assert seeds._separated_on_some([rec], ths, "claim", flat)["separated"] is True  # on the hole
+    got = seeds.separation([rec], ths, "claim", flat)
+    assert got == {"separated": False, "by": {"untrained": None}}
+    below = {"untrained": {"slope": -1.0, "hole": 2.0}}  # the control shrinks faster: the seed lies beyond it
+    assert seeds.separation([rec], ths, "claim", below) == {"separated": True,
+                                                                           "by": {"untrained": ("slope", 0.7)}}
+    passing = {"run": "g1", "checkpoints": [{"epoch": 1, "stats": {"slope": 0.1, "hole": 0.5}}]}
+    # no median misses a cut (it failed at its checkpoints on other grounds): every threshold is asked
+    assert seeds.separation([passing], ths, "claim", flat) == seeds._separated_on_some([passing], ths, "claim", flat)
+
+
 def test_a_checkpoint_near_its_cut_is_undecided_for_its_seed():
     """x >= 1 with a draw standard error of 0.1: 1.05 and 0.95 are near the cut (within 2 se), 1.5 and 0.5 not."""
     recs = [{"hmm": "linear:2", "run": "a", "claim": "c", "reading": "strict", "checkpoints": [
