@@ -174,17 +174,27 @@ def separation(recs: list[dict], thresholds: list[dict], row: str, controls: dic
     A control counts as separated only when the seeds lie beyond it on every threshold some seed's median misses
     (missed), so an effect the seeds lack (a radius that shrinks with the input) is not called present for a
     statistic they pass (a hole at the fixed point), nor a statistic on which a control does better than they do.
-    Where no median misses a cut (each checkpoint fails on another threshold) it asks some threshold of the row,
-    as before issue 30. None when no control is there to compare."""
+    A missed statistic the control has no value of (it has no clusters to measure) is left out for that control;
+    where it has none of them, or no median misses a cut (each checkpoint fails on another threshold), some
+    threshold of the row is asked, as before issue 30. None when no control is there to compare."""
     miss = missed(recs, thresholds, row)
     if not miss or not controls or not recs:
         return _separated_on_some(recs, thresholds, row, controls)
-    per = [_separated_on_some(recs, [t], row, controls)["by"] for t in miss]
     by = {}
     for name in sorted(controls):
-        got = [p.get(name) for p in per]
+        one = {name: controls[name]}
+        comparable = [t for t in miss if _number(controls[name].get(t["statistic"])) is not None]
+        if not comparable:  # the control has none of the missed statistics (no clusters to measure): as before
+            by[name] = _separated_on_some(recs, thresholds, row, one)["by"][name]
+            continue
+        got = [_separated_on_some(recs, [t], row, one)["by"][name] for t in comparable]
         by[name] = None if any(g is None for g in got) else min(got, key=lambda g: g[1])
     return {"separated": all(v is not None for v in by.values()), "by": by}
+
+
+def _number(v) -> float | None:
+    """A statistic's value as a number (booleans as 0/1); None when missing or NaN."""
+    return float(v) if isinstance(v, (int, float)) and not math.isnan(float(v)) else None
 
 
 def natural_bounds(values: list[float]) -> tuple[float, float]:

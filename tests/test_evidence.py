@@ -282,6 +282,10 @@ def test_an_effect_is_present_only_where_the_seed_lies_beyond_its_controls_on_wh
     below = {"untrained": {"slope": -1.0, "hole": 2.0}}  # the control shrinks faster: the seed lies beyond it
     assert seeds.separation([rec], ths, "claim", below) == {"separated": True,
                                                                            "by": {"untrained": ("slope", 0.7)}}
+    # a control with no value of the missed statistic (nothing to measure it on) is asked on the others: as before
+    blank = {"untrained": {"hole": 2.0}}
+    assert seeds.separation([rec], ths, "claim", blank) == seeds._separated_on_some([rec], ths, "claim", blank)
+    assert seeds.separation([rec], ths, "claim", blank)["separated"] is True
     passing = {"run": "g1", "checkpoints": [{"epoch": 1, "stats": {"slope": 0.1, "hole": 0.5}}]}
     # no median misses a cut (it failed at its checkpoints on other grounds): every threshold is asked
     assert seeds.separation([passing], ths, "claim", flat) == seeds._separated_on_some([passing], ths, "claim", flat)
