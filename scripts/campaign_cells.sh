@@ -14,6 +14,8 @@
 #   bash scripts/campaign_cells.sh --curves   # loss curves beside the ReLU seeds, returns to the plateau:
 #                                             # docs/universality/loss-curves.png, plateau-returns.md
 # THREADS (default 1) sets torch's threads; RUNS (default runs/cells) the training folder. Logs: RUNS/NAME.log.
+# A second worker on a free core: ONLY="linear2-relu-bias-seed1" bash scripts/campaign_cells.sh trains only the runs
+# named; each run is trained under a lock (RUNS/NAME.lock), so a worker skips a run another one is training.
 # A run that diverges or never leaves the plateau stops at epoch 500 and is reported, never replaced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +54,13 @@ esac
 mkdir -p "$RUNS"
 .venv/bin/python scripts/campaign_cells.py unpack "$RUNS" "$PACK" "${NAMES[@]}"
 for name in "${NAMES[@]}"; do
+  if [[ -n ${ONLY:-} && " $ONLY " != *" $name "* ]]; then continue; fi
   if .venv/bin/python scripts/campaign_cells.py done "$RUNS" "$PACK" "$name"; then
+    continue
+  fi
+  exec 9>"$RUNS/$name.lock"
+  if ! flock -n 9; then  # a second worker (ONLY=...) trains it: the first goes on to the next run
+    echo "== $name: trained by another worker; skipped here" >&2
     continue
   fi
   args=$(args_of "$name")
