@@ -97,3 +97,23 @@ def test_a_run_folder_with_its_state_takes_the_packed_evolution_it_lacks(campaig
     assert sorted(int(p.stem.split("_")[1]) for p in (fresh / "evolution").glob("*.pt")) == [0, 50, 70, 80, 90, 100,
                                                                                              110, 120]
     assert (fresh / "final.pt").read_bytes() == (runs / "linear2-tanh-seed1" / "final.pt").read_bytes()
+
+
+def test_the_status_of_one_run_is_written_in_its_place(campaign, tmp_path, monkeypatch):
+    """A judge of one run writes that run's status; the others keep theirs, in the campaign's order."""
+    monkeypatch.chdir(tmp_path)
+    runs, pack = tmp_path / "runs", tmp_path / "pack"
+    pack.mkdir()
+    _run(runs, "linear2-gru-seed0", 130, streak=3)
+    names = ["linear2-tanh-seed0", "linear2-gru-seed0", "linear2-lstm-seed0"]
+    campaign.write_status(runs, pack, names)
+    before = json.loads(campaign.CELLS_AUDIT.read_text())["campaign"]["runs"]
+    assert list(before) == names and before["linear2-lstm-seed0"]["status"] == "not started"
+    got = campaign.write_status(runs, pack, ["linear2-gru-seed0"])["campaign"]["runs"]
+    assert list(got) == names and got["linear2-gru-seed0"]["converged"] and got == before
+
+
+def test_a_failing_claim_is_a_finding_not_an_error_of_the_judging(campaign, capsys):
+    assert campaign._judged_rc("linear2-gru-seed0", 1) == 0 and "some claims fail" in capsys.readouterr().out
+    assert campaign._judged_rc("linear2-gru-seed0", 0) == 0
+    assert campaign._judged_rc("linear2-gru-seed0", 2) == 2  # interrupted: passed on
