@@ -26,19 +26,30 @@ def seed_holds_claim(rec: dict) -> bool | None:
     return seeds.holds(sum(v == "pass" for v in got), len(got))
 
 
-def cell_text(recs: list[dict], claim, cell: str, controls: list[dict] = ()) -> str:
-    """One table cell: per reading the seeds holding the claim, graded as the replication summary grades a row
-    (judged), and whether the reading runs as written, as a declared analogue ("(analogue)"), or not at all there
-    (not-applicable, not-yet). ``claim``: a Claim; ``controls``: the cell's control results (claims rows, role
-    control), of which the class controls (untrained, shuffled, pre-bifurcation) are read."""
-    parts = []
+def per_reading(recs: list[dict], claim, cell: str, controls: list[dict] = ()) -> dict[str, tuple[str, "Judged | None"]]:
+    """One cell's seeds on one claim, computed once for the table cell and the sentence: {reading: (kind, Judged)}
+    with kind how the reading runs there (hmmrnn.cells.applicability: general, analogue) and the seeds judged
+    against the cell's controls (judged()), or (not-applicable | not-yet, None) where it does not run. ``claim``: a
+    Claim; ``controls``: the cell's control results (claims rows, role control), of which the class controls
+    (untrained, shuffled, pre-bifurcation) are read."""
+    out = {}
     for reading in READINGS:
         kind, _ = applicability(claim, cell, reading)
-        if kind in ("not-applicable", "not-yet"):
+        runs = kind not in ("not-applicable", "not-yet")
+        out[reading] = (kind, judged(recs, claim, reading, controls) if runs else None)
+    return out
+
+
+def cell_text(got: dict[str, tuple[str, "Judged | None"]]) -> str:
+    """One table cell (got: per_reading()): per reading the seeds holding the claim, graded as the replication
+    summary grades a row, and whether the reading runs as written, as a declared analogue ("(analogue)"), or not
+    at all there (not-applicable, not-yet)."""
+    parts = []
+    for reading, (kind, j) in got.items():
+        if j is None:
             parts.append(f"{reading}: {kind}")
             continue
-        mark = " (analogue)" if kind == "analogue" else ""
-        parts.append(f"{reading}: {judged(recs, claim, reading, controls).text}{mark}")
+        parts.append(f"{reading}: {j.text}" + (" (analogue)" if kind == "analogue" else ""))
     return "; ".join(parts)
 
 
@@ -125,11 +136,10 @@ def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...
     started)}; controls {cell: its control results} (the bias-free ReLU's: linear2-seed0's; another cell's: its
     runs' own, scripts/campaign_cells.py)."""
     controls = controls or {}
-    body = []
-    for name, claim in central:
-        row = [(name, "", claim.id)]
-        body.append(row + [(cell_text(records.get(cell, []), claim, cell, controls.get(cell, [])), "", "")
-                           for cell in COLUMNS])
+    grid = {cell: {claim.id: per_reading(records.get(cell, []), claim, cell, controls.get(cell, []))
+                   for _, claim in central} for cell in COLUMNS}
+    body = [[(name, "", claim.id)] + [(cell_text(grid[cell][claim.id]), "", "") for cell in COLUMNS]
+            for name, claim in central]
     n_judged = {c: len({r["run"] for r in records.get(c, [])}) for c in COLUMNS}
     others = [c for c in COLUMNS if c != "relu"]
     if not any(n_judged[c] for c in others):
@@ -137,7 +147,7 @@ def table(records: dict[str, list[dict]], central: tuple[tuple[str, object], ...
                     "only the bias-free ReLU column holds seeds; " +
                     "; ".join(f"{c}: {', '.join(status.get(c) or ['no run yet'])}" for c in others) + ".")
     else:
-        sentence = answer(records, central, n_judged, controls)
+        sentence = answer(grid, central, n_judged)
     head = ["central claim"] + [f"{c} ({_seeds(n_judged[c])})" for c in COLUMNS]
     return {"head": head, "body": body, "sentence": sentence, "status": status}
 
@@ -150,14 +160,12 @@ def mechanism() -> tuple[str, ...]:
                                       kick_ablation_traps))
 
 
-def cell_state(recs: list[dict], claim, cell: str, controls: list[dict]) -> str | None:
-    """A cell's seeds on a claim, over the readings that run there: "holds" (at least half its seeds hold it in
-    some reading whose evidence is decided against the cell's controls), "holds, not told from its controls"
-    (they hold it only in a reading its controls also hold or cannot be told from), "does not hold", or None
-    where no seed decides it."""
-    got = [judged(recs, claim, reading, controls) for reading in READINGS
-           if applicability(claim, cell, reading)[0] not in ("not-applicable", "not-yet")]
-    got = [j for j in got if j.n]
+def cell_state(got: dict[str, tuple[str, "Judged | None"]]) -> str | None:
+    """A cell's seeds on a claim (got: per_reading()), over the readings that run there: "holds" (at least half its
+    seeds hold it in some reading whose evidence is decided against the cell's controls), "holds, not told from its
+    controls" (they hold it only in a reading its controls also hold or cannot be told from), "does not hold", or
+    None where no seed decides it."""
+    got = [j for _, j in got.values() if j is not None and j.n]
     if any(j.holds and j.evidence == "decided" for j in got):
         return "holds"
     if any(j.holds for j in got):
@@ -165,19 +173,18 @@ def cell_state(recs: list[dict], claim, cell: str, controls: list[dict]) -> str 
     return "does not hold" if got else None
 
 
-def answer(records: dict[str, list[dict]], central, n_judged: dict[str, int],
-           controls: dict[str, list[dict]]) -> str:
+def answer(grid: dict[str, dict[str, dict]], central, n_judged: dict[str, int]) -> str:
     """The sentence above the table. First the paper's mechanism (mechanism(): a single fixed point, an orbit
     growing with the input, residency zones, kick neurons whose silencing traps): which of its parts the bias-free
     ReLU seeds hold here, and which other cells hold every one of those (held, decided or not; the whole mechanism
     where the ReLU column has no seed) and how many each holds. Then per cell with judged seeds which central claims
-    its seeds hold (cell_state)."""
+    its seeds hold (cell_state). grid: {cell: {claim id: per_reading()}}."""
     names = {claim.id: name for name, claim in central}
     per, held = [], {}
     for cell in COLUMNS:
         if not n_judged[cell]:
             continue
-        got = {claim.id: cell_state(records.get(cell, []), claim, cell, controls.get(cell, [])) for _, claim in central}
+        got = {claim.id: cell_state(grid[cell][claim.id]) for _, claim in central}
         words = []
         for state in ("holds", "holds, not told from its controls", "does not hold"):
             which = [names[c] for c, st in got.items() if st == state]

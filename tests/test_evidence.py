@@ -261,9 +261,10 @@ def test_a_cell_is_graded_against_its_own_controls():
     assert both.evidence == "by construction" and both.holds and "(its controls pass it too)" in both.text
     errs = universality.judged([seed("pass", 1.0)], orbit, "strict", [ctl("shuffled", "error", None)])
     assert errs.evidence == "indistinguishable" and "1 by ERROR only" in errs.text
-    assert universality.cell_state([seed("pass", 1.0)], orbit, "gru", [ctl("untrained", "fail", far)]) == "holds"
-    assert universality.cell_state([seed("pass", 1.0)], orbit, "gru", [ctl("shuffled", "error", None)]) == \
-        "holds, not told from its controls"
+    def state(recs, controls):
+        return universality.cell_state(universality.per_reading(recs, orbit, "gru", controls))
+    assert state([seed("pass", 1.0)], [ctl("untrained", "fail", far)]) == "holds"
+    assert state([seed("pass", 1.0)], [ctl("shuffled", "error", None)]) == "holds, not told from its controls"
 
 
 def test_an_effect_is_present_only_where_the_seed_lies_beyond_its_controls_on_what_it_misses():
@@ -399,14 +400,19 @@ def test_the_sentence_names_a_cell_that_holds_the_whole_mechanism():
     records = {"gru": [rec(c, "pass") for c in mech]}
     controls = {"gru": [ctl(c) for c in mech]}
     n = {c: 0 for c in universality.COLUMNS} | {"gru": 1}
-    said = universality.answer(records, central(), n, controls)
+
+    def answer(records, controls, n):
+        grid = {cell: {c.id: universality.per_reading(records.get(cell, []), c, cell, controls.get(cell, []))
+                       for _, c in central()} for cell in universality.COLUMNS}
+        return universality.answer(grid, central(), n)
+    said = answer(records, controls, n)
     assert said.startswith("The paper's mechanism") and "no bias-free ReLU seed is judged here; gru holds these too" in said
     assert "gru (1 seed) holds: a single fixed point without input" in said
     records["gru"][-1] = rec(mech[-1], "fail")
     assert "no other cell judged so far holds all of these (gru: 3 of 4, 1 seed)" in \
-        universality.answer(records, central(), n, controls)
+        answer(records, controls, n)
     # beside ReLU seeds holding the fixed point only, the GRU holding it too holds what they hold
     records["relu"] = [dict(rec(mech[0], "pass"), hmm="relu", run="r0")]
     controls["relu"] = [ctl(mech[0])]
-    said = universality.answer(records, central(), n | {"relu": 1}, controls)
+    said = answer(records, controls, n | {"relu": 1})
     assert "the bias-free ReLU seeds here hold 1 of 4 (a single fixed point without input); gru holds these too" in said
