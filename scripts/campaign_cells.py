@@ -442,9 +442,12 @@ PLATEAU_LEVEL = 25.0  # linear:2's first plateau sits at 31-36 (validation), the
 
 
 def plateau_returns(val: list[float], after: int = 100) -> list[tuple[int, int]]:
-    """Episodes (first, last epoch) after ``after`` in which the validation loss is back above PLATEAU_LEVEL:
-    the network has lost the second descent's solution and emits like the first plateau again."""
-    out, i = [], after
+    """Episodes (first, last epoch) after ``after``, and after the run first left the plateau (a validation loss
+    at or below PLATEAU_LEVEL), in which the validation loss is back above PLATEAU_LEVEL: the network has lost the
+    second descent's solution and emits like the first plateau again. A run still on its first plateau at ``after``
+    has not returned to it (tanh seed 1 first leaves it at epoch 143)."""
+    left = next((i for i, x in enumerate(val) if x <= PLATEAU_LEVEL), len(val))
+    out, i = [], max(after, left)
     while i < len(val):
         if val[i] > PLATEAU_LEVEL:
             j = i
@@ -459,7 +462,8 @@ def plateau_returns(val: list[float], after: int = 100) -> list[tuple[int, int]]
 
 def curves(runs: Path, out: Path, names: list[str], doc: Path = Path("docs/universality")) -> None:
     """The validation loss of every campaign run beside the ReLU seeds of linear:2 (fixtures/), and per run its
-    returns to the first plateau after epoch 100: docs/universality/loss-curves.png and plateau-returns.md."""
+    returns to the first plateau after epoch 100 and after its first descent: docs/universality/loss-curves.png
+    and plateau-returns.md."""
     from hmmrnn.analysis.convergence import loss_verdict
     from hmmrnn.errors import ClaimError
     from hmmrnn.plotting import plt, save
@@ -483,8 +487,9 @@ def curves(runs: Path, out: Path, names: list[str], doc: Path = Path("docs/unive
     ax.set(xlabel="epoch", ylabel="validation loss (Sinkhorn)", title="linear:2, H=150, d=100: validation loss per cell")
     ax.legend(fontsize=7)
     save(fig, doc / "loss-curves.png")
-    lines = ["| run | epochs | returns to the plateau after epoch 100 (val > 25) | epochs spent there | "
-             "convergence rule at the last epoch |", "|---|---|---|---|---|"]
+    lines = ["| run | epochs | first below 25 | returns to the plateau after epoch 100 and the first descent (val > 25) | "
+             "epochs spent there | "
+             "convergence rule at the last epoch |", "|---|---|---|---|---|---|"]
     for name, v in {**series, **relu}.items():
         eps = plateau_returns(v)
         try:
@@ -493,7 +498,8 @@ def curves(runs: Path, out: Path, names: list[str], doc: Path = Path("docs/unive
             rule += f"; descent {got['descent']:.2f}, late change {got['late_change']:.3f}"
         except ClaimError as e:
             rule = f"not yet judged: {e}"
-        lines.append(f"| {name} | {len(v)} | {len(eps)}: {', '.join(f'{a}-{b}' for a, b in eps) or '-'} | "
+        left = next((str(i + 1) for i, x in enumerate(v) if x <= PLATEAU_LEVEL), "never")
+        lines.append(f"| {name} | {len(v)} | {left} | {len(eps)}: {', '.join(f'{a}-{b}' for a, b in eps) or '-'} | "
                      f"{sum(b - a + 1 for a, b in eps)} | {rule} |")
     (doc / "plateau-returns.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -117,3 +117,13 @@ def test_a_failing_claim_is_a_finding_not_an_error_of_the_judging(campaign, caps
     assert campaign._judged_rc("linear2-gru-seed0", 1) == 0 and "some claims fail" in capsys.readouterr().out
     assert campaign._judged_rc("linear2-gru-seed0", 0) == 0
     assert campaign._judged_rc("linear2-gru-seed0", 2) == 2  # interrupted: passed on
+
+
+def test_a_return_to_the_plateau_comes_after_the_first_descent(campaign):
+    """A run that leaves its first plateau late (epoch 143, as tanh seed 1) has not returned to it before it left:
+    only the later climb back above 25 counts; a run that left early has every climb after epoch 100 counted."""
+    late = [32.0] * 142 + [10.0] * 20 + [30.0] * 5 + [10.0] * 10
+    assert campaign.plateau_returns(late) == [(163, 167)]
+    early = [32.0] * 50 + [10.0] * 60 + [30.0] * 3 + [10.0] * 10
+    assert campaign.plateau_returns(early) == [(111, 113)]
+    assert campaign.plateau_returns([32.0] * 200) == []  # never left: no return
