@@ -36,6 +36,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from hmmrnn.audits import write_audit  # noqa: E402
 from hmmrnn.checkpoint import atomic_write_json  # noqa: E402
 from hmmrnn.runs import evolution_epochs, evolution_path  # noqa: E402
 
@@ -228,7 +229,7 @@ def _write_status(runs: Path, out: Path, names: list[str]) -> dict:
     runs_status.update(status)
     data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": runs_status, "judged": judged}
     CELLS_AUDIT.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(CELLS_AUDIT, data)
+    write_audit(CELLS_AUDIT, data)  # rows one per line, as the late audits
     return data
 
 
@@ -295,7 +296,7 @@ def merge_judged(name: str, cell: str, rows: list[dict], complete_only: bool) ->
     if not data.get("claims_meta"):  # what a finished audit writes beside its rows: every claim's thresholds
         from hmmrnn import registry, rows as result_rows
         data["claims_meta"] = {c.id: result_rows.claim_meta(c) for c in registry.all_claims()}
-    atomic_write_json(CELLS_AUDIT, data)
+    write_audit(CELLS_AUDIT, data)  # rows one per line, as the late audits
     return len(rows)
 
 
@@ -326,7 +327,7 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
                 if not judge_journal(name).exists():  # the audit finished: its journal is gone, its rows are all in
                     data["campaign"]["judged"] = sorted(set(data["campaign"].get("judged", [])) | {name})
                     tmp.unlink()
-                atomic_write_json(CELLS_AUDIT, data)
+                write_audit(CELLS_AUDIT, data)  # rows one per line, as the late audits
     for name in json.loads(CELLS_AUDIT.read_text())["campaign"].get("judged", []):
         if name in names:
             rc = max(rc, judge_controls(runs, name, cell_of_name(name)))
@@ -393,7 +394,7 @@ def _merge_controls(name: str, rows: list[dict], rev: str) -> None:
                     "its seed, its recurrent weights shuffled within gate blocks, its pre-bifurcation checkpoint) and "
                     "judged by `pytest claims --fixtures-dir DIR -k CENTRAL` (scripts/campaign_cells.py "
                     "judge_controls); the universality table grades each cell against them")
-    atomic_write_json(CELLS_CONTROLS, data)
+    write_audit(CELLS_CONTROLS, data)
 
 
 def _copy_packed(src: Path, run: Path, overwrite: bool) -> None:
