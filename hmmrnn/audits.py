@@ -134,14 +134,15 @@ def freshness(store: dict[str, dict], fresh: dict) -> dict[str, dict]:
 DROPPED = ("thresholds", "figures")  # per row, the claim's thresholds (claims_meta holds them) and figure paths
 
 
-def write_audit(path: Path, data: dict) -> None:
+def write_audit(path: Path, data: dict, *, sort_head: bool = True) -> None:
     """Write a committed audit compactly and atomically: one row per line (readable diffs), without what
-    claims_meta already holds."""
+    claims_meta already holds. sort_head=False keeps the order of what precedes the rows (a campaign's runs in
+    the order they train)."""
     from .checkpoint import atomic_write_bytes
     from .serial import jsonable
     head = {k: v for k, v in data.items() if k != "claims"}
     rows = [{k: v for k, v in r.items() if k not in DROPPED} for r in data.get("claims", [])]
-    text = json.dumps(jsonable(head), sort_keys=True)[:-1] + ', "claims": [\n'
+    text = json.dumps(jsonable(head), sort_keys=sort_head)[:-1] + ', "claims": [\n'
     text += ",\n".join(json.dumps(jsonable(r), sort_keys=True) for r in rows) + "\n]}\n"
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(Path(path), text.encode())

@@ -208,6 +208,16 @@ def cell_of_name(name: str) -> str:
     return "relu+bias" if cell == "relu-bias" else cell
 
 
+ORDER = ("tanh", "gru", "lstm", "relu-bias")  # campaign_cells.sh's CELLS: seed 0 of each, then seed 1, then seed 2
+
+
+def training_order(name: str) -> tuple[int, int, str]:
+    """Where a run stands in the campaign's order (linear2-gru-seed1 -> (1, 1, ...)); other names last."""
+    cell, _, seed = name.removeprefix("linear2-").rpartition("-seed")
+    known = cell in ORDER and seed.isdigit()
+    return (int(seed), ORDER.index(cell), name) if known else (99, 99, name)
+
+
 def write_status(runs: Path, out: Path, names: list[str]) -> dict:
     """The campaign's status per run named into fixtures/campaigns/cells.json (its judged rows and the other runs'
     status kept: `judge RUNS PACK NAME` judges one run beside another judging)."""
@@ -225,11 +235,12 @@ def _write_status(runs: Path, out: Path, names: list[str]) -> dict:
                         "converged": bool(st and st["history"] and
                                           st["history"][-1].get("convergence_streak", 0) >= CONSECUTIVE)}
     judged = (data.get("campaign") or {}).get("judged", [])  # runs whose judging finished: never judged again
-    runs_status = dict((data.get("campaign") or {}).get("runs") or {})  # the others kept, each in its place
+    runs_status = dict((data.get("campaign") or {}).get("runs") or {})  # the others kept
     runs_status.update(status)
+    runs_status = dict(sorted(runs_status.items(), key=lambda kv: training_order(kv[0])))  # each in its place
     data["campaign"] = {"command": "bash scripts/campaign_cells.sh", "runs": runs_status, "judged": judged}
     CELLS_AUDIT.parent.mkdir(parents=True, exist_ok=True)
-    write_audit(CELLS_AUDIT, data)  # rows one per line, as the late audits
+    write_audit(CELLS_AUDIT, data, sort_head=False)  # rows one per line, as the late audits
     return data
 
 
@@ -296,7 +307,7 @@ def merge_judged(name: str, cell: str, rows: list[dict], complete_only: bool) ->
     if not data.get("claims_meta"):  # what a finished audit writes beside its rows: every claim's thresholds
         from hmmrnn import registry, rows as result_rows
         data["claims_meta"] = {c.id: result_rows.claim_meta(c) for c in registry.all_claims()}
-    write_audit(CELLS_AUDIT, data)  # rows one per line, as the late audits
+    write_audit(CELLS_AUDIT, data, sort_head=False)  # rows one per line, as the late audits
     return len(rows)
 
 
@@ -327,7 +338,7 @@ def judge(runs: Path, out: Path, names: list[str]) -> int:
                 if not judge_journal(name).exists():  # the audit finished: its journal is gone, its rows are all in
                     data["campaign"]["judged"] = sorted(set(data["campaign"].get("judged", [])) | {name})
                     tmp.unlink()
-                write_audit(CELLS_AUDIT, data)  # rows one per line, as the late audits
+                write_audit(CELLS_AUDIT, data, sort_head=False)  # rows one per line, as the late audits
     for name in json.loads(CELLS_AUDIT.read_text())["campaign"].get("judged", []):
         if name in names:
             rc = max(rc, judge_controls(runs, name, cell_of_name(name)))

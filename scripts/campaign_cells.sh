@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-runs/cells}
 PACK=fixtures/partial/issue30
-CELLS=(tanh gru lstm relu-bias)
+CELLS=(tanh gru lstm relu-bias)  # the order of training; scripts/campaign_cells.py ORDER keeps the status in it
 NAMES=()
 for seed in 0 1 2; do for cell in "${CELLS[@]}"; do NAMES+=("linear2-$cell-seed$seed"); done; done
 

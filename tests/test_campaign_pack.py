@@ -127,3 +127,14 @@ def test_a_return_to_the_plateau_comes_after_the_first_descent(campaign):
     early = [32.0] * 50 + [10.0] * 60 + [30.0] * 3 + [10.0] * 10
     assert campaign.plateau_returns(early) == [(111, 113)]
     assert campaign.plateau_returns([32.0] * 200) == []  # never left: no return
+
+
+def test_the_status_keeps_the_campaign_order_whatever_order_it_was_stored_in(campaign, tmp_path, monkeypatch):
+    """A cells.json whose runs were stored sorted by name is written back in the order the campaign trains them."""
+    monkeypatch.chdir(tmp_path)
+    runs, pack = tmp_path / "runs", tmp_path / "pack"
+    pack.mkdir()
+    names = ["linear2-tanh-seed0", "linear2-gru-seed0", "linear2-relu-bias-seed0", "linear2-tanh-seed1"]
+    campaign.write_status(runs, pack, sorted(names))
+    got = campaign.write_status(runs, pack, ["linear2-gru-seed0"])["campaign"]["runs"]
+    assert list(got) == names
