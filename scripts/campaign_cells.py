@@ -184,7 +184,7 @@ BUDGET_MB = 150  # fixtures/ in all (issue 30)
 
 
 def _size(folder: Path) -> int:
-    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    return sum(f.lstat().st_size for f in folder.rglob("*") if f.is_file())  # a link counts as itself
 
 
 CELLS_AUDIT = Path("fixtures/campaigns/cells.json")
@@ -372,8 +372,7 @@ def judge_controls(runs: Path, name: str, cell: str) -> int:
     fx = runs.parent / "cells-controls" / name
     shutil.rmtree(fx, ignore_errors=True)
     fx.mkdir(parents=True)
-    build = [sys.executable, "-m", "hmmrnn.cli", "controls", "--run", str(runs / name), "--name", name,
-             "--no-wrong-hmm", "--fixtures", str(fx)]
+    build = controls_command(runs, name, fx)
     print("controls:", " ".join(build[2:]), flush=True)
     if subprocess.call(build, env=ONE_THREAD):
         return 1
@@ -394,6 +393,14 @@ def judge_controls(runs: Path, name: str, cell: str) -> int:
     return rc
 
 
+def controls_command(runs: Path, name: str, fx: Path) -> list[str]:
+    """hmmrnn controls for one run: the untrained net of the run's own seed (its epoch 0) and its own shuffling
+    (--seed from the name: linear2-relu-bias-seed1 -> 1), no wrong-HMM control, built into fx."""
+    seed = name.rsplit("-seed", 1)[1]
+    return [sys.executable, "-m", "hmmrnn.cli", "controls", "--run", str(runs / name), "--name", name,
+            "--seed", seed, "--no-wrong-hmm", "--fixtures", str(fx)]
+
+
 def _merge_controls(name: str, rows: list[dict], rev: str) -> None:
     """One run's control rows into CELLS_CONTROLS (replacing that run's); under campaign_lock()."""
     from hmmrnn.registry import DEFAULT_SEED
@@ -401,7 +408,7 @@ def _merge_controls(name: str, rows: list[dict], rev: str) -> None:
     data["claims"] = [r for r in data["claims"] if r.get("run") != name] + rows
     data["code"], data["seed"] = rev, DEFAULT_SEED
     data["note"] = ("each judged campaign run's own controls (issue 30 item 3) on the central claims, both readings: "
-                    "built by `hmmrnn controls --run runs/cells/NAME --name NAME --no-wrong-hmm` (the untrained net of "
+                    "built by `hmmrnn controls --run runs/cells/NAME --name NAME --seed SEED --no-wrong-hmm` (the untrained net of "
                     "its seed, its recurrent weights shuffled within gate blocks, its pre-bifurcation checkpoint) and "
                     "judged by `pytest claims --fixtures-dir DIR -k CENTRAL` (scripts/campaign_cells.py "
                     "judge_controls); the universality table grades each cell against them")

@@ -138,3 +138,9 @@ def test_the_status_keeps_the_campaign_order_whatever_order_it_was_stored_in(cam
     campaign.write_status(runs, pack, sorted(names))
     got = campaign.write_status(runs, pack, ["linear2-gru-seed0"])["campaign"]["runs"]
     assert list(got) == names
+
+
+def test_a_runs_controls_are_built_from_its_own_seed(campaign, tmp_path):
+    """Seed 1's untrained control is seed 1's initialisation, not seed 0's (they were one network before)."""
+    cmd = campaign.controls_command(tmp_path, "linear2-relu-bias-seed1", tmp_path / "fx")
+    assert cmd[cmd.index("--seed") + 1] == "1" and cmd[cmd.index("--name") + 1] == "linear2-relu-bias-seed1"

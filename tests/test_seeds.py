@@ -185,3 +185,30 @@ def test_a_claim_audited_for_a_later_seed_only_is_not_stale_for_the_others():
                                                                       "claim": "newer"}]}
     assert audits.freshness({"linear:2": committed}, fresh)["linear:2"] == \
         {"sample": ["a"], "compared": 1, "diffs": []}
+
+
+def test_a_committed_audit_is_stale_only_beyond_rounding_of_its_statistics():
+    """Rows recomputed on another CPU agree with the committed ones to rounding: a list's near-zero entry beside
+    large ones, a dict's floats in their last bits (seen on an AMD EPYC machine), are the same statistics; a moved
+    value, a changed length or key, or another verdict is stale."""
+    from hmmrnn import audits
+
+    def row(stats, verdict="pass"):
+        return {"claim": "noise.cluster-vs-transition", "reading": "paper", "checkpoint": "r@500", "verdict": verdict,
+                "rows": {}, "statistics": stats}
+    committed = {"cluster_distance": [1.638179583096644e-06, 2.8425793647766113, 5.651921272277832],
+                 "per_direction": {"0->2": {"kick": 1.124983787536621}}, "norms": [9.452709298174593, 37.81083719269837]}
+    rounding = {"cluster_distance": [1.6967054534688941e-06, 2.8425793647766113, 5.651921272277832],
+                "per_direction": {"0->2": {"kick": 1.1249839067459106}}, "norms": [9.452709298174591, 37.810837192698365]}
+
+    def stale(fresh, verdict="pass"):
+        got, n = audits.stale_rows({"claims": [row(committed)]}, {"claims": [dict(row(fresh, verdict), checkpoint="r")]},
+                                   {"r": "r@500"})
+        assert n == 1
+        return got
+    assert stale(rounding) == []
+    assert stale(dict(rounding, cluster_distance=[0.01, 2.8425793647766113, 5.651921272277832]))  # moved by 0.2% of 5.7
+    assert stale(dict(rounding, norms=[9.452709298174591]))  # another length
+    assert stale(dict(rounding, per_direction={"2->0": {"kick": 1.1249839067459106}}))  # another key
+    assert stale(dict(rounding, per_direction={"0->2": {"kick": 1.13}}))
+    assert stale(rounding, verdict="fail")
