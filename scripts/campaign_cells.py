@@ -460,13 +460,18 @@ def unpack(runs: Path, out: Path, names: list[str]) -> None:
 PLATEAU_LEVEL = 25.0  # linear:2's first plateau sits at 31-36 (validation), the converged runs at 9-12
 
 
+def first_below(val: list[float]) -> int | None:
+    """The first epoch (1-based) at or below PLATEAU_LEVEL: where the run leaves its first plateau; None if never."""
+    return next((i + 1 for i, x in enumerate(val) if x <= PLATEAU_LEVEL), None)
+
+
 def plateau_returns(val: list[float], after: int = 100) -> list[tuple[int, int]]:
     """Episodes (first, last epoch) after ``after``, and after the run first left the plateau (a validation loss
     at or below PLATEAU_LEVEL), in which the validation loss is back above PLATEAU_LEVEL: the network has lost the
     second descent's solution and emits like the first plateau again. A run still on its first plateau at ``after``
     has not returned to it (tanh seed 1 first leaves it at epoch 143)."""
-    left = next((i for i, x in enumerate(val) if x <= PLATEAU_LEVEL), len(val))
-    out, i = [], max(after, left)
+    left = first_below(val)
+    out, i = [], max(after, len(val) if left is None else left - 1)
     while i < len(val):
         if val[i] > PLATEAU_LEVEL:
             j = i
@@ -517,8 +522,8 @@ def curves(runs: Path, out: Path, names: list[str], doc: Path = Path("docs/unive
             rule += f"; descent {got['descent']:.2f}, late change {got['late_change']:.3f}"
         except ClaimError as e:
             rule = f"not yet judged: {e}"
-        left = next((str(i + 1) for i, x in enumerate(v) if x <= PLATEAU_LEVEL), "never")
-        lines.append(f"| {name} | {len(v)} | {left} | {len(eps)}: {', '.join(f'{a}-{b}' for a, b in eps) or '-'} | "
+        left = first_below(v)
+        lines.append(f"| {name} | {len(v)} | {left or 'never'} | {len(eps)}: {', '.join(f'{a}-{b}' for a, b in eps) or '-'} | "
                      f"{sum(b - a + 1 for a, b in eps)} | {rule} |")
     (doc / "plateau-returns.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
